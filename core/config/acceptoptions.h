@@ -1,0 +1,38 @@
+#pragma once
+
+// A service's <accept-options>: limits and timers applied to the connections it accepts.
+
+#include "config/sourcelocation.h"
+
+#include <QtGlobal>
+
+#include <chrono>
+
+namespace Postern::Config {
+
+struct AcceptOptions
+{
+    // ws.maximum.message.size: a larger incoming message closes the session with 1009.
+    qint64 maximumMessageSize = 128 * 1024;
+    // ws.inactivity.timeout: 0 = off; otherwise a peer silent this long (pings unanswered) is closed.
+    std::chrono::milliseconds inactivityTimeout{0};
+    // http.keepalive.timeout: how long an idle HTTP/1.1 connection waits for its next request.
+    std::chrono::milliseconds keepaliveTimeout{30'000};
+    // http.request.head.timeout: the TLS handshake plus the request head must arrive within this.
+    std::chrono::milliseconds requestHeadTimeout{10'000};
+    // http.request.head.maximum.size: a larger request head is answered 431.
+    qint64 requestHeadMaximumSize = 16 * 1024;
+
+    // Where <accept-options> stood (or the service, when it has none), for errors
+    // that compare options between services.
+    SourceLocation where;
+
+    bool sameListenerOptions(const AcceptOptions &other) const
+    {
+        return keepaliveTimeout == other.keepaliveTimeout
+            && requestHeadTimeout == other.requestHeadTimeout
+            && requestHeadMaximumSize == other.requestHeadMaximumSize;
+    }
+};
+
+} // namespace Postern::Config

@@ -1,0 +1,681 @@
+#include "config/configloader.h"
+
+#include "config/valueparser.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QRegularExpression>
+#include <QSet>
+#include <QXmlStreamReader>
+
+namespace Postern::Config {
+
+namespace {
+
+const QString kKaazingNamespace = QStringLiteral("http://xmlns.kaazing.org/2016/06/gateway");
+
+const QStringList kServiceTypes = {QStringLiteral("echo"), QStringLiteral("directory")};
+// KAAZING service types Postern knows of but does not offer (yet): named in the error.
+const QStringList kUnsupportedServiceTypes = {
+    QStringLiteral("proxy"),       QStringLiteral("broadcast"),   QStringLiteral("balancer"),
+    QStringLiteral("management"),  QStringLiteral("amqp.proxy"),  QStringLiteral("http.proxy"),
+    QStringLiteral("http.redirect"), QStringLiteral("management.jmx"),
+    QStringLiteral("management.snmp"), QStringLiteral("session"), QStringLiteral("turn.rest")};
+
+// Elements of KAAZING's schema that this version does not implement: reported, never skipped.
+const QStringList kUnsupportedServiceElements = {
+    QStringLiteral("connect-options"), QStringLiteral("realm-name"),
+    QStringLiteral("authorization-constraint"), QStringLiteral("cross-site-constraint"),
+    QStringLiteral("balance"), QStringLiteral("notify")};
+
+// One option as written, kept until service-defaults (which may come later) are known.
+struct RawOption
+{
+    QString name;
+    QString value;
+    SourceLocation where;
+};
+
+struct RawService
+{
+    ServiceConfig config;
+    QList<RawOption> acceptOptions;
+    bool hasAcceptOptions = false;
+    QList<QPair<QUrl, SourceLocation>> connects;
+    bool sawName = false;
+    bool sawType = false;
+    QHash<QString, SourceLocation> propertyLocations;
+};
+
+// Parses one document. Errors accumulate; parsing goes on after a bad value so that
+// a single run lists every problem.
+class Parser
+{
+public:
+    Parser(const QByteArray &xml, const QString &fileName)
+        : m_reader(xml), m_fileName(fileName),
+          m_baseDir(QFileInfo(fileName).absoluteDir())
+    {
+    }
+
+    std::expected<GatewayConfig, ConfigErrors> run()
+    {
+        parseDocument();
+        if (m_reader.hasError()) {
+            if (m_reader.error() == QXmlStreamReader::CustomError)
+                addError(m_errorWhere, m_reader.errorString());
+            else
+                addError(here(), QStringLiteral("malformed XML: ") + m_reader.errorString());
+        }
+        if (m_errors.isEmpty())
+            finish();
+        if (!m_errors.isEmpty())
+            return std::unexpected(m_errors);
+        m_config.sourceFile = QFileInfo(m_fileName).absoluteFilePath();
+        return m_config;
+    }
+
+private:
+    SourceLocation here() const
+    {
+        return {int(m_reader.lineNumber()), int(m_reader.columnNumber())};
+    }
+
+    void addError(SourceLocation where, const QString &message)
+    {
+        m_errors.append({m_fileName, where, message});
+    }
+
+    QString elementName() const { return m_reader.name().toString(); }
+
+    // Every element must be in the root's namespace, so a typo'd prefix is not ignored.
+    bool checkNamespace()
+    {
+        if (m_reader.namespaceUri() == m_namespace)
+            return true;
+        addError(here(), QStringLiteral("element <%1> is in namespace '%2', expected '%3'")
+                             .arg(elementName(), m_reader.namespaceUri().toString(), m_namespace));
+        m_reader.skipCurrentElement();
+        return false;
+    }
+
+    void unknownElement(const QString &parent)
+    {
+        addError(here(), QStringLiteral("unknown element <%1> in <%2>").arg(elementName(), parent));
+        m_reader.skipCurrentElement();
+    }
+
+    // Text content of a leaf element, with ${property} substituted and white space trimmed.
+    // Returns nothing (after reporting) when the element has child elements or bad references.
+    std::optional<QString> readText()
+    {
+        const SourceLocation where = here();
+        const QString name = elementName();
+        const QString raw = m_reader.readElementText(QXmlStreamReader::ErrorOnUnexpectedElement);
+        if (m_reader.hasError()) {
+            // The reader cannot go on after this; run() reports it once, at this element.
+            m_errorWhere = where;
+            m_reader.raiseError(QStringLiteral("<%1> must contain text only").arg(name));
+            return std::nullopt;
+        }
+        return substitute(raw.trimmed(), where);
+    }
+
+    std::optional<QString> substitute(const QString &text, SourceLocation where)
+    {
+        static const QRegularExpression reference(QStringLiteral(R"(\$\{([^}]*)\})"));
+        if (!text.contains(u'$'))
+            return text;
+        QString result;
+        qsizetype last = 0;
+        bool ok = true;
+        auto it = reference.globalMatch(text);
+        while (it.hasNext()) {
+            const auto match = it.next();
+            result += QStringView(text).mid(last, match.capturedStart() - last);
+            const QString name = match.captured(1).trimmed();
+            if (!m_config.properties.contains(name)) {
+                addError(where, QStringLiteral("undefined property '${%1}'").arg(name));
+                ok = false;
+            } else {
+                result += m_config.properties.value(name);
+            }
+            last = match.capturedEnd();
+        }
+        result += QStringView(text).mid(last);
+        if (!ok)
+            return std::nullopt;
+        return result;
+    }
+
+    void parseDocument()
+    {
+        if (!m_reader.readNextStartElement()) {
+            if (!m_reader.hasError())
+                addError(here(), QStringLiteral("the document has no root element"));
+            return;
+        }
+        if (elementName() != u"gateway-config") {
+            addError(here(), QStringLiteral("the root element is <%1>, expected <gateway-config>")
+                                 .arg(elementName()));
+            return;
+        }
+        m_namespace = m_reader.namespaceUri().toString();
+        if (!m_namespace.isEmpty() && !supportedNamespacesList().contains(m_namespace)) {
+            addError(here(), QStringLiteral("unsupported namespace '%1' (use '%2' or none)")
+                                 .arg(m_namespace, kKaazingNamespace));
+            return;
+        }
+        bool sawService = false;
+        bool sawSecurity = false;
+        bool sawDefaults = false;
+        while (m_reader.readNextStartElement()) {
+            if (!checkNamespace())
+                continue;
+            const QString name = elementName();
+            if (name == u"properties") {
+                if (sawService || sawSecurity || sawDefaults)
+                    addError(here(), QStringLiteral("<properties> must come before every other element"));
+                parseProperties();
+            } else if (name == u"service") {
+                sawService = true;
+                parseService();
+            } else if (name == u"service-defaults") {
+                if (sawDefaults)
+                    addError(here(), QStringLiteral("<service-defaults> may appear only once"));
+                sawDefaults = true;
+                parseServiceDefaults();
+            } else if (name == u"security") {
+                if (sawSecurity)
+                    addError(here(), QStringLiteral("<security> may appear only once"));
+                sawSecurity = true;
+                parseSecurity();
+            } else if (name == u"cluster") {
+                addError(here(), QStringLiteral("<cluster> is not supported by this version of Postern"));
+                m_reader.skipCurrentElement();
+            } else {
+                unknownElement(QStringLiteral("gateway-config"));
+            }
+        }
+    }
+
+    static QStringList supportedNamespacesList() { return {kKaazingNamespace}; }
+
+    void parseProperties()
+    {
+        while (m_reader.readNextStartElement()) {
+            if (!checkNamespace())
+                continue;
+            if (elementName() != u"property") {
+                unknownElement(QStringLiteral("properties"));
+                continue;
+            }
+            const SourceLocation where = here();
+            std::optional<QString> name, value;
+            while (m_reader.readNextStartElement()) {
+                if (!checkNamespace())
+                    continue;
+                if (elementName() == u"name")
+                    name = readText();
+                else if (elementName() == u"value")
+                    value = readText();
+                else
+                    unknownElement(QStringLiteral("property"));
+            }
+            if (!name || name->isEmpty()) {
+                addError(where, QStringLiteral("<property> needs a <name>"));
+                continue;
+            }
+            if (!value) {
+                addError(where, QStringLiteral("property '%1' needs a <value>").arg(*name));
+                continue;
+            }
+            if (m_config.properties.contains(*name))
+                addError(where, QStringLiteral("property '%1' is defined twice").arg(*name));
+            m_config.properties.insert(*name, *value);
+        }
+    }
+
+    void parseOptions(QList<RawOption> &options, const QString &parent)
+    {
+        QSet<QString> seen;
+        while (m_reader.readNextStartElement()) {
+            if (!checkNamespace())
+                continue;
+            const QString name = elementName();
+            const SourceLocation where = here();
+            const auto value = readText();
+            if (seen.contains(name))
+                addError(where, QStringLiteral("option '%1' appears twice in <%2>").arg(name, parent));
+            seen.insert(name);
+            if (value)
+                options.append({name, *value, where});
+        }
+    }
+
+    void parseMimeMapping(QMap<QString, QString> &mappings)
+    {
+        const SourceLocation where = here();
+        std::optional<QString> extension, type;
+        while (m_reader.readNextStartElement()) {
+            if (!checkNamespace())
+                continue;
+            if (elementName() == u"extension")
+                extension = readText();
+            else if (elementName() == u"mime-type")
+                type = readText();
+            else
+                unknownElement(QStringLiteral("mime-mapping"));
+        }
+        if (!extension || extension->isEmpty() || !type || type->isEmpty()) {
+            addError(where, QStringLiteral("<mime-mapping> needs an <extension> and a <mime-type>"));
+            return;
+        }
+        static const QRegularExpression mimeType(QStringLiteral(R"(^[\w.+-]+/[\w.+-]+(\s*;.*)?$)"));
+        if (!mimeType.match(*type).hasMatch()) {
+            addError(where, QStringLiteral("'%1' is not a MIME type").arg(*type));
+            return;
+        }
+        QString ext = extension->toLower();
+        if (ext.startsWith(u'.'))
+            ext.remove(0, 1);
+        mappings.insert(ext, *type);
+    }
+
+    void parseServiceDefaults()
+    {
+        while (m_reader.readNextStartElement()) {
+            if (!checkNamespace())
+                continue;
+            const QString name = elementName();
+            if (name == u"accept-options")
+                parseOptions(m_defaultAcceptOptions, name);
+            else if (name == u"mime-mapping")
+                parseMimeMapping(m_defaultMimeMappings);
+            else if (name == u"connect-options") {
+                addError(here(), QStringLiteral("<connect-options> is not supported by this version of Postern"));
+                m_reader.skipCurrentElement();
+            } else
+                unknownElement(QStringLiteral("service-defaults"));
+        }
+    }
+
+    void parseService()
+    {
+        RawService raw;
+        raw.config.where = here();
+        raw.config.acceptOptions.where = raw.config.where;
+        QSet<QString> singles;
+        while (m_reader.readNextStartElement()) {
+            if (!checkNamespace())
+                continue;
+            const QString name = elementName();
+            const SourceLocation where = here();
+            if (name == u"name" || name == u"description" || name == u"type") {
+                if (singles.contains(name))
+                    addError(where, QStringLiteral("<%1> may appear only once in a service").arg(name));
+                singles.insert(name);
+                const auto text = readText();
+                if (!text)
+                    continue;
+                if (name == u"name") {
+                    raw.config.name = *text;
+                    raw.sawName = true;
+                } else if (name == u"type") {
+                    raw.config.type = *text;
+                    raw.sawType = true;
+                }
+                else
+                    raw.config.description = *text;
+            } else if (name == u"accept") {
+                if (const auto text = readText()) {
+                    raw.config.accepts.append(QUrl(*text, QUrl::StrictMode));
+                    raw.config.acceptLocations.append(where);
+                }
+            } else if (name == u"connect") {
+                if (const auto text = readText())
+                    raw.connects.append({QUrl(*text, QUrl::StrictMode), where});
+            } else if (name == u"properties") {
+                parseServiceProperties(raw);
+            } else if (name == u"accept-options") {
+                if (raw.hasAcceptOptions)
+                    addError(where, QStringLiteral("<accept-options> may appear only once in a service"));
+                raw.hasAcceptOptions = true;
+                raw.config.acceptOptions.where = where;
+                parseOptions(raw.acceptOptions, name);
+            } else if (name == u"mime-mapping") {
+                parseMimeMapping(raw.config.mimeMappings);
+            } else if (kUnsupportedServiceElements.contains(name)) {
+                addError(where, QStringLiteral("<%1> is not supported by this version of Postern").arg(name));
+                m_reader.skipCurrentElement();
+            } else {
+                unknownElement(QStringLiteral("service"));
+            }
+        }
+        m_services.append(raw);
+    }
+
+    void parseServiceProperties(RawService &raw)
+    {
+        while (m_reader.readNextStartElement()) {
+            if (!checkNamespace())
+                continue;
+            const QString name = elementName();
+            const SourceLocation where = here();
+            const auto value = readText();
+            if (raw.config.properties.contains(name))
+                addError(where, QStringLiteral("property '%1' appears twice").arg(name));
+            if (value) {
+                raw.config.properties.insert(name, *value);
+                raw.propertyLocations.insert(name, where);
+            }
+        }
+    }
+
+    void parseSecurity()
+    {
+        while (m_reader.readNextStartElement()) {
+            if (!checkNamespace())
+                continue;
+            const QString name = elementName();
+            if (name == u"keystore") {
+                if (m_config.keystore)
+                    addError(here(), QStringLiteral("<keystore> may appear only once"));
+                parseKeystore();
+            } else if (name == u"truststore" || name == u"realm") {
+                addError(here(), QStringLiteral("<%1> is not supported by this version of Postern").arg(name));
+                m_reader.skipCurrentElement();
+            } else {
+                unknownElement(QStringLiteral("security"));
+            }
+        }
+    }
+
+    void parseKeystore()
+    {
+        KeystoreConfig keystore;
+        keystore.where = here();
+        SourceLocation fileWhere = keystore.where, passwordWhere = keystore.where;
+        while (m_reader.readNextStartElement()) {
+            if (!checkNamespace())
+                continue;
+            const QString name = elementName();
+            const SourceLocation where = here();
+            const auto text = readText();
+            if (!text)
+                continue;
+            if (name == u"type") {
+                if (text->compare(u"PKCS12", Qt::CaseInsensitive) != 0)
+                    addError(where, QStringLiteral("keystore type '%1' is not supported; use PKCS12").arg(*text));
+            } else if (name == u"file") {
+                keystore.file = resolvePath(*text);
+                fileWhere = where;
+            } else if (name == u"password-file") {
+                keystore.passwordFile = resolvePath(*text);
+                passwordWhere = where;
+            } else {
+                addError(where, QStringLiteral("unknown element <%1> in <keystore>").arg(name));
+            }
+        }
+        if (keystore.file.isEmpty())
+            addError(keystore.where, QStringLiteral("<keystore> needs a <file>"));
+        else if (!QFileInfo(keystore.file).isFile())
+            addError(fileWhere, QStringLiteral("keystore file '%1' does not exist").arg(keystore.file));
+        if (keystore.passwordFile.isEmpty())
+            addError(keystore.where, QStringLiteral("<keystore> needs a <password-file>"));
+        else if (!QFileInfo(keystore.passwordFile).isFile())
+            addError(passwordWhere, QStringLiteral("keystore password file '%1' does not exist")
+                                        .arg(keystore.passwordFile));
+        m_config.keystore = keystore;
+    }
+
+    QString resolvePath(const QString &path) const
+    {
+        return QDir::cleanPath(m_baseDir.absoluteFilePath(path));
+    }
+
+    // ---- validation once the whole document is read ----
+
+    void applyOption(AcceptOptions &options, const RawOption &option)
+    {
+        const auto duration = [&](std::chrono::milliseconds &target, bool allowZero) {
+            const auto value = ValueParser::parseDuration(option.value);
+            if (!value || (!allowZero && value->count() == 0)) {
+                addError(option.where, QStringLiteral("%1: '%2' is not a valid duration (e.g. 30, 30s, 500ms, 3 min)%3")
+                                           .arg(option.name, option.value,
+                                                allowZero ? QString() : QStringLiteral(" greater than zero")));
+                return;
+            }
+            target = *value;
+        };
+        const auto size = [&](qint64 &target, qint64 minimum) {
+            const auto value = ValueParser::parseSize(option.value);
+            if (!value || *value < minimum) {
+                addError(option.where, QStringLiteral("%1: '%2' is not a valid size of at least %3 bytes (e.g. 128k, 1m)")
+                                           .arg(option.name, option.value).arg(minimum));
+                return;
+            }
+            target = *value;
+        };
+        if (option.name == u"ws.maximum.message.size")
+            size(options.maximumMessageSize, 1);
+        else if (option.name == u"ws.inactivity.timeout")
+            duration(options.inactivityTimeout, true);
+        else if (option.name == u"http.keepalive.timeout")
+            duration(options.keepaliveTimeout, true);
+        else if (option.name == u"http.request.head.timeout")
+            duration(options.requestHeadTimeout, false);
+        else if (option.name == u"http.request.head.maximum.size")
+            size(options.requestHeadMaximumSize, 256);
+        else
+            addError(option.where, QStringLiteral("accept option '%1' is unknown or not supported by this version of Postern")
+                                       .arg(option.name));
+    }
+
+    bool validateAccept(const RawService &raw, int index, QUrl &url)
+    {
+        const SourceLocation where = raw.config.acceptLocations.at(index);
+        const QString text = url.toString();
+        if (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty()) {
+            addError(where, QStringLiteral("accept '%1' is not a valid URL with a scheme and a host").arg(text));
+            return false;
+        }
+        const QString scheme = url.scheme().toLower();
+        if (!QStringList{QStringLiteral("ws"), QStringLiteral("wss"), QStringLiteral("http"), QStringLiteral("https")}
+                 .contains(scheme)) {
+            addError(where, QStringLiteral("accept '%1': scheme '%2' is not supported (use ws, wss, http or https)")
+                                .arg(text, scheme));
+            return false;
+        }
+        if (!url.userInfo().isEmpty() || url.hasQuery() || url.hasFragment()) {
+            addError(where, QStringLiteral("accept '%1' must not carry user information, a query or a fragment").arg(text));
+            return false;
+        }
+        const bool secure = scheme == u"wss" || scheme == u"https";
+        const int port = url.port(secure ? 443 : 80);
+        if (port <= 0 || port > 65535) {
+            addError(where, QStringLiteral("accept '%1': port must be between 1 and 65535").arg(text));
+            return false;
+        }
+        url.setScheme(scheme);
+        url.setHost(url.host().toLower());
+        url.setPort(port);
+        if (url.path().isEmpty())
+            url.setPath(QStringLiteral("/"));
+        const bool webSocket = scheme.startsWith(u"ws");
+        if (raw.config.type == u"echo" && !webSocket) {
+            addError(where, QStringLiteral("accept '%1': an echo service accepts ws:// or wss:// only").arg(text));
+            return false;
+        }
+        if (raw.config.type == u"directory" && webSocket) {
+            addError(where, QStringLiteral("accept '%1': a directory service accepts http:// or https:// only").arg(text));
+            return false;
+        }
+        return true;
+    }
+
+    void validateTypeProperties(RawService &raw)
+    {
+        ServiceConfig &service = raw.config;
+        QStringList allowed;
+        if (service.type == u"directory")
+            allowed = {QStringLiteral("directory"), QStringLiteral("welcome-file")};
+        for (auto it = service.properties.cbegin(); it != service.properties.cend(); ++it) {
+            if (!allowed.contains(it.key()))
+                addError(raw.propertyLocations.value(it.key()),
+                         QStringLiteral("a %1 service has no property '%2'").arg(service.type, it.key()));
+        }
+        if (service.type != u"directory")
+            return;
+        if (!service.properties.contains(QStringLiteral("directory"))) {
+            addError(service.where, QStringLiteral("directory service '%1' needs the property <directory>").arg(service.name));
+            return;
+        }
+        const QString root = resolvePath(service.properties.value(QStringLiteral("directory")));
+        if (!QFileInfo(root).isDir())
+            addError(raw.propertyLocations.value(QStringLiteral("directory")),
+                     QStringLiteral("directory '%1' does not exist").arg(root));
+        service.properties.insert(QStringLiteral("directory"), root);
+        const QString welcome = service.properties.value(QStringLiteral("welcome-file"), QStringLiteral("index.html"));
+        if (welcome.isEmpty() || welcome.contains(u'/') || welcome == u".." || welcome == u".")
+            addError(raw.propertyLocations.value(QStringLiteral("welcome-file")),
+                     QStringLiteral("welcome-file '%1' must be a plain file name").arg(welcome));
+        service.properties.insert(QStringLiteral("welcome-file"), welcome);
+    }
+
+    void finish()
+    {
+        AcceptOptions defaults;
+        for (const auto &option : std::as_const(m_defaultAcceptOptions))
+            applyOption(defaults, option);
+
+        QHash<QString, SourceLocation> names;
+        // Key "scheme://host:port/path" -> (service, where), for duplicate accepts.
+        QHash<QString, QPair<QString, SourceLocation>> acceptsSeen;
+        // Key "host:port" -> (secure, service, options), for listener-level conflicts.
+        struct ListenerUse
+        {
+            bool secure;
+            QString service;
+            AcceptOptions options;
+        };
+        QHash<QString, ListenerUse> listeners;
+
+        for (auto &raw : m_services) {
+            ServiceConfig &service = raw.config;
+            if (!raw.sawName || service.name.isEmpty())
+                addError(service.where, QStringLiteral("service has no <name>"));
+            else if (names.contains(service.name))
+                addError(service.where, QStringLiteral("service name '%1' is already used at line %2")
+                                            .arg(service.name).arg(names.value(service.name).line));
+            else
+                names.insert(service.name, service.where);
+
+            if (!raw.sawType || service.type.isEmpty()) {
+                addError(service.where, QStringLiteral("service '%1' has no <type>").arg(service.name));
+                continue;
+            }
+            if (!kServiceTypes.contains(service.type)) {
+                addError(service.where, kUnsupportedServiceTypes.contains(service.type)
+                             ? QStringLiteral("service type '%1' is not supported by this version of Postern").arg(service.type)
+                             : QStringLiteral("unknown service type '%1' (known: %2)").arg(service.type, kServiceTypes.join(u", ")));
+                continue;
+            }
+            for (const auto &connect : std::as_const(raw.connects))
+                addError(connect.second, QStringLiteral("a %1 service takes no <connect>").arg(service.type));
+
+            service.acceptOptions = [&] {
+                AcceptOptions options = defaults;
+                options.where = service.acceptOptions.where;
+                for (const auto &option : std::as_const(raw.acceptOptions))
+                    applyOption(options, option);
+                return options;
+            }();
+            QMap<QString, QString> mime = m_defaultMimeMappings;
+            mime.insert(service.mimeMappings);
+            service.mimeMappings = mime;
+            validateTypeProperties(raw);
+
+            if (service.accepts.isEmpty())
+                addError(service.where, QStringLiteral("service '%1' has no <accept>").arg(service.name));
+            for (int i = 0; i < service.accepts.size(); ++i) {
+                QUrl &url = service.accepts[i];
+                if (!validateAccept(raw, i, url))
+                    continue;
+                const SourceLocation where = service.acceptLocations.at(i);
+                const QString key = url.toString(QUrl::StripTrailingSlash);
+                if (acceptsSeen.contains(key)) {
+                    const auto &previous = acceptsSeen.value(key);
+                    addError(where, QStringLiteral("accept '%1' is already used by service '%2' at line %3")
+                                        .arg(url.toString(), previous.first).arg(previous.second.line));
+                    continue;
+                }
+                acceptsSeen.insert(key, {service.name, where});
+                const bool secure = url.scheme() == u"wss" || url.scheme() == u"https";
+                const QString listenerKey = url.host() + u':' + QString::number(url.port());
+                if (!listeners.contains(listenerKey)) {
+                    listeners.insert(listenerKey, {secure, service.name, service.acceptOptions});
+                    continue;
+                }
+                const ListenerUse &use = listeners[listenerKey];
+                if (use.secure != secure)
+                    addError(where, QStringLiteral("accept '%1': %2 is used with TLS and without it (service '%3'); "
+                                                   "one port speaks one or the other")
+                                        .arg(url.toString(), listenerKey, use.service));
+                else if (!use.options.sameListenerOptions(service.acceptOptions))
+                    addError(service.acceptOptions.where,
+                             QStringLiteral("services '%1' and '%2' share %3 but differ in http.keepalive.timeout, "
+                                            "http.request.head.timeout or http.request.head.maximum.size")
+                                 .arg(use.service, service.name, listenerKey));
+            }
+            m_config.services.append(service);
+        }
+        if (m_config.services.isEmpty() && m_errors.isEmpty())
+            addError({1, 1}, QStringLiteral("the configuration defines no service"));
+        if (m_config.needsTls() && !m_config.keystore) {
+            for (const auto &service : std::as_const(m_config.services))
+                for (int i = 0; i < service.accepts.size(); ++i)
+                    if (service.accepts[i].scheme() == u"wss" || service.accepts[i].scheme() == u"https") {
+                        addError(service.acceptLocations.at(i),
+                                 QStringLiteral("accept '%1' needs TLS, but <security> has no <keystore>")
+                                     .arg(service.accepts[i].toString()));
+                        return;
+                    }
+        }
+    }
+
+    QXmlStreamReader m_reader;
+    QString m_fileName;
+    QDir m_baseDir;
+    QString m_namespace;
+    GatewayConfig m_config;
+    QList<RawService> m_services;
+    QList<RawOption> m_defaultAcceptOptions;
+    QMap<QString, QString> m_defaultMimeMappings;
+    ConfigErrors m_errors;
+    SourceLocation m_errorWhere;
+};
+
+} // namespace
+
+std::expected<GatewayConfig, ConfigErrors> ConfigLoader::loadFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return std::unexpected(ConfigErrors{{path, {}, QStringLiteral("cannot read the file: ") + file.errorString()}});
+    return loadData(file.readAll(), path);
+}
+
+std::expected<GatewayConfig, ConfigErrors> ConfigLoader::loadData(const QByteArray &xml, const QString &fileName)
+{
+    return Parser(xml, fileName).run();
+}
+
+QStringList ConfigLoader::supportedNamespaces()
+{
+    return {kKaazingNamespace};
+}
+
+} // namespace Postern::Config

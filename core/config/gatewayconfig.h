@@ -1,0 +1,33 @@
+#pragma once
+
+// The whole validated gateway-config.xml: an immutable value. A reload builds a new one.
+
+#include "config/keystoreconfig.h"
+#include "config/serviceconfig.h"
+
+#include <QList>
+#include <QMap>
+#include <QString>
+
+#include <optional>
+
+namespace Postern::Config {
+
+struct GatewayConfig
+{
+    QString sourceFile;                   // absolute path of the file it came from
+    QMap<QString, QString> properties;    // <properties>, after substitution
+    QList<ServiceConfig> services;
+    std::optional<KeystoreConfig> keystore;
+
+    bool needsTls() const
+    {
+        for (const auto &service : services)
+            for (const auto &url : service.accepts)
+                if (url.scheme() == u"wss" || url.scheme() == u"https")
+                    return true;
+        return false;
+    }
+};
+
+} // namespace Postern::Config

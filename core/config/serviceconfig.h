@@ -1,0 +1,31 @@
+#pragma once
+
+// One <service> of gateway-config.xml, validated.
+
+#include "config/acceptoptions.h"
+#include "config/sourcelocation.h"
+
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QUrl>
+
+namespace Postern::Config {
+
+struct ServiceConfig
+{
+    QString name;
+    QString description;
+    QString type;                          // "echo", "directory"
+    QList<QUrl> accepts;                   // ws, wss, http, https; normalised (explicit port, path)
+    QList<SourceLocation> acceptLocations; // parallel to accepts
+    QMap<QString, QString> properties;     // <properties> children, by element name
+    AcceptOptions acceptOptions;
+    QMap<QString, QString> mimeMappings;   // lower-case extension -> MIME type
+    SourceLocation where;
+
+    // The directory service's root, resolved to an absolute path by the loader.
+    QString directoryRoot() const { return properties.value(QStringLiteral("directory")); }
+};
+
+} // namespace Postern::Config

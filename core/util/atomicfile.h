@@ -1,0 +1,15 @@
+#pragma once
+
+// Writes a file atomically (write a new file, then rename over the old one), keeping the
+// previous version as "<file>.bak". With `ownerOnly`, the new file is created 0600.
+
+#include <QByteArray>
+#include <QString>
+
+#include <expected>
+
+namespace Postern::Util::AtomicFile {
+
+std::expected<void, QString> write(const QString &path, const QByteArray &contents, bool ownerOnly);
+
+} // namespace Postern::Util::AtomicFile

@@ -1,0 +1,216 @@
+#include "app/gateway.h"
+
+#include "config/configloader.h"
+#include "frontdoor/listener.h"
+#include "logging.h"
+#include "sessions/sessionregistry.h"
+
+#include <QHostInfo>
+
+namespace Postern::App {
+
+namespace {
+
+// The addresses to bind for an accept host: literal addresses as written, "localhost" as
+// both loopbacks, other names as DNS resolves them.
+QList<QHostAddress> bindAddresses(const QString &host)
+{
+    if (const QHostAddress literal(host); !literal.isNull())
+        return {literal};
+    if (host == u"localhost")
+        return {QHostAddress(QHostAddress::LocalHost), QHostAddress(QHostAddress::LocalHostIPv6)};
+    return QHostInfo::fromName(host).addresses();
+}
+
+bool isSecure(const QUrl &url)
+{
+    return url.scheme() == u"wss" || url.scheme() == u"https";
+}
+
+} // namespace
+
+QString Gateway::ListenerKey::toString() const
+{
+    return (address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']'
+                                                                 : address.toString())
+        + u':' + QString::number(port);
+}
+
+Gateway::Gateway(QObject *parent)
+    : QObject(parent), m_sessions(new Sessions::SessionRegistry(this)), m_connections(new QObject(this))
+{
+    m_drainTimer.setSingleShot(true);
+    connect(&m_drainTimer, &QTimer::timeout, this, [this] {
+        qCWarning(lcGateway) << m_sessions->count() << "session(s) did not close in time; stopping anyway";
+        Q_EMIT stopped();
+    });
+}
+
+Gateway::~Gateway() = default;
+
+std::expected<std::shared_ptr<const Frontdoor::TlsContext>, QStringList>
+Gateway::loadTls(const Config::GatewayConfig &config, QStringList *warnings)
+{
+    if (!config.keystore)
+        return std::shared_ptr<const Frontdoor::TlsContext>();
+    const auto password = Tls::Keystore::readPasswordFile(config.keystore->passwordFile);
+    if (!password)
+        return std::unexpected(QStringList{password.error()});
+    auto keystore = Tls::Keystore::load(config.keystore->file, *password);
+    if (!keystore)
+        return std::unexpected(QStringList{keystore.error()});
+    if (config.needsTls() && keystore->isEmpty())
+        return std::unexpected(QStringList{
+            QStringLiteral("keystore '%1' has no certificate with a private key; wss and https accepts need one")
+                .arg(config.keystore->file)});
+    if (warnings) {
+        for (const auto &service : config.services)
+            for (const QUrl &url : service.accepts)
+                if (isSecure(url) && !keystore->entryForHost(url.host()))
+                    warnings->append(QStringLiteral("no keystore certificate covers '%1' (accept %2 of service '%3'); "
+                                                    "clients will see the certificate of '%4'")
+                                         .arg(url.host(), url.toString(), service.name,
+                                              keystore->entries().first().alias()));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        for (const auto &entry : keystore->entries()) {
+            const QSslCertificate certificate = entry.certificate();
+            if (certificate.expiryDate() < now)
+                warnings->append(QStringLiteral("keystore certificate '%1' expired on %2")
+                                     .arg(entry.alias(), certificate.expiryDate().toString(Qt::ISODate)));
+        }
+    }
+    return std::make_shared<const Frontdoor::TlsContext>(std::move(*keystore));
+}
+
+std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &config)
+{
+    if (m_stopping)
+        return std::unexpected(QStringList{QStringLiteral("the gateway is stopping")});
+    QStringList warnings;
+    const auto tls = loadTls(config, &warnings);
+    if (!tls)
+        return std::unexpected(tls.error());
+    for (const QString &warning : std::as_const(warnings))
+        qCWarning(lcTls).noquote() << warning;
+
+    // Build the new services and one context per bound address.
+    QList<Services::ServicePtr> services;
+    QMap<ListenerKey, std::shared_ptr<Frontdoor::ListenerContext>> contexts;
+    for (const auto &serviceConfig : config.services) {
+        Services::ServicePtr service = Services::createService(serviceConfig, m_sessions);
+        services.append(service);
+        for (const QUrl &url : serviceConfig.accepts) {
+            const auto addresses = bindAddresses(url.host());
+            if (addresses.isEmpty())
+                return std::unexpected(QStringList{QStringLiteral("cannot resolve host '%1' of accept %2 (service '%3')")
+                                                       .arg(url.host(), url.toString(), serviceConfig.name)});
+            for (const QHostAddress &address : addresses) {
+                const ListenerKey key{address, quint16(url.port())};
+                auto &context = contexts[key];
+                if (!context) {
+                    context = std::make_shared<Frontdoor::ListenerContext>();
+                    context->secure = isSecure(url);
+                    context->defaultHost = url.host();
+                    context->displayName = QStringLiteral("%1:%2%3").arg(url.host()).arg(url.port())
+                                               .arg(context->secure ? u" (TLS)" : u"");
+                    context->options = serviceConfig.acceptOptions;
+                    context->tls = *tls;
+                } else if (context->secure != isSecure(url)) {
+                    return std::unexpected(QStringList{QStringLiteral("accept %1 (service '%2'): %3 is also used %4 TLS")
+                                                           .arg(url.toString(), serviceConfig.name, key.toString(),
+                                                                context->secure ? u"with" : u"without")});
+                }
+                context->routes.add(url.host(), url.path(), url.scheme().startsWith(u"ws"), service);
+            }
+        }
+    }
+
+    // Bind what is new before touching what runs, so a failure changes nothing.
+    QMap<ListenerKey, Frontdoor::Listener *> started;
+    QStringList errors;
+    for (auto it = contexts.cbegin(); it != contexts.cend(); ++it) {
+        if (m_listeners.contains(it.key()))
+            continue;
+        auto *listener = new Frontdoor::Listener(it.value(), m_connections, this);
+        if (listener->listen(it.key().address, it.key().port)) {
+            started.insert(it.key(), listener);
+            continue;
+        }
+        const bool optionalLoopback = it.key().address == QHostAddress(QHostAddress::LocalHostIPv6)
+            && it.value()->defaultHost == u"localhost";
+        if (optionalLoopback) {
+            qCInfo(lcGateway).noquote() << QStringLiteral("not listening on %1 (IPv6 loopback unavailable: %2)")
+                                               .arg(it.key().toString(), listener->errorString());
+        } else {
+            errors << QStringLiteral("cannot listen on %1 for %2: %3")
+                          .arg(it.key().toString(), it.value()->displayName, listener->errorString());
+        }
+        delete listener;
+    }
+    if (!errors.isEmpty()) {
+        qDeleteAll(started);
+        return std::unexpected(errors);
+    }
+
+    for (auto it = m_listeners.begin(); it != m_listeners.end();) {
+        if (const auto context = contexts.value(it.key())) {
+            it.value()->setContext(context);
+            ++it;
+        } else {
+            qCInfo(lcGateway).noquote() << "stopped listening on" << it.key().toString();
+            it.value()->close();
+            it.value()->deleteLater();
+            it = m_listeners.erase(it);
+        }
+    }
+    for (auto it = started.cbegin(); it != started.cend(); ++it)
+        m_listeners.insert(it.key(), it.value());
+    m_services = services;
+    m_config = config;
+    return {};
+}
+
+std::expected<void, QStringList> Gateway::reload(const QString &path)
+{
+    const auto config = Config::ConfigLoader::loadFile(path);
+    if (!config) {
+        QStringList errors;
+        for (const auto &error : config.error())
+            errors << error.toString();
+        return std::unexpected(errors);
+    }
+    return apply(*config);
+}
+
+void Gateway::shutdown(std::chrono::milliseconds drainTimeout)
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    for (auto *listener : std::as_const(m_listeners)) {
+        listener->close();
+        listener->deleteLater();
+    }
+    m_listeners.clear();
+    if (m_sessions->count() == 0) {
+        QTimer::singleShot(0, this, &Gateway::stopped);
+        return;
+    }
+    qCInfo(lcGateway) << "closing" << m_sessions->count() << "session(s)";
+    connect(m_sessions, &Sessions::SessionRegistry::empty, this, [this] {
+        m_drainTimer.stop();
+        Q_EMIT stopped();
+    });
+    m_drainTimer.start(drainTimeout);
+    m_sessions->closeAll(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("gateway shutting down"));
+}
+
+QStringList Gateway::listeningDescriptions() const
+{
+    QStringList lines;
+    for (auto it = m_listeners.cbegin(); it != m_listeners.cend(); ++it)
+        lines << QStringLiteral("%1 on %2").arg(it.value()->context()->displayName, it.key().toString());
+    return lines;
+}
+
+} // namespace Postern::App

@@ -1,0 +1,73 @@
+#pragma once
+
+// The running gateway: its listeners, services and sessions. apply() takes a validated
+// configuration and makes it live (on reload: only listeners whose address changed are
+// rebound; sessions are never touched); shutdown() drains.
+
+#include "config/gatewayconfig.h"
+#include "frontdoor/listenercontext.h"
+#include "services/servicefactory.h"
+
+#include <QHostAddress>
+#include <QMap>
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+
+#include <chrono>
+#include <expected>
+
+namespace Postern::Frontdoor { class Listener; }
+namespace Postern::Sessions { class SessionRegistry; }
+
+namespace Postern::App {
+
+class Gateway final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Gateway)
+
+public:
+    explicit Gateway(QObject *parent = nullptr);
+    ~Gateway() override;
+
+    // Loads the keystore a configuration names, checking it can serve every TLS accept.
+    // Warnings (a host no certificate covers) go to `warnings`.
+    static std::expected<std::shared_ptr<const Frontdoor::TlsContext>, QStringList>
+    loadTls(const Config::GatewayConfig &config, QStringList *warnings);
+
+    // Makes `config` live, or changes nothing and returns why not.
+    std::expected<void, QStringList> apply(const Config::GatewayConfig &config);
+    // Loads, validates and applies the file; on any error the running configuration stays.
+    std::expected<void, QStringList> reload(const QString &path);
+    // Stops listening, closes every session with 1001, and emits stopped() once all have
+    // ended or `drainTimeout` has passed.
+    void shutdown(std::chrono::milliseconds drainTimeout);
+
+    Sessions::SessionRegistry *sessions() const { return m_sessions; }
+    // "ws://localhost:8000 on 127.0.0.1:8000", one per bound socket.
+    QStringList listeningDescriptions() const;
+    const Config::GatewayConfig &config() const { return m_config; }
+
+Q_SIGNALS:
+    void stopped();
+
+private:
+    struct ListenerKey
+    {
+        QHostAddress address;
+        quint16 port;
+        QString toString() const;
+        bool operator<(const ListenerKey &other) const { return toString() < other.toString(); }
+    };
+
+    Config::GatewayConfig m_config;
+    QMap<ListenerKey, Frontdoor::Listener *> m_listeners;
+    QList<Services::ServicePtr> m_services;
+    Sessions::SessionRegistry *m_sessions;
+    QObject *m_connections; // parent of in-flight front-door connections
+    QTimer m_drainTimer;
+    bool m_stopping = false;
+};
+
+} // namespace Postern::App

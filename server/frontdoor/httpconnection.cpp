@@ -1,0 +1,298 @@
+#include "frontdoor/httpconnection.h"
+
+#include "frontdoor/clienthelloparser.h"
+#include "frontdoor/httprequestparser.h"
+#include "logging.h"
+#include "services/service.h"
+
+#include <QSslCipher>
+#include <QSslSocket>
+
+namespace Postern::Frontdoor {
+
+namespace {
+
+constexpr qint64 kChunk = 64 * 1024;
+constexpr qint64 kHighWater = 256 * 1024; // stop queueing file data past this many unsent bytes
+
+QString protocolName(QSsl::SslProtocol protocol)
+{
+    switch (protocol) {
+    case QSsl::TlsV1_2: return QStringLiteral("TLSv1.2");
+    case QSsl::TlsV1_3: return QStringLiteral("TLSv1.3");
+    default: return QStringLiteral("TLS");
+    }
+}
+
+} // namespace
+
+HttpConnection::HttpConnection(QTcpSocket *socket, ListenerContextPtr context, QObject *parent)
+    : QObject(parent), m_socket(socket), m_context(std::move(context))
+{
+    m_socket->setParent(this);
+    m_info.peerAddress = socket->peerAddress();
+    m_info.peerPort = socket->peerPort();
+    m_info.localPort = socket->localPort();
+    m_info.secure = m_context->secure;
+
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &HttpConnection::onTimeout);
+    // One budget covers the TLS handshake and the whole request head (slowloris).
+    m_timer.start(m_context->options.requestHeadTimeout);
+
+    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, &HttpConnection::pumpBody);
+    connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::deleteLater);
+
+    if (m_context->secure) {
+        m_ssl = qobject_cast<QSslSocket *>(socket);
+        m_state = State::SniffingTls;
+        connect(m_ssl, &QSslSocket::encrypted, this, &HttpConnection::onEncrypted);
+        connect(m_ssl, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+            qCInfo(lcTls).noquote() << QStringLiteral("TLS handshake with %1 failed: %2")
+                                           .arg(m_info.peer(), errors.value(0).errorString());
+        });
+        connect(m_ssl, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+            if (m_state == State::Handshaking && error != QAbstractSocket::RemoteHostClosedError)
+                qCInfo(lcTls).noquote() << QStringLiteral("TLS handshake with %1 failed: %2")
+                                               .arg(m_info.peer(), m_ssl->errorString());
+            if (m_state == State::Handshaking)
+                closeConnection();
+        });
+    }
+    if (m_socket->bytesAvailable() > 0)
+        onReadyRead();
+}
+
+HttpConnection::~HttpConnection() = default;
+
+void HttpConnection::onReadyRead()
+{
+    switch (m_state) {
+    case State::SniffingTls:
+        sniffClientHello();
+        break;
+    case State::ReadingHead:
+        readHead();
+        break;
+    case State::Handshaking:
+    case State::Writing:
+    case State::Closing:
+        break; // the next request is read once the response is out (no pipelining overlap)
+    }
+}
+
+void HttpConnection::sniffClientHello()
+{
+    const QByteArray data = m_socket->peek(ClientHelloParser::kMaximumRecord);
+    const auto hello = ClientHelloParser::parse(data);
+    if (hello.status == ClientHelloParser::Status::NeedMore)
+        return;
+    if (hello.status == ClientHelloParser::Status::NotTls) {
+        // A plain-text request on a TLS port: tell the person why, in plain text, and close.
+        // Nothing is served without TLS.
+        qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused %1 on %2: plain text sent to a TLS port")
+                                             .arg(m_info.peer(), m_context->displayName);
+        m_state = State::Writing;
+        HttpResponse response = HttpResponse::error(400, QStringLiteral("This port speaks TLS: use https:// or wss://."));
+        m_socket->write(response.serializeHead(false) + response.body);
+        closeConnection();
+        return;
+    }
+    m_info.serverName = hello.serverName;
+    const QSslConfiguration configuration = m_context->tls
+        ? m_context->tls->configurationFor(hello.serverName, m_context->defaultHost)
+        : QSslConfiguration();
+    if (configuration.localCertificate().isNull()) {
+        qCWarning(lcTls).noquote() << QStringLiteral("no certificate for '%1' on %2; closing %3")
+                                          .arg(hello.serverName, m_context->displayName, m_info.peer());
+        closeConnection();
+        return;
+    }
+    m_state = State::Handshaking;
+    m_ssl->setSslConfiguration(configuration);
+    m_ssl->startServerEncryption();
+}
+
+void HttpConnection::onEncrypted()
+{
+    m_info.tlsProtocol = protocolName(m_ssl->sessionProtocol());
+    m_info.tlsCipher = m_ssl->sessionCipher().name();
+    m_state = State::ReadingHead;
+    if (m_socket->bytesAvailable() > 0)
+        readHead();
+}
+
+void HttpConnection::readHead()
+{
+    if (m_idle && m_socket->bytesAvailable() > 0) {
+        m_idle = false;
+        m_timer.start(m_context->options.requestHeadTimeout);
+    }
+    const qint64 limit = m_context->options.requestHeadMaximumSize;
+    const QByteArray data = m_socket->peek(limit + 1);
+    const qsizetype end = HttpRequestParser::findEndOfHead(data);
+    if (end < 0 || end > limit) {
+        if (data.size() > limit)
+            refuse(431, QStringLiteral("request head larger than %1 bytes").arg(limit));
+        return; // wait for the rest
+    }
+    const auto request = HttpRequestParser::parse(QByteArrayView(data).first(end));
+    if (!request) {
+        refuse(request.error().status, request.error().reason, request.error().reason);
+        return;
+    }
+    m_timer.stop();
+    dispatch(*request);
+}
+
+void HttpConnection::dispatch(const HttpRequestHead &request)
+{
+    const auto route = m_context->routes.match(request.host(), request.path, request.wantsWebSocket());
+    if (!route) {
+        m_socket->skip(request.headLength);
+        qCDebug(lcFrontdoor).noquote() << QStringLiteral("404 %1 %2 from %3")
+                                              .arg(QString::fromLatin1(request.method), request.path, m_info.peer());
+        respond(HttpResponse::error(404), request.keepAlive() && !request.hasBody());
+        return;
+    }
+    if (route->webSocket && request.wantsWebSocket()) {
+        // RFC 6455 §4.2.1: the handshake is a GET over HTTP/1.1 with a 16-byte key and version 13.
+        const QByteArray key = QByteArray::fromBase64(request.header("Sec-WebSocket-Key"));
+        if (request.method != "GET" || request.minorVersion != 1 || key.size() != 16) {
+            refuse(400, QStringLiteral("malformed WebSocket handshake"), QStringLiteral("malformed WebSocket handshake"));
+            return;
+        }
+        if (request.header("Sec-WebSocket-Version").trimmed() != "13") {
+            m_socket->skip(request.headLength);
+            HttpResponse response = HttpResponse::error(426, QStringLiteral("WebSocket version 13 is required"));
+            response.setHeader("Sec-WebSocket-Version", "13");
+            respond(response, false);
+            return;
+        }
+        handOver(*route);
+        return;
+    }
+    m_socket->skip(request.headLength);
+    const bool keepAlive = request.keepAlive() && !request.hasBody()
+        && m_context->options.keepaliveTimeout.count() > 0;
+    if (route->upgradeOnly) {
+        HttpResponse response = HttpResponse::error(426, QStringLiteral("this is a WebSocket service: connect with ws:// or wss://"));
+        response.setHeader("Upgrade", "websocket");
+        response.setHeader("Connection", "Upgrade");
+        respond(response, keepAlive);
+        return;
+    }
+    HttpResponse response = route->service->handleHttp(request, route->relativePath, m_info);
+    if (request.method == "HEAD")
+        response.omitBody = true;
+    respond(std::move(response), keepAlive);
+}
+
+void HttpConnection::handOver(const RouteMatch &route)
+{
+    m_timer.stop();
+    m_state = State::Closing;
+    disconnect(m_socket, nullptr, this, nullptr);
+    QTcpSocket *socket = m_socket;
+    m_socket = nullptr;
+    m_ssl = nullptr;
+    route.service->upgrade(socket, m_info);
+    deleteLater();
+}
+
+void HttpConnection::respond(HttpResponse response, bool keepAlive)
+{
+    m_state = State::Writing;
+    m_keepAlive = keepAlive;
+    m_response = std::move(response);
+    QByteArray out = m_response.serializeHead(keepAlive);
+    m_bodyRemaining = 0;
+    if (!m_response.omitBody) {
+        if (m_response.bodyDevice)
+            m_bodyRemaining = m_response.contentLength();
+        else
+            out += m_response.body;
+    }
+    m_socket->write(out);
+    pumpBody();
+}
+
+void HttpConnection::pumpBody()
+{
+    if (m_state != State::Writing || !m_socket)
+        return;
+    while (m_bodyRemaining > 0 && m_socket->bytesToWrite() < kHighWater) {
+        const QByteArray chunk = m_response.bodyDevice->read(qMin(kChunk, m_bodyRemaining));
+        if (chunk.isEmpty()) {
+            // The file shrank under us: the length is already promised, so end the connection.
+            qCWarning(lcFrontdoor) << "file ended early while sending it; closing" << m_info.peer();
+            m_keepAlive = false;
+            m_bodyRemaining = 0;
+            break;
+        }
+        m_socket->write(chunk);
+        m_bodyRemaining -= chunk.size();
+    }
+    if (m_bodyRemaining == 0)
+        finishResponse();
+}
+
+void HttpConnection::finishResponse()
+{
+    m_response = HttpResponse();
+    if (!m_keepAlive) {
+        closeConnection();
+        return;
+    }
+    waitForNextRequest();
+}
+
+void HttpConnection::waitForNextRequest()
+{
+    m_state = State::ReadingHead;
+    m_idle = true;
+    m_timer.start(m_context->options.keepaliveTimeout);
+    if (m_socket->bytesAvailable() > 0)
+        QTimer::singleShot(0, this, [this] {
+            if (m_state == State::ReadingHead && m_socket)
+                readHead();
+        });
+}
+
+void HttpConnection::onTimeout()
+{
+    if (m_state == State::ReadingHead && !m_idle && m_socket->bytesAvailable() > 0) {
+        refuse(408, QStringLiteral("request head not complete within %1 ms")
+                        .arg(m_context->options.requestHeadTimeout.count()));
+        return;
+    }
+    if (m_state == State::SniffingTls || m_state == State::Handshaking)
+        qCInfo(lcTls).noquote() << QStringLiteral("TLS handshake with %1 timed out").arg(m_info.peer());
+    closeConnection();
+}
+
+void HttpConnection::refuse(int status, const QString &reason, const QString &detail)
+{
+    qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused %1 on %2 with %3: %4")
+                                         .arg(m_info.peer(), m_context->displayName).arg(status).arg(reason);
+    m_timer.stop();
+    HttpResponse response = HttpResponse::error(status, detail);
+    respond(response, false);
+}
+
+void HttpConnection::closeConnection()
+{
+    if (!m_socket || m_state == State::Closing)
+        return;
+    m_state = State::Closing;
+    m_timer.stop();
+    // Flushes what is queued, then closes; a peer that never reads is cut off by the timer.
+    m_timer.start(std::chrono::seconds(5));
+    connect(&m_timer, &QTimer::timeout, m_socket, &QAbstractSocket::abort);
+    m_socket->disconnectFromHost();
+    if (m_socket->state() == QAbstractSocket::UnconnectedState)
+        deleteLater();
+}
+
+} // namespace Postern::Frontdoor

@@ -1,0 +1,59 @@
+#pragma once
+
+// One client connection at the front door, from accept until it is closed or handed to a
+// WebSocket service: TLS (certificate chosen by SNI), the request head read under a time
+// and size limit, routing, and HTTP/1.1 responses with keep-alive.
+
+#include "frontdoor/connectioninfo.h"
+#include "frontdoor/httpresponse.h"
+#include "frontdoor/listenercontext.h"
+
+#include <QObject>
+#include <QTimer>
+
+class QSslSocket;
+class QTcpSocket;
+
+namespace Postern::Frontdoor {
+
+struct HttpRequestHead;
+
+class HttpConnection final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HttpConnection)
+
+public:
+    HttpConnection(QTcpSocket *socket, ListenerContextPtr context, QObject *parent);
+    ~HttpConnection() override;
+
+private:
+    enum class State { SniffingTls, Handshaking, ReadingHead, Writing, Closing };
+
+    void onReadyRead();
+    void sniffClientHello();
+    void onEncrypted();
+    void readHead();
+    void dispatch(const HttpRequestHead &request);
+    void handOver(const RouteMatch &route);
+    void respond(HttpResponse response, bool keepAlive);
+    void pumpBody();
+    void finishResponse();
+    void onTimeout();
+    void refuse(int status, const QString &reason, const QString &detail = {});
+    void closeConnection();
+    void waitForNextRequest();
+
+    QTcpSocket *m_socket;
+    QSslSocket *m_ssl = nullptr; // m_socket, when the listener is TLS
+    ListenerContextPtr m_context;
+    ConnectionInfo m_info;
+    State m_state = State::ReadingHead;
+    QTimer m_timer;
+    bool m_idle = false;    // between keep-alive requests, no byte of the next one yet
+    HttpResponse m_response; // the one being written
+    qint64 m_bodyRemaining = 0;
+    bool m_keepAlive = false;
+};
+
+} // namespace Postern::Frontdoor

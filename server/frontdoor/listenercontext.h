@@ -1,0 +1,26 @@
+#pragma once
+
+// Everything a listener's connections need, as one immutable value: a reload builds a new
+// one and in-flight connections finish with the one they started with.
+
+#include "config/acceptoptions.h"
+#include "frontdoor/routetable.h"
+#include "frontdoor/tlscontext.h"
+
+#include <memory>
+
+namespace Postern::Frontdoor {
+
+struct ListenerContext
+{
+    bool secure = false;
+    QString defaultHost;   // the accept URL's host: the certificate to use without SNI
+    QString displayName;   // "wss://localhost:9000"
+    Config::AcceptOptions options;
+    RouteTable routes;
+    std::shared_ptr<const TlsContext> tls;
+};
+
+using ListenerContextPtr = std::shared_ptr<const ListenerContext>;
+
+} // namespace Postern::Frontdoor

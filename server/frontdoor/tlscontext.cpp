@@ -1,0 +1,35 @@
+#include "frontdoor/tlscontext.h"
+
+#include <QSslSocket>
+
+namespace Postern::Frontdoor {
+
+TlsContext::TlsContext(Tls::Keystore keystore) : m_keystore(std::move(keystore))
+{
+    for (const auto &entry : m_keystore.entries())
+        m_configurations.insert(entry.alias(), configurationForEntry(entry));
+}
+
+QSslConfiguration TlsContext::configurationForEntry(const Tls::KeystoreEntry &entry) const
+{
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setProtocol(QSsl::TlsV1_2OrLater);
+    configuration.setPeerVerifyMode(QSslSocket::VerifyNone); // client certificates: Security issue
+    configuration.setLocalCertificateChain(entry.certificateChain());
+    configuration.setPrivateKey(entry.privateKey());
+    return configuration;
+}
+
+QSslConfiguration TlsContext::configurationFor(const QString &serverName, const QString &fallbackHost) const
+{
+    const Tls::KeystoreEntry *entry = serverName.isEmpty() ? nullptr : m_keystore.entryForHost(serverName);
+    if (!entry)
+        entry = m_keystore.entryForHost(fallbackHost);
+    if (!entry && !m_keystore.isEmpty())
+        entry = &m_keystore.entries().first();
+    if (!entry)
+        return {};
+    return m_configurations.value(entry->alias());
+}
+
+} // namespace Postern::Frontdoor

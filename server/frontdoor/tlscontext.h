@@ -1,0 +1,33 @@
+#pragma once
+
+// The TLS side of the front door: the loaded keystore, and the server configuration to use
+// for a name a client asked for. Immutable once built; a keystore reload builds a new one.
+
+#include "tls/keystore.h"
+
+#include <QHash>
+#include <QSslConfiguration>
+
+#include <memory>
+
+namespace Postern::Frontdoor {
+
+class TlsContext final
+{
+public:
+    explicit TlsContext(Tls::Keystore keystore);
+
+    // The certificate for `serverName` (SNI); without one, the one for `fallbackHost` (the
+    // accept URL's host); failing both, the keystore's first entry.
+    QSslConfiguration configurationFor(const QString &serverName, const QString &fallbackHost) const;
+
+    const Tls::Keystore &keystore() const { return m_keystore; }
+
+private:
+    QSslConfiguration configurationForEntry(const Tls::KeystoreEntry &entry) const;
+
+    Tls::Keystore m_keystore;
+    QHash<QString, QSslConfiguration> m_configurations; // by alias, built once
+};
+
+} // namespace Postern::Frontdoor

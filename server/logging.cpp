@@ -1,0 +1,11 @@
+#include "logging.h"
+
+namespace Postern {
+
+Q_LOGGING_CATEGORY(lcFrontdoor, "postern.frontdoor", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcTls, "postern.tls", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcService, "postern.service", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcSession, "postern.session", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcGateway, "postern.gateway", QtInfoMsg)
+
+} // namespace Postern

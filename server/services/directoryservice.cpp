@@ -1,0 +1,108 @@
+#include "services/directoryservice.h"
+
+#include "frontdoor/httpdate.h"
+#include "logging.h"
+#include "services/mimetypes.h"
+#include "sessions/websocketsession.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+namespace Postern::Services {
+
+DirectoryService::DirectoryService(Config::ServiceConfig config, Sessions::SessionRegistry *registry,
+                                   QObject *parent)
+    : Service(std::move(config), registry, parent),
+      m_root(QFileInfo(this->config().directoryRoot()).canonicalFilePath()),
+      m_welcomeFile(this->config().properties.value(QStringLiteral("welcome-file"), QStringLiteral("index.html")))
+{
+}
+
+void DirectoryService::startSession(Sessions::WebSocketSession *session)
+{
+    // The router never sends an upgrade to an http-only service; be safe anyway.
+    session->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("not a WebSocket service"));
+}
+
+Frontdoor::HttpResponse DirectoryService::handleHttp(const Frontdoor::HttpRequestHead &request,
+                                                     const QString &relativePath,
+                                                     const Frontdoor::ConnectionInfo &connection)
+{
+    using Frontdoor::HttpResponse;
+    const bool head = request.method == "HEAD";
+    if (request.method != "GET" && !head) {
+        HttpResponse response = HttpResponse::error(405, QStringLiteral("use GET or HEAD"));
+        response.setHeader("Allow", "GET, HEAD");
+        return response;
+    }
+    if (m_root.isEmpty())
+        return HttpResponse::error(404);
+
+    // The path is already percent-decoded, so "%2e%2e" arrives here as "..".
+    QStringList segments;
+    for (const QString &segment : relativePath.split(u'/', Qt::SkipEmptyParts)) {
+        if (segment == u".." || segment == u"." || segment.contains(u'\\')) {
+            qCInfo(lcService).noquote() << QStringLiteral("refused %1 from %2: path escapes the web root of '%3'")
+                                               .arg(QString::fromLatin1(request.target), connection.peer(), name());
+            return HttpResponse::error(404);
+        }
+        segments << segment;
+    }
+    QFileInfo info(m_root + u'/' + segments.join(u'/'));
+    if (info.isDir()) {
+        if (!relativePath.endsWith(u'/') && !relativePath.isEmpty()) {
+            // Send the browser to "dir/" so relative links inside the page resolve.
+            HttpResponse response = HttpResponse::error(301);
+            response.setHeader("Location", request.target.split('?').first() + '/');
+            return response;
+        }
+        info = QFileInfo(info.filePath() + u'/' + m_welcomeFile);
+    }
+    const QString canonical = info.canonicalFilePath(); // resolves symlinks; empty if missing
+    if (canonical.isEmpty() || !info.isFile() || !info.isReadable()
+        || !(canonical.startsWith(m_root + u'/'))) {
+        return HttpResponse::error(404);
+    }
+
+    const QDateTime modified = info.lastModified().toUTC();
+    const QByteArray etag = '"' + QByteArray::number(info.size(), 16) + '-'
+        + QByteArray::number(modified.toMSecsSinceEpoch(), 16) + '"';
+    HttpResponse response;
+    response.setHeader("Content-Type", MimeTypes::forFile(info.fileName(), config().mimeMappings));
+    response.setHeader("ETag", etag);
+    response.setHeader("Last-Modified", Frontdoor::HttpDate::format(modified));
+    response.setHeader("X-Content-Type-Options", "nosniff");
+
+    const QByteArray ifNoneMatch = request.header("If-None-Match");
+    bool notModified = false;
+    if (!ifNoneMatch.isNull()) {
+        for (const QByteArray &candidate : ifNoneMatch.split(',')) {
+            QByteArray tag = candidate.trimmed();
+            if (tag.startsWith("W/"))
+                tag = tag.mid(2);
+            if (tag == etag || tag == "*")
+                notModified = true;
+        }
+    } else if (const QByteArray since = request.header("If-Modified-Since"); !since.isNull()) {
+        const QDateTime sinceTime = Frontdoor::HttpDate::parse(since);
+        notModified = sinceTime.isValid() && modified.toSecsSinceEpoch() <= sinceTime.toSecsSinceEpoch();
+    }
+    if (notModified) {
+        response.status = 304;
+        response.omitBody = true;
+        response.bodyLength = 0;
+        return response;
+    }
+
+    auto file = std::make_shared<QFile>(canonical);
+    if (!file->open(QIODevice::ReadOnly))
+        return HttpResponse::error(404);
+    response.bodyLength = file->size();
+    response.omitBody = head;
+    if (!head)
+        response.bodyDevice = file;
+    return response;
+}
+
+} // namespace Postern::Services

@@ -1,0 +1,28 @@
+#pragma once
+
+// type "directory": static files from a web root, GET and HEAD, with validators (ETag,
+// Last-Modified, 304) and no way out of the root (.., encoded dots, symlinks leaving it).
+
+#include "services/service.h"
+
+namespace Postern::Services {
+
+class DirectoryService final : public Service
+{
+    Q_OBJECT
+
+public:
+    DirectoryService(Config::ServiceConfig config, Sessions::SessionRegistry *registry, QObject *parent = nullptr);
+
+    Frontdoor::HttpResponse handleHttp(const Frontdoor::HttpRequestHead &request, const QString &relativePath,
+                                       const Frontdoor::ConnectionInfo &connection) override;
+
+protected:
+    void startSession(Sessions::WebSocketSession *session) override;
+
+private:
+    QString m_root;       // canonical
+    QString m_welcomeFile;
+};
+
+} // namespace Postern::Services

@@ -1,0 +1,20 @@
+#pragma once
+
+// type "echo": sends every message back as it came, text as text and binary as binary.
+
+#include "services/service.h"
+
+namespace Postern::Services {
+
+class EchoService final : public Service
+{
+    Q_OBJECT
+
+public:
+    using Service::Service;
+
+protected:
+    void startSession(Sessions::WebSocketSession *session) override;
+};
+
+} // namespace Postern::Services

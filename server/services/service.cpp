@@ -1,0 +1,69 @@
+#include "services/service.h"
+
+#include "logging.h"
+#include "sessions/sessionregistry.h"
+#include "sessions/websocketsession.h"
+
+#include <QTcpSocket>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+namespace Postern::Services {
+
+namespace {
+
+QString pendingKey(const QHostAddress &peer, quint16 peerPort, quint16 localPort)
+{
+    return peer.toString() + u'|' + QString::number(peerPort) + u'|' + QString::number(localPort);
+}
+
+} // namespace
+
+Service::Service(Config::ServiceConfig config, Sessions::SessionRegistry *registry, QObject *parent)
+    : QObject(parent), m_config(std::move(config)), m_registry(registry)
+{
+    // TLS is terminated by the front door, so the WebSocket layer always runs "non-secure".
+    m_webSockets = new QWebSocketServer(QStringLiteral("Postern"), QWebSocketServer::NonSecureMode, this);
+    connect(m_webSockets, &QWebSocketServer::newConnection, this, &Service::onNewWebSocket);
+}
+
+Service::~Service() = default;
+
+Frontdoor::HttpResponse Service::handleHttp(const Frontdoor::HttpRequestHead &, const QString &,
+                                            const Frontdoor::ConnectionInfo &)
+{
+    return Frontdoor::HttpResponse::error(404);
+}
+
+void Service::upgrade(QTcpSocket *socket, const Frontdoor::ConnectionInfo &connection)
+{
+    const QString key = pendingKey(socket->peerAddress(), socket->peerPort(), socket->localPort());
+    m_pending.insert(key, connection);
+    socket->setParent(m_webSockets);
+    // A handshake that Qt refuses after all leaves the socket closed: forget and free it.
+    connect(socket, &QTcpSocket::disconnected, this, [this, key, socket] {
+        if (m_pending.remove(key))
+            socket->deleteLater();
+    });
+    m_webSockets->handleConnection(socket);
+}
+
+void Service::onNewWebSocket()
+{
+    while (QWebSocket *socket = m_webSockets->nextPendingConnection()) {
+        const QString key = pendingKey(socket->peerAddress(), socket->peerPort(), socket->localPort());
+        Frontdoor::ConnectionInfo connection = m_pending.take(key);
+        if (connection.peerAddress.isNull()) {
+            connection.peerAddress = socket->peerAddress();
+            connection.peerPort = socket->peerPort();
+        }
+        auto *session = new Sessions::WebSocketSession(socket, m_config.name, connection, m_config.acceptOptions);
+        const quint64 id = m_registry->add(session);
+        qCDebug(lcSession).noquote() << QStringLiteral("session %1 opened: service '%2', client %3%4")
+                                            .arg(id).arg(m_config.name, connection.peer(),
+                                                         connection.secure ? u", " + connection.tlsProtocol : QString());
+        startSession(session);
+    }
+}
+
+} // namespace Postern::Services

@@ -1,0 +1,61 @@
+#pragma once
+
+// Base of every service type: its configuration, and the two ways a request reaches it —
+// a plain HTTP request answered with an HttpResponse, or a WebSocket upgrade after which
+// the service runs the session.
+
+#include "config/serviceconfig.h"
+#include "frontdoor/connectioninfo.h"
+#include "frontdoor/httprequesthead.h"
+#include "frontdoor/httpresponse.h"
+
+#include <QHash>
+#include <QObject>
+
+class QTcpSocket;
+class QWebSocket;
+class QWebSocketServer;
+
+namespace Postern::Sessions {
+class SessionRegistry;
+class WebSocketSession;
+}
+
+namespace Postern::Services {
+
+class Service : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Service)
+
+public:
+    Service(Config::ServiceConfig config, Sessions::SessionRegistry *registry, QObject *parent = nullptr);
+    ~Service() override;
+
+    const Config::ServiceConfig &config() const { return m_config; }
+    const QString &name() const { return m_config.name; }
+
+    // A plain HTTP request for `relativePath` (the request path below the accept path).
+    virtual Frontdoor::HttpResponse handleHttp(const Frontdoor::HttpRequestHead &request,
+                                               const QString &relativePath,
+                                               const Frontdoor::ConnectionInfo &connection);
+
+    // Takes over `socket`, whose unread data starts with an upgrade request that the front
+    // door has already validated, and completes the WebSocket handshake.
+    void upgrade(QTcpSocket *socket, const Frontdoor::ConnectionInfo &connection);
+
+protected:
+    // A session whose handshake completed, already registered; the service gives it behaviour.
+    virtual void startSession(Sessions::WebSocketSession *session) = 0;
+
+private:
+    void onNewWebSocket();
+
+    Config::ServiceConfig m_config;
+    Sessions::SessionRegistry *m_registry;
+    QWebSocketServer *m_webSockets = nullptr;
+    // Connections between upgrade() and the completed handshake, by peer and local port.
+    QHash<QString, Frontdoor::ConnectionInfo> m_pending;
+};
+
+} // namespace Postern::Services

@@ -1,0 +1,20 @@
+#include "services/servicefactory.h"
+
+#include "services/directoryservice.h"
+#include "services/echoservice.h"
+
+namespace Postern::Services {
+
+ServicePtr createService(const Config::ServiceConfig &config, Sessions::SessionRegistry *registry)
+{
+    Service *service = nullptr;
+    if (config.type == u"echo")
+        service = new EchoService(config, registry);
+    else if (config.type == u"directory")
+        service = new DirectoryService(config, registry);
+    else
+        return nullptr; // the loader admits only the types above
+    return ServicePtr(service, [](Service *s) { s->deleteLater(); });
+}
+
+} // namespace Postern::Services

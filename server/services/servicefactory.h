@@ -1,0 +1,21 @@
+#pragma once
+
+// Makes the service object for a configured service type.
+
+#include "config/serviceconfig.h"
+
+#include <memory>
+
+namespace Postern::Sessions { class SessionRegistry; }
+
+namespace Postern::Services {
+
+class Service;
+
+// Services are shared by the listeners and in-flight connections that route to them; the
+// last holder frees the object through deleteLater (it may be inside one of its slots).
+using ServicePtr = std::shared_ptr<Service>;
+
+ServicePtr createService(const Config::ServiceConfig &config, Sessions::SessionRegistry *registry);
+
+} // namespace Postern::Services

@@ -1,0 +1,41 @@
+#include "sessions/sessionregistry.h"
+
+#include "sessions/websocketsession.h"
+
+namespace Postern::Sessions {
+
+SessionRegistry::SessionRegistry(QObject *parent) : QObject(parent) {}
+
+quint64 SessionRegistry::add(WebSocketSession *session)
+{
+    const quint64 id = m_nextId++;
+    session->setId(id);
+    session->setParent(this);
+    m_sessions.insert(id, session);
+    connect(session, &WebSocketSession::finished, this, [this, id] {
+        m_sessions.remove(id);
+        Q_EMIT sessionClosed(id);
+        if (m_sessions.isEmpty())
+            Q_EMIT empty();
+    });
+    Q_EMIT sessionOpened(id);
+    return id;
+}
+
+bool SessionRegistry::close(quint64 id, QWebSocketProtocol::CloseCode code, const QString &reason)
+{
+    WebSocketSession *session = m_sessions.value(id);
+    if (!session)
+        return false;
+    session->close(code, reason);
+    return true;
+}
+
+void SessionRegistry::closeAll(QWebSocketProtocol::CloseCode code, const QString &reason)
+{
+    const auto all = m_sessions.values();
+    for (WebSocketSession *session : all)
+        session->close(code, reason);
+}
+
+} // namespace Postern::Sessions

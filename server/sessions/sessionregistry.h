@@ -1,0 +1,42 @@
+#pragma once
+
+// Every live WebSocket session of the gateway, by id. Sessions remove themselves when
+// they end; the registry closes them all when the gateway drains.
+
+#include <QHash>
+#include <QObject>
+#include <QWebSocketProtocol>
+
+namespace Postern::Sessions {
+
+class WebSocketSession;
+
+class SessionRegistry final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SessionRegistry)
+
+public:
+    explicit SessionRegistry(QObject *parent = nullptr);
+
+    // Takes ownership of the session and gives it an id.
+    quint64 add(WebSocketSession *session);
+    WebSocketSession *find(quint64 id) const { return m_sessions.value(id); }
+    QList<WebSocketSession *> sessions() const { return m_sessions.values(); }
+    qsizetype count() const { return m_sessions.size(); }
+    quint64 totalOpened() const { return m_nextId - 1; }
+
+    bool close(quint64 id, QWebSocketProtocol::CloseCode code, const QString &reason);
+    void closeAll(QWebSocketProtocol::CloseCode code, const QString &reason);
+
+Q_SIGNALS:
+    void sessionOpened(quint64 id);
+    void sessionClosed(quint64 id);
+    void empty();
+
+private:
+    QHash<quint64, WebSocketSession *> m_sessions;
+    quint64 m_nextId = 1;
+};
+
+} // namespace Postern::Sessions
