@@ -46,6 +46,8 @@ struct RawService
     QList<QPair<QUrl, SourceLocation>> connects;
     bool sawName = false;
     bool sawType = false;
+    bool hasMimeMapping = false;
+    SourceLocation mimeMappingWhere;
     QHash<QString, SourceLocation> propertyLocations;
 };
 
@@ -63,13 +65,16 @@ public:
     std::expected<GatewayConfig, ConfigErrors> run()
     {
         parseDocument();
-        if (m_reader.hasError()) {
+        const bool readerBroken = m_reader.hasError();
+        if (readerBroken) {
             if (m_reader.error() == QXmlStreamReader::CustomError)
                 addError(m_errorWhere, m_reader.errorString());
             else
                 addError(here(), QStringLiteral("malformed XML: ") + m_reader.errorString());
         }
-        if (m_errors.isEmpty())
+        // Element-level problems do not stop validation: one run lists every problem. Only
+        // XML the reader could not finish leaves nothing sound to validate.
+        if (!readerBroken && m_sawRoot)
             finish();
         if (!m_errors.isEmpty())
             return std::unexpected(m_errors);
@@ -115,9 +120,12 @@ private:
         const QString name = elementName();
         const QString raw = m_reader.readElementText(QXmlStreamReader::ErrorOnUnexpectedElement);
         if (m_reader.hasError()) {
-            // The reader cannot go on after this; run() reports it once, at this element.
-            m_errorWhere = where;
-            m_reader.raiseError(QStringLiteral("<%1> must contain text only").arg(name));
+            // The reader cannot go on after this; run() reports it once. A child element is
+            // our message at this element; anything else is malformed XML where it was found.
+            if (m_reader.error() == QXmlStreamReader::UnexpectedElementError) {
+                m_errorWhere = where;
+                m_reader.raiseError(QStringLiteral("<%1> must contain text only").arg(name));
+            }
             return std::nullopt;
         }
         return substitute(raw.trimmed(), where);
@@ -163,9 +171,11 @@ private:
             return;
         }
         m_namespace = m_reader.namespaceUri().toString();
+        m_sawRoot = true;
         if (!m_namespace.isEmpty() && !supportedNamespacesList().contains(m_namespace)) {
             addError(here(), QStringLiteral("unsupported namespace '%1' (use '%2' or none)")
                                  .arg(m_namespace, kKaazingNamespace));
+            m_sawRoot = false;
             return;
         }
         bool sawService = false;
@@ -286,12 +296,17 @@ private:
 
     void parseServiceDefaults()
     {
+        bool sawOptions = false;
         while (m_reader.readNextStartElement()) {
             if (!checkNamespace())
                 continue;
             const QString name = elementName();
-            if (name == u"accept-options")
+            if (name == u"accept-options") {
+                if (sawOptions)
+                    addError(here(), QStringLiteral("<accept-options> may appear only once in <service-defaults>"));
+                sawOptions = true;
                 parseOptions(m_defaultAcceptOptions, name);
+            }
             else if (name == u"mime-mapping")
                 parseMimeMapping(m_defaultMimeMappings);
             else if (name == u"connect-options") {
@@ -346,6 +361,8 @@ private:
                 raw.config.acceptOptions.where = where;
                 parseOptions(raw.acceptOptions, name);
             } else if (name == u"mime-mapping") {
+                raw.mimeMappingWhere = where;
+                raw.hasMimeMapping = true;
                 parseMimeMapping(raw.config.mimeMappings);
             } else if (kUnsupportedServiceElements.contains(name)) {
                 addError(where, QStringLiteral("<%1> is not supported by this version of Postern").arg(name));
@@ -525,7 +542,7 @@ private:
         for (auto it = service.properties.cbegin(); it != service.properties.cend(); ++it) {
             if (!allowed.contains(it.key()))
                 addError(raw.propertyLocations.value(it.key()),
-                         QStringLiteral("a %1 service has no property '%2'").arg(service.type, it.key()));
+                         QStringLiteral("service type '%1' has no property '%2'").arg(service.type, it.key()));
         }
         if (service.type != u"directory")
             return;
@@ -584,7 +601,11 @@ private:
                 continue;
             }
             for (const auto &connect : std::as_const(raw.connects))
-                addError(connect.second, QStringLiteral("a %1 service takes no <connect>").arg(service.type));
+                addError(connect.second, QStringLiteral("service type '%1' takes no <connect>").arg(service.type));
+            if (raw.hasMimeMapping && service.type != u"directory")
+                addError(raw.mimeMappingWhere,
+                         QStringLiteral("service type '%1' serves no files; <mime-mapping> applies to directory services")
+                             .arg(service.type));
 
             service.acceptOptions = [&] {
                 AcceptOptions options = defaults;
@@ -656,6 +677,7 @@ private:
     QMap<QString, QString> m_defaultMimeMappings;
     ConfigErrors m_errors;
     SourceLocation m_errorWhere;
+    bool m_sawRoot = false;
 };
 
 } // namespace

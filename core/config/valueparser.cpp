@@ -52,7 +52,8 @@ std::optional<std::chrono::milliseconds> parseDuration(const QString &text)
             }
         }
     }
-    if (scale == 0 || amount > std::numeric_limits<qint64>::max() / scale)
+    // Timers take int milliseconds: about 24.8 days is the longest duration that means anything.
+    if (scale == 0 || amount > std::numeric_limits<int>::max() / scale)
         return std::nullopt;
     return std::chrono::milliseconds(amount * scale);
 }

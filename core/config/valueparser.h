@@ -10,7 +10,8 @@
 
 namespace Postern::Config::ValueParser {
 
-// A bare number means seconds. Returns nothing for anything it cannot read exactly.
+// A bare number means seconds. Returns nothing for anything it cannot read exactly, and for
+// more than 2^31-1 ms (about 24.8 days), the longest a timer can wait.
 std::optional<std::chrono::milliseconds> parseDuration(const QString &text);
 
 // A bare number means bytes; k, m and g (any case, optional trailing "b") are powers of 1024.

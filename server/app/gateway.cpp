@@ -197,9 +197,10 @@ void Gateway::shutdown(std::chrono::milliseconds drainTimeout)
         return;
     }
     qCInfo(lcGateway) << "closing" << m_sessions->count() << "session(s)";
+    // Sessions can end inside closeAll(); stopped() is always delivered from the event loop.
     connect(m_sessions, &Sessions::SessionRegistry::empty, this, [this] {
         m_drainTimer.stop();
-        Q_EMIT stopped();
+        QMetaObject::invokeMethod(this, &Gateway::stopped, Qt::QueuedConnection);
     });
     m_drainTimer.start(drainTimeout);
     m_sessions->closeAll(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("gateway shutting down"));

@@ -56,8 +56,10 @@ HttpConnection::HttpConnection(QTcpSocket *socket, ListenerContextPtr context, Q
             if (m_state == State::Handshaking && error != QAbstractSocket::RemoteHostClosedError)
                 qCInfo(lcTls).noquote() << QStringLiteral("TLS handshake with %1 failed: %2")
                                                .arg(m_info.peer(), m_ssl->errorString());
+            // The error can be raised inside startServerEncryption(); closing the socket
+            // there pulls the TLS backend's buffers from under it. Close from the event loop.
             if (m_state == State::Handshaking)
-                closeConnection();
+                QMetaObject::invokeMethod(this, &HttpConnection::closeConnection, Qt::QueuedConnection);
         });
     }
     if (m_socket->bytesAvailable() > 0)

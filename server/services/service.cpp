@@ -38,8 +38,8 @@ Frontdoor::HttpResponse Service::handleHttp(const Frontdoor::HttpRequestHead &, 
 void Service::upgrade(QTcpSocket *socket, const Frontdoor::ConnectionInfo &connection)
 {
     const QString key = pendingKey(socket->peerAddress(), socket->peerPort(), socket->localPort());
-    m_pending.insert(key, connection);
-    socket->setParent(m_webSockets);
+    m_pending.insert(key, {connection, socket});
+    socket->setParent(this);
     // A handshake that Qt refuses after all leaves the socket closed: forget and free it.
     connect(socket, &QTcpSocket::disconnected, this, [this, key, socket] {
         if (m_pending.remove(key))
@@ -52,12 +52,17 @@ void Service::onNewWebSocket()
 {
     while (QWebSocket *socket = m_webSockets->nextPendingConnection()) {
         const QString key = pendingKey(socket->peerAddress(), socket->peerPort(), socket->localPort());
-        Frontdoor::ConnectionInfo connection = m_pending.take(key);
+        Pending pending = m_pending.take(key);
+        Frontdoor::ConnectionInfo connection = pending.connection;
         if (connection.peerAddress.isNull()) {
             connection.peerAddress = socket->peerAddress();
             connection.peerPort = socket->peerPort();
         }
         auto *session = new Sessions::WebSocketSession(socket, m_config.name, connection, m_config.acceptOptions);
+        // QWebSocket does not take the TCP socket as a child: the session must own it, or it
+        // would die with this service (a reload replaces services, never their sessions).
+        if (pending.socket)
+            pending.socket->setParent(session);
         const quint64 id = m_registry->add(session);
         qCDebug(lcSession).noquote() << QStringLiteral("session %1 opened: service '%2', client %3%4")
                                             .arg(id).arg(m_config.name, connection.peer(),

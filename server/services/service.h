@@ -11,6 +11,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QPointer>
 
 class QTcpSocket;
 class QWebSocket;
@@ -55,7 +56,12 @@ private:
     Sessions::SessionRegistry *m_registry;
     QWebSocketServer *m_webSockets = nullptr;
     // Connections between upgrade() and the completed handshake, by peer and local port.
-    QHash<QString, Frontdoor::ConnectionInfo> m_pending;
+    struct Pending
+    {
+        Frontdoor::ConnectionInfo connection;
+        QPointer<QTcpSocket> socket;
+    };
+    QHash<QString, Pending> m_pending;
 };
 
 } // namespace Postern::Services

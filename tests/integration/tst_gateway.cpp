@@ -1,0 +1,512 @@
+// The gateway in-process on ephemeral ports, driven over real sockets: echo over ws and wss,
+// the directory service, the front door's refusals, SNI, reload and drain.
+
+#include "app/gateway.h"
+#include "config/configloader.h"
+#include "sessions/sessionregistry.h"
+#include "sessions/websocketsession.h"
+#include "testpki.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QSslSocket>
+#include <QTemporaryDir>
+#include <QWebSocket>
+#include <QtTest>
+
+using namespace Postern;
+using Testing::TestPki;
+
+namespace {
+
+// A plain socket client that collects everything it receives, for exact HTTP checks.
+class RawClient
+{
+public:
+    explicit RawClient(quint16 port)
+    {
+        QObject::connect(&socket, &QTcpSocket::readyRead, [this] { received += socket.readAll(); });
+        QObject::connect(&socket, &QTcpSocket::disconnected, [this] { closed = true; });
+        socket.connectToHost(QHostAddress::LocalHost, port);
+    }
+    bool waitConnected() { return QTest::qWaitFor([this] { return socket.state() == QAbstractSocket::ConnectedState; }, 5000); }
+    void send(const QByteArray &data) { socket.write(data); }
+
+    // Waits for one whole response (head, and a body as long as Content-Length says).
+    bool waitForResponse(int timeout = 5000)
+    {
+        return QTest::qWaitFor([this] { return responseComplete() || closed; }, timeout) && responseComplete();
+    }
+    bool responseComplete() const
+    {
+        const qsizetype end = received.indexOf("\r\n\r\n");
+        if (end < 0)
+            return false;
+        return received.size() >= end + 4 + contentLength();
+    }
+    qsizetype contentLength() const
+    {
+        if (received.startsWith("HTTP/1.1 304") || headerValue("X-Head-Only") == "1")
+            return 0;
+        return headerValue("Content-Length").toLongLong();
+    }
+    int status() const { return received.mid(9, 3).toInt(); }
+    QByteArray headerValue(const QByteArray &name) const
+    {
+        const qsizetype end = received.indexOf("\r\n\r\n");
+        for (const QByteArray &line : received.left(end).split('\n')) {
+            const qsizetype colon = line.indexOf(':');
+            if (colon > 0 && line.left(colon).compare(name, Qt::CaseInsensitive) == 0)
+                return line.mid(colon + 1).trimmed();
+        }
+        return {};
+    }
+    QByteArray body() const { return received.mid(received.indexOf("\r\n\r\n") + 4); }
+    // Drops the first response, for the next one on a kept-alive connection.
+    void takeResponse()
+    {
+        const qsizetype end = received.indexOf("\r\n\r\n") + 4 + contentLength();
+        received = received.mid(end);
+    }
+
+    QTcpSocket socket;
+    QByteArray received;
+    bool closed = false;
+};
+
+QByteArray request(const QByteArray &method, const QByteArray &target, const QByteArray &extra = {})
+{
+    return method + ' ' + target + " HTTP/1.1\r\nHost: localhost\r\n" + extra + "\r\n";
+}
+
+const QByteArray kUpgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+
+} // namespace
+
+class TestGateway : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    TestPki m_pki;
+    quint16 m_http = 0;
+    quint16 m_tls = 0;
+    quint16 m_extra = 0;
+    App::Gateway *m_gateway = nullptr;
+
+    QString configPath() const { return m_dir.filePath(QStringLiteral("gateway-config.xml")); }
+
+    QByteArray configXml(const QByteArray &extraServices = {}) const
+    {
+        QFile file(Testing::sourceDir() + QStringLiteral("/tests/data/tst_gateway-config.xml"));
+        if (!file.open(QIODevice::ReadOnly))
+            qFatal("cannot read tests/data/tst_gateway-config.xml");
+        QByteArray xml = file.readAll();
+        xml.replace("@HTTP_PORT@", QByteArray::number(m_http)).replace("@TLS_PORT@", QByteArray::number(m_tls));
+        xml.replace("@EXTRA_SERVICES@", extraServices);
+        return xml;
+    }
+
+    void writeConfig(const QByteArray &xml)
+    {
+        QFile file(configPath());
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(xml);
+    }
+
+    void writeFile(const QString &relative, const QByteArray &contents)
+    {
+        QFile file(m_dir.filePath(relative));
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(contents);
+    }
+
+    QSslConfiguration clientTls() const
+    {
+        QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+        configuration.setCaCertificates({m_pki.caCertificate()});
+        return configuration;
+    }
+
+    // An open echo client; the caller owns it.
+    QWebSocket *openWebSocket(const QString &url)
+    {
+        auto *socket = new QWebSocket;
+        socket->setSslConfiguration(clientTls());
+        socket->setMaxAllowedIncomingMessageSize(4 * 1024 * 1024);
+        QSignalSpy connected(socket, &QWebSocket::connected);
+        socket->open(QUrl(url));
+        if (!connected.wait(10000))
+            qWarning() << "could not open" << url << socket->errorString();
+        return socket;
+    }
+
+    static bool echoes(QWebSocket *socket, const QString &text)
+    {
+        QSignalSpy received(socket, &QWebSocket::textMessageReceived);
+        socket->sendTextMessage(text);
+        return received.wait(5000) && received.first().first().toString() == text;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_http = Testing::freePort();
+        m_tls = Testing::freePort();
+        m_extra = Testing::freePort();
+        QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("web/sub")));
+        writeFile(QStringLiteral("web/index.html"), "<h1>welcome</h1>\n");
+        writeFile(QStringLiteral("web/notes.txt"), "plain notes\n");
+        writeFile(QStringLiteral("web/sub/index.html"), "sub index\n");
+        writeFile(QStringLiteral("secret.txt"), "outside the web root\n");
+        QVERIFY(QFile::link(m_dir.path(), m_dir.filePath(QStringLiteral("web/escape"))));
+        TestPki::writeKeystore(m_dir.path(), {m_pki.serverEntry(QStringLiteral("localhost"), {QStringLiteral("localhost")}),
+                                              m_pki.serverEntry(QStringLiteral("other"), {QStringLiteral("other.test")})});
+        writeConfig(configXml());
+        const auto config = Config::ConfigLoader::loadFile(configPath());
+        QVERIFY2(config, config ? "" : qPrintable(config.error().first().toString()));
+        m_gateway = new App::Gateway(this);
+        const auto applied = m_gateway->apply(*config);
+        QVERIFY2(applied, applied ? "" : qPrintable(applied.error().join(u'\n')));
+    }
+
+    void echo_data()
+    {
+        QTest::addColumn<bool>("secure");
+        QTest::addColumn<bool>("binary");
+        QTest::addColumn<int>("size");
+        for (bool secure : {false, true})
+            for (bool binary : {false, true})
+                for (int size : {0, 125, 126, 65536, 1024 * 1024})
+                    QTest::addRow("%s %s %d B", secure ? "wss" : "ws", binary ? "binary" : "text", size)
+                        << secure << binary << size;
+    }
+    void echo()
+    {
+        QFETCH(bool, secure);
+        QFETCH(bool, binary);
+        QFETCH(int, size);
+        const QString url = secure ? QStringLiteral("wss://localhost:%1/echo").arg(m_tls)
+                                   : QStringLiteral("ws://127.0.0.1:%1/echo").arg(m_http);
+        std::unique_ptr<QWebSocket> socket(openWebSocket(url));
+        QCOMPARE(socket->state(), QAbstractSocket::ConnectedState);
+        QByteArray payload(size, Qt::Uninitialized);
+        for (int i = 0; i < size; ++i)
+            payload[i] = char('a' + (i * 7) % 26);
+        if (binary) {
+            QSignalSpy received(socket.get(), &QWebSocket::binaryMessageReceived);
+            QSignalSpy text(socket.get(), &QWebSocket::textMessageReceived);
+            socket->sendBinaryMessage(payload);
+            QVERIFY(received.wait(10000));
+            QCOMPARE(received.first().first().toByteArray(), payload);
+            QCOMPARE(text.count(), 0);
+        } else {
+            QSignalSpy received(socket.get(), &QWebSocket::textMessageReceived);
+            socket->sendTextMessage(QString::fromLatin1(payload));
+            QVERIFY(received.wait(10000));
+            QCOMPARE(received.first().first().toString(), QString::fromLatin1(payload));
+        }
+    }
+
+    void sessionsAreRegistered()
+    {
+        std::unique_ptr<QWebSocket> socket(openWebSocket(QStringLiteral("wss://localhost:%1/echo").arg(m_tls)));
+        QVERIFY(echoes(socket.get(), QStringLiteral("hi")));
+        const auto sessions = m_gateway->sessions()->sessions();
+        QCOMPARE(sessions.size(), 1);
+        QCOMPARE(sessions.first()->serviceName(), QStringLiteral("echo"));
+        QVERIFY(sessions.first()->connection().secure);
+        QVERIFY(sessions.first()->connection().tlsProtocol.startsWith(QStringLiteral("TLSv1.")));
+        QCOMPARE(sessions.first()->counters().messagesIn, quint64(1));
+        socket->close();
+        QTRY_COMPARE_WITH_TIMEOUT(m_gateway->sessions()->count(), 0, 5000);
+    }
+
+    void oversizedMessageCloses1009()
+    {
+        std::unique_ptr<QWebSocket> socket(openWebSocket(QStringLiteral("ws://127.0.0.1:%1/small").arg(m_http)));
+        QVERIFY(echoes(socket.get(), QString(1024, u'x'))); // exactly the limit passes
+        QSignalSpy disconnected(socket.get(), &QWebSocket::disconnected);
+        socket->sendBinaryMessage(QByteArray(1025, 'x'));
+        QVERIFY(disconnected.wait(5000));
+        QCOMPARE(socket->closeCode(), QWebSocketProtocol::CloseCodeTooMuchData);
+    }
+
+    void inactivityPingsThenClosesASilentPeer()
+    {
+        // A raw client that completes the handshake and then never answers anything.
+        RawClient client(m_http);
+        QVERIFY(client.waitConnected());
+        client.send(request("GET", "/small", kUpgrade + "Sec-WebSocket-Version: 13\r\n"));
+        QVERIFY(QTest::qWaitFor([&] { return client.received.contains("\r\n\r\n"); }, 5000));
+        QVERIFY(client.received.startsWith("HTTP/1.1 101"));
+        client.received = client.received.mid(client.received.indexOf("\r\n\r\n") + 4);
+        QVERIFY2(QTest::qWaitFor([&] { return client.received.startsWith("\x89"); }, 5000), "no ping");
+        // Then a close frame with 1001 (0x03e9), after the ping went unanswered.
+        QVERIFY2(QTest::qWaitFor([&] { return client.received.contains(QByteArray("\x88", 1)); }, 5000), "no close");
+        const QByteArray close = client.received.mid(client.received.indexOf(QByteArray("\x88", 1)));
+        QVERIFY(close.size() >= 4);
+        QCOMPARE((quint8(close[2]) << 8) | quint8(close[3]), 1001);
+    }
+
+    void inactivityKeepsAnsweringPeer()
+    {
+        // QWebSocket answers pings, so it outlives several timeouts.
+        std::unique_ptr<QWebSocket> socket(openWebSocket(QStringLiteral("ws://127.0.0.1:%1/small").arg(m_http)));
+        QSignalSpy disconnected(socket.get(), &QWebSocket::disconnected);
+        QVERIFY(!disconnected.wait(3000));
+        QVERIFY(echoes(socket.get(), QStringLiteral("still here")));
+    }
+
+    void directoryGetAndHead()
+    {
+        RawClient client(m_http);
+        QVERIFY(client.waitConnected());
+        client.send(request("GET", "/"));
+        QVERIFY(client.waitForResponse());
+        QCOMPARE(client.status(), 200);
+        QCOMPARE(client.headerValue("Content-Type"), QByteArray("text/html; charset=utf-8"));
+        QCOMPARE(client.body(), QByteArray("<h1>welcome</h1>\n"));
+        QVERIFY(!client.headerValue("ETag").isEmpty());
+        QVERIFY(!client.headerValue("Last-Modified").isEmpty());
+
+        // Keep-alive: the next request on the same connection.
+        client.takeResponse();
+        client.send(request("HEAD", "/notes.txt"));
+        QVERIFY(QTest::qWaitFor([&] { return client.received.contains("\r\n\r\n"); }, 5000));
+        QCOMPARE(client.status(), 200);
+        QCOMPARE(client.headerValue("Content-Length"), QByteArray("12"));
+        QCOMPARE(client.headerValue("Content-Type"), QByteArray("text/plain; charset=utf-8"));
+        QTest::qWait(100);
+        QVERIFY(client.body().isEmpty());
+        QVERIFY(!client.closed);
+    }
+
+    void directoryConditional()
+    {
+        QByteArray etag, lastModified;
+        {
+            RawClient client(m_http);
+            QVERIFY(client.waitConnected());
+            client.send(request("GET", "/notes.txt"));
+            QVERIFY(client.waitForResponse());
+            etag = client.headerValue("ETag");
+            lastModified = client.headerValue("Last-Modified");
+        }
+        const QList<QByteArray> conditions = {"If-None-Match: " + etag + "\r\n",
+                                              "If-None-Match: \"other\", " + etag + "\r\n",
+                                              "If-Modified-Since: " + lastModified + "\r\n"};
+        for (const QByteArray &condition : conditions) {
+            RawClient client(m_http);
+            QVERIFY(client.waitConnected());
+            client.send(request("GET", "/notes.txt", condition));
+            QVERIFY(client.waitForResponse());
+            QCOMPARE(client.status(), 304);
+            QCOMPARE(client.headerValue("ETag"), etag);
+        }
+        RawClient changed(m_http);
+        QVERIFY(changed.waitConnected());
+        changed.send(request("GET", "/notes.txt", "If-None-Match: \"stale\"\r\n"));
+        QVERIFY(changed.waitForResponse());
+        QCOMPARE(changed.status(), 200);
+    }
+
+    void directoryRefusals_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QByteArray>("target");
+        QTest::addColumn<int>("status");
+        QTest::newRow("missing file") << QByteArray("GET") << QByteArray("/absent.html") << 404;
+        QTest::newRow("dot dot") << QByteArray("GET") << QByteArray("/../secret.txt") << 404;
+        QTest::newRow("encoded dot dot") << QByteArray("GET") << QByteArray("/%2e%2e/secret.txt") << 404;
+        QTest::newRow("encoded slash") << QByteArray("GET") << QByteArray("/sub/..%2f..%2fsecret.txt") << 404;
+        QTest::newRow("upper-case encoding") << QByteArray("GET") << QByteArray("/%2E%2E/secret.txt") << 404;
+        QTest::newRow("symlink out of the root") << QByteArray("GET") << QByteArray("/escape/secret.txt") << 404;
+        QTest::newRow("POST") << QByteArray("POST") << QByteArray("/") << 405;
+        QTest::newRow("directory without slash") << QByteArray("GET") << QByteArray("/sub") << 301;
+    }
+    void directoryRefusals()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QByteArray, target);
+        QFETCH(int, status);
+        RawClient client(m_http);
+        QVERIFY(client.waitConnected());
+        client.send(request(method, target));
+        QVERIFY(client.waitForResponse());
+        QCOMPARE(client.status(), status);
+        QVERIFY(!client.body().contains("outside the web root"));
+        if (status == 301)
+            QCOMPARE(client.headerValue("Location"), QByteArray("/sub/"));
+        if (status == 405)
+            QCOMPARE(client.headerValue("Allow"), QByteArray("GET, HEAD"));
+    }
+
+    void subdirectoryIndex()
+    {
+        RawClient client(m_http);
+        QVERIFY(client.waitConnected());
+        client.send(request("GET", "/sub/"));
+        QVERIFY(client.waitForResponse());
+        QCOMPARE(client.status(), 200);
+        QCOMPARE(client.body(), QByteArray("sub index\n"));
+    }
+
+    void frontDoorRefusals_data()
+    {
+        QTest::addColumn<QByteArray>("data");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("header"); // "Name: value" the response must carry, if any
+        QTest::newRow("malformed header") << QByteArray("GET / HTTP/1.1\r\nHost : localhost\r\n\r\n") << 400 << QByteArray();
+        QTest::newRow("garbage") << QByteArray("\x01\x02\x03 nonsense\r\n\r\n") << 400 << QByteArray();
+        QTest::newRow("HTTP/2.0") << QByteArray("GET / HTTP/2.0\r\nHost: localhost\r\n\r\n") << 505 << QByteArray();
+        QTest::newRow("plain GET to a WebSocket service") << request("GET", "/echo") << 426 << QByteArray("Upgrade: websocket");
+        QTest::newRow("old WebSocket version") << request("GET", "/echo", kUpgrade + "Sec-WebSocket-Version: 8\r\n") << 426
+                                               << QByteArray("Sec-WebSocket-Version: 13");
+        QTest::newRow("handshake without key") << request("GET", "/echo", "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
+                                               << 400 << QByteArray();
+        QTest::newRow("huge head") << request("GET", "/", "X-Filler: " + QByteArray(3000, 'a') + "\r\n") << 431 << QByteArray();
+    }
+    void frontDoorRefusals()
+    {
+        QFETCH(QByteArray, data);
+        QFETCH(int, status);
+        QFETCH(QByteArray, header);
+        RawClient client(m_http);
+        QVERIFY(client.waitConnected());
+        client.send(data);
+        QVERIFY(client.waitForResponse());
+        QCOMPARE(client.status(), status);
+        if (!header.isEmpty()) {
+            const QList<QByteArray> parts = header.split(':');
+            QCOMPARE(client.headerValue(parts.at(0)), parts.at(1).trimmed());
+        }
+    }
+
+    void slowHeadGets408()
+    {
+        RawClient client(m_http);
+        QVERIFY(client.waitConnected());
+        client.send("GET / HTTP/1.1\r\nHost: loc");
+        QVERIFY(client.waitForResponse(5000));
+        QCOMPARE(client.status(), 408);
+        QVERIFY(QTest::qWaitFor([&] { return client.closed; }, 5000));
+    }
+
+    void silentConnectionIsClosed()
+    {
+        RawClient client(m_http);
+        QVERIFY(client.waitConnected());
+        QVERIFY(QTest::qWaitFor([&] { return client.closed; }, 5000));
+        QVERIFY(client.received.isEmpty());
+    }
+
+    void plainTextOnTlsPort()
+    {
+        RawClient client(m_tls);
+        QVERIFY(client.waitConnected());
+        client.send(request("GET", "/"));
+        QVERIFY(client.waitForResponse());
+        QCOMPARE(client.status(), 400);
+        QVERIFY(client.body().contains("TLS"));
+        QVERIFY(!client.body().contains("welcome")); // nothing is served in plain text
+    }
+
+    void certificateChosenBySni_data()
+    {
+        QTest::addColumn<QString>("peerName");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("localhost") << "localhost" << "localhost";
+        QTest::newRow("other.test") << "other.test" << "other.test";
+        QTest::newRow("no SNI: the accept host's") << "127.0.0.1" << "localhost";
+        QTest::newRow("unknown name: the accept host's") << "unknown.test" << "localhost";
+    }
+    void certificateChosenBySni()
+    {
+        QFETCH(QString, peerName);
+        QFETCH(QString, expected);
+        QSslSocket socket;
+        socket.setPeerVerifyMode(QSslSocket::QueryPeer);
+        QSignalSpy encrypted(&socket, &QSslSocket::encrypted);
+        socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_tls, peerName);
+        QVERIFY(encrypted.wait(10000));
+        QCOMPARE(socket.peerCertificate().subjectInfo(QSslCertificate::CommonName).value(0), expected);
+        QVERIFY(socket.sessionProtocol() == QSsl::TlsV1_3 || socket.sessionProtocol() == QSsl::TlsV1_2);
+    }
+
+    void oldTlsIsRefused()
+    {
+        QSslSocket socket;
+        socket.setPeerVerifyMode(QSslSocket::VerifyNone);
+        socket.setProtocol(QSsl::TlsV1_1);
+        QSignalSpy encrypted(&socket, &QSslSocket::encrypted);
+        QSignalSpy failed(&socket, &QSslSocket::errorOccurred);
+        socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_tls, QStringLiteral("localhost"));
+        QVERIFY(failed.wait(10000) || socket.state() == QAbstractSocket::UnconnectedState);
+        QCOMPARE(encrypted.count(), 0);
+    }
+
+    void reloadRefusesABadFileAndKeepsServing()
+    {
+        std::unique_ptr<QWebSocket> session(openWebSocket(QStringLiteral("ws://127.0.0.1:%1/echo").arg(m_http)));
+        QVERIFY(echoes(session.get(), QStringLiteral("before")));
+        writeConfig(configXml().replace("<type>echo</type>", "<type>echoo</type>"));
+        const auto reloaded = m_gateway->reload(configPath());
+        QVERIFY(!reloaded);
+        QVERIFY2(reloaded.error().first().contains(QStringLiteral("unknown service type 'echoo'")),
+                 qPrintable(reloaded.error().first()));
+        QVERIFY(echoes(session.get(), QStringLiteral("after a refused reload")));
+        RawClient client(m_http);
+        QVERIFY(client.waitConnected());
+        client.send(request("GET", "/"));
+        QVERIFY(client.waitForResponse());
+        QCOMPARE(client.status(), 200);
+    }
+
+    void reloadAddsAndRemovesListenersAndKeepsSessions()
+    {
+        std::unique_ptr<QWebSocket> session(openWebSocket(QStringLiteral("wss://localhost:%1/echo").arg(m_tls)));
+        QVERIFY(echoes(session.get(), QStringLiteral("before")));
+        const QByteArray late = "  <service><name>late</name><accept>ws://localhost:" + QByteArray::number(m_extra)
+            + "/late</accept><type>echo</type></service>\n";
+        writeConfig(configXml(late));
+        const auto added = m_gateway->reload(configPath());
+        QVERIFY2(added, added ? "" : qPrintable(added.error().join(u'\n')));
+        {
+            std::unique_ptr<QWebSocket> lateSocket(openWebSocket(QStringLiteral("ws://127.0.0.1:%1/late").arg(m_extra)));
+            QVERIFY(echoes(lateSocket.get(), QStringLiteral("new service")));
+        }
+        QVERIFY(echoes(session.get(), QStringLiteral("survived the reload")));
+
+        writeConfig(configXml());
+        QVERIFY(m_gateway->reload(configPath()));
+        RawClient gone(m_extra);
+        QVERIFY(QTest::qWaitFor([&] { return gone.socket.state() == QAbstractSocket::UnconnectedState; }, 5000));
+        QCOMPARE(gone.socket.error(), QAbstractSocket::ConnectionRefusedError);
+        QVERIFY(echoes(session.get(), QStringLiteral("survived the second reload")));
+    }
+
+    void shutdownClosesSessionsWith1001()
+    {
+        std::unique_ptr<QWebSocket> ws(openWebSocket(QStringLiteral("ws://127.0.0.1:%1/echo").arg(m_http)));
+        std::unique_ptr<QWebSocket> wss(openWebSocket(QStringLiteral("wss://localhost:%1/echo").arg(m_tls)));
+        QVERIFY(echoes(ws.get(), QStringLiteral("x")) && echoes(wss.get(), QStringLiteral("y")));
+        QSignalSpy stopped(m_gateway, &App::Gateway::stopped);
+        QSignalSpy wsClosed(ws.get(), &QWebSocket::disconnected);
+        QSignalSpy wssClosed(wss.get(), &QWebSocket::disconnected);
+        m_gateway->shutdown(std::chrono::seconds(5));
+        QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(wsClosed.count(), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(wssClosed.count(), 1, 5000);
+        QCOMPARE(ws->closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
+        QCOMPARE(wss->closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
+        RawClient refused(m_http);
+        QVERIFY(QTest::qWaitFor([&] { return refused.socket.state() == QAbstractSocket::UnconnectedState; }, 5000));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGateway)
+#include "tst_gateway.moc"

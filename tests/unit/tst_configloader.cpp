@@ -1,0 +1,422 @@
+#include "config/configloader.h"
+#include "testpki.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace Postern::Config;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A minimal valid document body; tests splice their own elements into it.
+const char *kEcho = R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+  </service>
+)";
+
+QByteArray document(const QByteArray &body, bool withNamespace = true)
+{
+    return QByteArray("<?xml version=\"1.0\"?>\n<gateway-config")
+        + (withNamespace ? " xmlns=\"http://xmlns.kaazing.org/2016/06/gateway\"" : "") + ">\n" + body
+        + "</gateway-config>\n";
+}
+
+// The 1-based line holding "<!--HERE-->": where the error must be reported.
+int markedLine(const QByteArray &xml)
+{
+    const QList<QByteArray> lines = xml.split('\n');
+    for (int i = 0; i < lines.size(); ++i)
+        if (lines[i].contains("<!--HERE-->"))
+            return i + 1;
+    return -1;
+}
+
+} // namespace
+
+class TestConfigLoader : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+    QString path() const { return m_dir.filePath(QStringLiteral("gateway-config.xml")); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("web")));
+        Postern::Testing::TestPki pki;
+        Postern::Testing::TestPki::writeKeystore(m_dir.path(), {pki.serverEntry(QStringLiteral("localhost"),
+                                                                                {QStringLiteral("localhost")})});
+    }
+
+    void defaultConfigurationIsValid()
+    {
+        // The shipped conf/gateway-config.xml, in a copy of the layout it expects
+        // (conf/ beside resources/web, with the keystore the run command creates).
+        QTemporaryDir root;
+        QVERIFY(QDir(root.path()).mkpath(QStringLiteral("conf")));
+        QVERIFY(QDir(root.path()).mkpath(QStringLiteral("resources/web")));
+        const QString conf = root.filePath(QStringLiteral("conf/gateway-config.xml"));
+        QVERIFY(QFile::copy(Postern::Testing::sourceDir() + QStringLiteral("/conf/gateway-config.xml"), conf));
+        QVERIFY(QFile::copy(m_dir.filePath(QStringLiteral("keystore.p12")), root.filePath(QStringLiteral("conf/keystore.p12"))));
+        QVERIFY(QFile::copy(m_dir.filePath(QStringLiteral("keystore.pw")), root.filePath(QStringLiteral("conf/keystore.pw"))));
+        const auto config = ConfigLoader::loadFile(conf);
+        QVERIFY2(config, config ? "" : qPrintable(config.error().first().toString()));
+        QCOMPARE(config->services.size(), 2);
+        const ServiceConfig &welcome = config->services.at(0);
+        QCOMPARE(welcome.type, QStringLiteral("directory"));
+        QCOMPARE(welcome.accepts.at(0), QUrl(QStringLiteral("http://localhost:8000/")));
+        QCOMPARE(welcome.accepts.at(1), QUrl(QStringLiteral("https://localhost:9000/")));
+        QCOMPARE(welcome.directoryRoot(), QDir::cleanPath(root.filePath(QStringLiteral("resources/web"))));
+        const ServiceConfig &echo = config->services.at(1);
+        QCOMPARE(echo.accepts.at(1), QUrl(QStringLiteral("wss://localhost:9000/echo")));
+        QCOMPARE(echo.acceptOptions.maximumMessageSize, 128 * 1024);
+        QCOMPARE(echo.acceptOptions.inactivityTimeout, 60s);
+        QCOMPARE(echo.acceptOptions.keepaliveTimeout, 30s); // from service-defaults
+        QVERIFY(config->keystore);
+        QCOMPARE(config->keystore->file, QDir::cleanPath(root.filePath(QStringLiteral("conf/keystore.p12"))));
+    }
+
+    void propertiesAndDefaults()
+    {
+        const QByteArray xml = document(R"(  <properties>
+    <property><name>host</name><value>localhost</value></property>
+    <property><name>port</name><value>8123</value></property>
+    <property><name>url</name><value>ws://${host}:${port}</value></property>
+  </properties>
+  <service>
+    <name>echo</name>
+    <accept>${url}/echo</accept>
+    <accept>ws://127.0.0.1:${port}</accept>
+    <type>echo</type>
+    <accept-options><ws.inactivity.timeout>500ms</ws.inactivity.timeout></accept-options>
+  </service>
+  <service-defaults>
+    <accept-options>
+      <ws.maximum.message.size>1m</ws.maximum.message.size>
+      <ws.inactivity.timeout>1 min</ws.inactivity.timeout>
+    </accept-options>
+    <mime-mapping><extension>.Log</extension><mime-type>text/plain</mime-type></mime-mapping>
+  </service-defaults>
+)");
+        const auto config = ConfigLoader::loadData(xml, path());
+        QVERIFY2(config, config ? "" : qPrintable(config.error().first().toString()));
+        const ServiceConfig &echo = config->services.first();
+        QCOMPARE(echo.accepts.at(0), QUrl(QStringLiteral("ws://localhost:8123/echo")));
+        QCOMPARE(echo.accepts.at(1), QUrl(QStringLiteral("ws://127.0.0.1:8123/"))); // path normalised
+        QCOMPARE(echo.acceptOptions.maximumMessageSize, 1024 * 1024); // default applies
+        QCOMPARE(echo.acceptOptions.inactivityTimeout, 500ms);        // the service's own wins
+        QCOMPARE(echo.mimeMappings.value(QStringLiteral("log")), QStringLiteral("text/plain"));
+    }
+
+    void noNamespaceIsAccepted()
+    {
+        const auto config = ConfigLoader::loadData(document(kEcho, false), path());
+        QVERIFY(config);
+    }
+
+    void errors_data()
+    {
+        QTest::addColumn<QByteArray>("xml");
+        QTest::addColumn<QString>("message");
+
+        QTest::newRow("unknown element in service") << document(R"(  <service>
+    <name>echo</name>
+    <acept>ws://localhost:8000/echo</acept><!--HERE-->
+    <type>echo</type>
+  </service>
+)") << "unknown element <acept> in <service>";
+        QTest::newRow("unknown top-level element") << document(QByteArray(kEcho) + "  <servise/><!--HERE-->\n")
+                                                   << "unknown element <servise> in <gateway-config>";
+        QTest::newRow("bad duration") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <accept-options>
+      <ws.inactivity.timeout>soon</ws.inactivity.timeout><!--HERE-->
+    </accept-options>
+  </service>
+)") << "ws.inactivity.timeout: 'soon' is not a valid duration";
+        QTest::newRow("bad size") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <accept-options>
+      <ws.maximum.message.size>lots</ws.maximum.message.size><!--HERE-->
+    </accept-options>
+  </service>
+)") << "ws.maximum.message.size: 'lots' is not a valid size";
+        QTest::newRow("zero head timeout") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <accept-options>
+      <http.request.head.timeout>0</http.request.head.timeout><!--HERE-->
+    </accept-options>
+  </service>
+)") << "greater than zero";
+        QTest::newRow("unknown option") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <accept-options>
+      <ws.maximum.mesage.size>1k</ws.maximum.mesage.size><!--HERE-->
+    </accept-options>
+  </service>
+)") << "accept option 'ws.maximum.mesage.size' is unknown";
+        QTest::newRow("missing keystore") << document(QByteArray(R"(  <service>
+    <name>echo</name>
+    <accept>wss://localhost:9000/echo</accept>
+    <type>echo</type>
+  </service>
+  <security>
+    <keystore>
+      <file>missing.p12</file><!--HERE-->
+      <password-file>keystore.pw</password-file>
+    </keystore>
+  </security>
+)")) << "keystore file";
+        QTest::newRow("wss without keystore") << document(R"(  <service>
+    <name>echo</name>
+    <accept>wss://localhost:9000/echo</accept><!--HERE-->
+    <type>echo</type>
+  </service>
+)") << "needs TLS, but <security> has no <keystore>";
+        QTest::newRow("duplicate accept") << document(QByteArray(kEcho) + R"(  <service>
+    <name>echo2</name>
+    <accept>ws://localhost:8000/echo/</accept><!--HERE-->
+    <type>echo</type>
+  </service>
+)") << "accept 'ws://localhost:8000/echo/' is already used by service 'echo' at line 5";
+        QTest::newRow("undefined property") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://${gateway.host}:8000/echo</accept><!--HERE-->
+    <type>echo</type>
+  </service>
+)") << "undefined property '${gateway.host}'";
+        QTest::newRow("unknown service type") << document(R"(  <service><!--HERE-->
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echoo</type>
+  </service>
+)") << "unknown service type 'echoo'";
+        QTest::newRow("unsupported service type") << document(R"(  <service><!--HERE-->
+    <name>proxy</name>
+    <accept>ws://localhost:8000/p</accept>
+    <type>proxy</type>
+  </service>
+)") << "service type 'proxy' is not supported by this version";
+        QTest::newRow("unsupported element") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <realm-name>demo</realm-name><!--HERE-->
+  </service>
+)") << "<realm-name> is not supported by this version";
+        QTest::newRow("missing name") << document(R"(  <service><!--HERE-->
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+  </service>
+)") << "service has no <name>";
+        QTest::newRow("duplicate name") << document(QByteArray(kEcho) + R"(  <service><!--HERE-->
+    <name>echo</name>
+    <accept>ws://localhost:8000/other</accept>
+    <type>echo</type>
+  </service>
+)") << "service name 'echo' is already used at line 3";
+        QTest::newRow("no accept") << document(R"(  <service><!--HERE-->
+    <name>echo</name>
+    <type>echo</type>
+  </service>
+)") << "service 'echo' has no <accept>";
+        QTest::newRow("bad scheme") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ftp://localhost:8000/echo</accept><!--HERE-->
+    <type>echo</type>
+  </service>
+)") << "scheme 'ftp' is not supported";
+        QTest::newRow("bad port") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:70000/echo</accept><!--HERE-->
+    <type>echo</type>
+  </service>
+)") << "is not a valid URL";
+        QTest::newRow("http accept on echo") << document(R"(  <service>
+    <name>echo</name>
+    <accept>http://localhost:8000/echo</accept><!--HERE-->
+    <type>echo</type>
+  </service>
+)") << "an echo service accepts ws:// or wss:// only";
+        QTest::newRow("connect on echo") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <connect>tcp://localhost:7</connect><!--HERE-->
+    <type>echo</type>
+  </service>
+)") << "service type 'echo' takes no <connect>";
+        QTest::newRow("tls and plain on one port") << document(QByteArray(kEcho) + R"(  <service>
+    <name>secure</name>
+    <accept>wss://localhost:8000/secure</accept><!--HERE-->
+    <type>echo</type>
+  </service>
+  <security><keystore><file>keystore.p12</file><password-file>keystore.pw</password-file></keystore></security>
+)") << "is used with TLS and without it";
+        QTest::newRow("listener options differ") << document(QByteArray(kEcho) + R"(  <service>
+    <name>other</name>
+    <accept>ws://localhost:8000/other</accept>
+    <type>echo</type>
+    <accept-options><!--HERE-->
+      <http.keepalive.timeout>5s</http.keepalive.timeout>
+    </accept-options>
+  </service>
+)") << "share localhost:8000 but differ";
+        QTest::newRow("directory without directory") << document(R"(  <service><!--HERE-->
+    <name>files</name>
+    <accept>http://localhost:8000/</accept>
+    <type>directory</type>
+  </service>
+)") << "needs the property <directory>";
+        QTest::newRow("directory that does not exist") << document(R"(  <service>
+    <name>files</name>
+    <accept>http://localhost:8000/</accept>
+    <type>directory</type>
+    <properties>
+      <directory>no-such-folder</directory><!--HERE-->
+    </properties>
+  </service>
+)") << "does not exist";
+        QTest::newRow("unknown directory property") << document(R"(  <service>
+    <name>files</name>
+    <accept>http://localhost:8000/</accept>
+    <type>directory</type>
+    <properties>
+      <directory>web</directory>
+      <options>indexes</options><!--HERE-->
+    </properties>
+  </service>
+)") << "service type 'directory' has no property 'options'";
+        QTest::newRow("echo with a property") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <properties>
+      <repeat>2</repeat><!--HERE-->
+    </properties>
+  </service>
+)") << "service type 'echo' has no property 'repeat'";
+        QTest::newRow("properties after a service") << document(QByteArray(kEcho) + R"(  <properties><!--HERE-->
+    <property><name>x</name><value>y</value></property>
+  </properties>
+)") << "<properties> must come before every other element";
+        QTest::newRow("property without value") << document(QByteArray(R"(  <properties>
+    <property><name>x</name></property><!--HERE-->
+  </properties>
+)") + kEcho) << "property 'x' needs a <value>";
+        QTest::newRow("element inside a leaf") << document(R"(  <service>
+    <name>echo</name>
+    <accept><url>ws://localhost:8000/echo</url></accept><!--HERE-->
+    <type>echo</type>
+  </service>
+)") << "<accept> must contain text only";
+        QTest::newRow("malformed XML") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</typo><!--HERE-->
+  </service>
+)") << "malformed XML";
+        // Ordinary literals here: moc misreads a quoted "http://" inside a raw string.
+        QTest::newRow("wrong namespace")
+            << QByteArray("<?xml version=\"1.0\"?>\n<gateway-config xmlns=\"http:/" "/example.com/other\"><!--HERE-->\n"
+                          "</gateway-config>\n")
+            << "unsupported namespace 'http://example.com/other'";
+        QTest::newRow("wrong root") << QByteArray("<?xml version=\"1.0\"?>\n<config><!--HERE-->\n</config>\n")
+                                    << "the root element is <config>, expected <gateway-config>";
+        QTest::newRow("keystore type") << document(QByteArray(kEcho) + R"(  <security>
+    <keystore>
+      <type>JKS</type><!--HERE-->
+      <file>keystore.p12</file>
+      <password-file>keystore.pw</password-file>
+    </keystore>
+  </security>
+)") << "keystore type 'JKS' is not supported";
+        QTest::newRow("mime-mapping on echo") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <mime-mapping><extension>x</extension><mime-type>text/x</mime-type></mime-mapping><!--HERE-->
+  </service>
+)") << "<mime-mapping> applies to directory services";
+        QTest::newRow("accept-options twice in defaults") << document(QByteArray(kEcho) + R"(  <service-defaults>
+    <accept-options/>
+    <accept-options/><!--HERE-->
+  </service-defaults>
+)") << "<accept-options> may appear only once in <service-defaults>";
+        QTest::newRow("no services") << document("  <service-defaults/>\n")
+                                     << "defines no service";
+    }
+
+    void errors()
+    {
+        QFETCH(QByteArray, xml);
+        QFETCH(QString, message);
+        const auto config = ConfigLoader::loadData(xml, path());
+        QVERIFY2(!config, "the document was accepted");
+        const ConfigErrors &errors = config.error();
+        const auto found = std::find_if(errors.cbegin(), errors.cend(),
+                                        [&](const ConfigError &e) { return e.message.contains(message); });
+        QVERIFY2(found != errors.cend(), qPrintable(QStringLiteral("no error containing \"%1\"; got: %2")
+                                                        .arg(message, errors.first().toString())));
+        QCOMPARE(found->file, path());
+        const int expectedLine = markedLine(xml);
+        if (expectedLine > 0)
+            QCOMPARE(found->where.line, expectedLine);
+        QVERIFY(found->toString().startsWith(path() + u':' + QString::number(found->where.line) + u':'));
+    }
+
+    void everyProblemIsListed()
+    {
+        const QByteArray xml = document(R"(  <service>
+    <name>a</name>
+    <accept>ws://localhost:8000/a</accept>
+    <type>echo</type>
+    <accept-options><ws.inactivity.timeout>never</ws.inactivity.timeout></accept-options>
+  </service>
+  <service>
+    <name>b</name>
+    <accept>ws://localhost:8000/a</accept>
+    <type>ekko</type>
+  </service>
+  <service>
+    <name>c</name>
+    <accept>gopher://localhost:8000/c</accept>
+    <type>echo</type>
+    <colour>blue</colour>
+  </service>
+)");
+        const auto config = ConfigLoader::loadData(xml, path());
+        QVERIFY(!config);
+        QStringList lines;
+        for (const auto &error : config.error())
+            lines << QString::number(error.where.line);
+        // The unknown element (found while reading) and the three found while validating.
+        QCOMPARE(lines.join(u','), QStringLiteral("18,7,9,16"));
+    }
+
+    void unreadableFile()
+    {
+        const auto config = ConfigLoader::loadFile(m_dir.filePath(QStringLiteral("absent.xml")));
+        QVERIFY(!config);
+        QVERIFY(config.error().first().message.contains(QStringLiteral("cannot read")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConfigLoader)
+#include "tst_configloader.moc"
