@@ -590,19 +590,19 @@ private:
             else
                 names.insert(service.name, service.where);
 
-            if (!raw.sawType || service.type.isEmpty()) {
+            // A missing or unknown type is reported, and the rest of the service is still
+            // checked (only the type's own rules are skipped), so one run lists everything.
+            const bool knownType = kServiceTypes.contains(service.type);
+            if (!raw.sawType || service.type.isEmpty())
                 addError(service.where, QStringLiteral("service '%1' has no <type>").arg(service.name));
-                continue;
-            }
-            if (!kServiceTypes.contains(service.type)) {
+            else if (!knownType)
                 addError(service.where, kUnsupportedServiceTypes.contains(service.type)
                              ? QStringLiteral("service type '%1' is not supported by this version of Postern").arg(service.type)
                              : QStringLiteral("unknown service type '%1' (known: %2)").arg(service.type, kServiceTypes.join(u", ")));
-                continue;
-            }
             for (const auto &connect : std::as_const(raw.connects))
-                addError(connect.second, QStringLiteral("service type '%1' takes no <connect>").arg(service.type));
-            if (raw.hasMimeMapping && service.type != u"directory")
+                if (knownType)
+                    addError(connect.second, QStringLiteral("service type '%1' takes no <connect>").arg(service.type));
+            if (raw.hasMimeMapping && knownType && service.type != u"directory")
                 addError(raw.mimeMappingWhere,
                          QStringLiteral("service type '%1' serves no files; <mime-mapping> applies to directory services")
                              .arg(service.type));
@@ -617,7 +617,8 @@ private:
             QMap<QString, QString> mime = m_defaultMimeMappings;
             mime.insert(service.mimeMappings);
             service.mimeMappings = mime;
-            validateTypeProperties(raw);
+            if (knownType)
+                validateTypeProperties(raw);
 
             if (service.accepts.isEmpty())
                 addError(service.where, QStringLiteral("service '%1' has no <accept>").arg(service.name));

@@ -86,14 +86,17 @@ int runDaemon(QCoreApplication &application)
 
     if (parser.isSet(checkOption)) {
         QStringList warnings;
-        const auto tls = Gateway::loadTls(*config, &warnings);
+        QStringList errors;
+        if (const auto tls = Gateway::loadTls(*config, &warnings); !tls)
+            errors << tls.error();
+        if (const auto listeners = Gateway::checkListeners(*config); !listeners)
+            errors << listeners.error();
         for (const QString &warning : std::as_const(warnings))
             printLine(stderr, QStringLiteral("warning: ") + warning);
-        if (!tls) {
-            for (const QString &error : tls.error())
-                printLine(stderr, QStringLiteral("error: ") + error);
+        for (const QString &error : std::as_const(errors))
+            printLine(stderr, QStringLiteral("error: ") + error);
+        if (!errors.isEmpty())
             return 1;
-        }
         printLine(stdout, QStringLiteral("%1: configuration is valid (%2 service(s))")
                               .arg(configPath).arg(config->services.size()));
         return 0;

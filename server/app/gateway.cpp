@@ -82,6 +82,51 @@ Gateway::loadTls(const Config::GatewayConfig &config, QStringList *warnings)
     return std::make_shared<const Frontdoor::TlsContext>(std::move(*keystore));
 }
 
+std::expected<void, QStringList> Gateway::checkListeners(const Config::GatewayConfig &config)
+{
+    struct Use
+    {
+        bool secure;
+        QString service;
+        QUrl url;
+        Config::AcceptOptions options;
+    };
+    QMap<ListenerKey, Use> uses;
+    QStringList errors;
+    for (const auto &service : config.services) {
+        for (const QUrl &url : service.accepts) {
+            const auto addresses = bindAddresses(url.host());
+            if (addresses.isEmpty()) {
+                errors << QStringLiteral("cannot resolve host '%1' of accept %2 (service '%3')")
+                              .arg(url.host(), url.toString(), service.name);
+                continue;
+            }
+            for (const QHostAddress &address : addresses) {
+                const ListenerKey key{address, quint16(url.port())};
+                const auto existing = uses.constFind(key);
+                if (existing == uses.cend()) {
+                    uses.insert(key, {isSecure(url), service.name, url, service.acceptOptions});
+                } else if (existing->secure != isSecure(url)) {
+                    errors << QStringLiteral("accept %1 (service '%2') and accept %3 (service '%4') both bind %5, "
+                                             "one with TLS and one without")
+                                  .arg(url.toString(), service.name, existing->url.toString(), existing->service,
+                                       key.toString());
+                } else if (!existing->options.sameListenerOptions(service.acceptOptions)) {
+                    errors << QStringLiteral("accept %1 (service '%2') and accept %3 (service '%4') both bind %5 but "
+                                             "differ in http.keepalive.timeout, http.request.head.timeout or "
+                                             "http.request.head.maximum.size")
+                                  .arg(url.toString(), service.name, existing->url.toString(), existing->service,
+                                       key.toString());
+                }
+            }
+        }
+    }
+    errors.removeDuplicates(); // localhost binds two addresses; say it once
+    if (!errors.isEmpty())
+        return std::unexpected(errors);
+    return {};
+}
+
 std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &config)
 {
     if (m_stopping)
@@ -93,6 +138,9 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
     for (const QString &warning : std::as_const(warnings))
         qCWarning(lcTls).noquote() << warning;
 
+    if (const auto listeners = checkListeners(config); !listeners)
+        return listeners;
+
     // Build the new services and one context per bound address.
     QList<Services::ServicePtr> services;
     QMap<ListenerKey, std::shared_ptr<Frontdoor::ListenerContext>> contexts;
@@ -100,11 +148,7 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
         Services::ServicePtr service = Services::createService(serviceConfig, m_sessions);
         services.append(service);
         for (const QUrl &url : serviceConfig.accepts) {
-            const auto addresses = bindAddresses(url.host());
-            if (addresses.isEmpty())
-                return std::unexpected(QStringList{QStringLiteral("cannot resolve host '%1' of accept %2 (service '%3')")
-                                                       .arg(url.host(), url.toString(), serviceConfig.name)});
-            for (const QHostAddress &address : addresses) {
+            for (const QHostAddress &address : bindAddresses(url.host())) {
                 const ListenerKey key{address, quint16(url.port())};
                 auto &context = contexts[key];
                 if (!context) {
@@ -115,10 +159,6 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
                                                .arg(context->secure ? u" (TLS)" : u"");
                     context->options = serviceConfig.acceptOptions;
                     context->tls = *tls;
-                } else if (context->secure != isSecure(url)) {
-                    return std::unexpected(QStringList{QStringLiteral("accept %1 (service '%2'): %3 is also used %4 TLS")
-                                                           .arg(url.toString(), serviceConfig.name, key.toString(),
-                                                                context->secure ? u"with" : u"without")});
                 }
                 context->routes.add(url.host(), url.path(), url.scheme().startsWith(u"ws"), service);
             }

@@ -36,6 +36,10 @@ public:
     static std::expected<std::shared_ptr<const Frontdoor::TlsContext>, QStringList>
     loadTls(const Config::GatewayConfig &config, QStringList *warnings);
 
+    // Checks what only resolving accept hosts shows: two spellings of one address (localhost
+    // and 127.0.0.1) used with and without TLS, or with different listener options.
+    static std::expected<void, QStringList> checkListeners(const Config::GatewayConfig &config);
+
     // Makes `config` live, or changes nothing and returns why not.
     std::expected<void, QStringList> apply(const Config::GatewayConfig &config);
     // Loads, validates and applies the file; on any error the running configuration stays.

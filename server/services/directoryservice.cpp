@@ -49,12 +49,19 @@ Frontdoor::HttpResponse DirectoryService::handleHttp(const Frontdoor::HttpReques
         }
         segments << segment;
     }
+    // Hidden files (.git, .htpasswd, editor backups) are not published by accident.
+    for (const QString &segment : std::as_const(segments))
+        if (segment.startsWith(u'.'))
+            return HttpResponse::error(404);
     QFileInfo info(m_root + u'/' + segments.join(u'/'));
     if (info.isDir()) {
-        if (!relativePath.endsWith(u'/') && !relativePath.isEmpty()) {
+        if (!request.path.endsWith(u'/')) {
             // Send the browser to "dir/" so relative links inside the page resolve.
             HttpResponse response = HttpResponse::error(301);
-            response.setHeader("Location", request.target.split('?').first() + '/');
+            const qsizetype question = request.target.indexOf('?');
+            const QByteArray path = question < 0 ? request.target : request.target.left(question);
+            const QByteArray query = question < 0 ? QByteArray() : request.target.mid(question);
+            response.setHeader("Location", path + '/' + query);
             return response;
         }
         info = QFileInfo(info.filePath() + u'/' + m_welcomeFile);

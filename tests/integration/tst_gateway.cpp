@@ -162,6 +162,9 @@ private Q_SLOTS:
         writeFile(QStringLiteral("web/notes.txt"), "plain notes\n");
         writeFile(QStringLiteral("web/sub/index.html"), "sub index\n");
         writeFile(QStringLiteral("secret.txt"), "outside the web root\n");
+        writeFile(QStringLiteral("web/.hidden"), "outside the web root\n");
+        QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("web/.git")));
+        writeFile(QStringLiteral("web/.git/config"), "outside the web root\n");
         QVERIFY(QFile::link(m_dir.path(), m_dir.filePath(QStringLiteral("web/escape"))));
         TestPki::writeKeystore(m_dir.path(), {m_pki.serverEntry(QStringLiteral("localhost"), {QStringLiteral("localhost")}),
                                               m_pki.serverEntry(QStringLiteral("other"), {QStringLiteral("other.test")})});
@@ -326,7 +329,9 @@ private Q_SLOTS:
         QTest::newRow("upper-case encoding") << QByteArray("GET") << QByteArray("/%2E%2E/secret.txt") << 404;
         QTest::newRow("symlink out of the root") << QByteArray("GET") << QByteArray("/escape/secret.txt") << 404;
         QTest::newRow("POST") << QByteArray("POST") << QByteArray("/") << 405;
-        QTest::newRow("directory without slash") << QByteArray("GET") << QByteArray("/sub") << 301;
+        QTest::newRow("directory without slash") << QByteArray("GET") << QByteArray("/sub?x=1") << 301;
+        QTest::newRow("hidden file") << QByteArray("GET") << QByteArray("/.hidden") << 404;
+        QTest::newRow("hidden folder") << QByteArray("GET") << QByteArray("/.git/config") << 404;
     }
     void directoryRefusals()
     {
@@ -340,9 +345,25 @@ private Q_SLOTS:
         QCOMPARE(client.status(), status);
         QVERIFY(!client.body().contains("outside the web root"));
         if (status == 301)
-            QCOMPARE(client.headerValue("Location"), QByteArray("/sub/"));
+            QCOMPARE(client.headerValue("Location"), QByteArray("/sub/?x=1"));
         if (status == 405)
             QCOMPARE(client.headerValue("Allow"), QByteArray("GET, HEAD"));
+    }
+
+    void directoryAtItsOwnPath()
+    {
+        RawClient bare(m_http);
+        QVERIFY(bare.waitConnected());
+        bare.send(request("GET", "/docs"));
+        QVERIFY(bare.waitForResponse());
+        QCOMPARE(bare.status(), 301);
+        QCOMPARE(bare.headerValue("Location"), QByteArray("/docs/"));
+        RawClient slash(m_http);
+        QVERIFY(slash.waitConnected());
+        slash.send(request("GET", "/docs/"));
+        QVERIFY(slash.waitForResponse());
+        QCOMPARE(slash.status(), 200);
+        QCOMPARE(slash.body(), QByteArray("sub index\n"));
     }
 
     void subdirectoryIndex()

@@ -1,1 +1,273 @@
-print("placeholder")
+#!/usr/bin/python3
+"""Drives the built posternd and postern-keytool as a user would, with clients that are not
+Qt: Debian's python3-websockets, Python's http.client and ssl, the openssl command line, and
+POSIX signals. Prints 'N passed, N failed' and exits non-zero on any failure."""
+
+import argparse
+import asyncio
+import http.client
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+import websockets
+
+RESULTS = {"passed": 0, "failed": 0}
+
+
+def check(name, condition, detail=""):
+    if condition:
+        RESULTS["passed"] += 1
+        print(f"PASS   {name}")
+    else:
+        RESULTS["failed"] += 1
+        print(f"FAIL!  {name} {detail}")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+CONFIG = """<?xml version="1.0"?>
+<gateway-config xmlns="http://xmlns.kaazing.org/2016/06/gateway">
+  <service>
+    <name>welcome</name>
+    <accept>http://localhost:{http}/</accept>
+    <accept>https://localhost:{tls}/</accept>
+    <type>directory</type>
+    <properties><directory>{web}</directory></properties>
+  </service>
+  <service>
+    <name>echo</name>
+    <accept>ws://localhost:{http}/echo</accept>
+    <accept>wss://localhost:{tls}/echo</accept>
+    <type>echo</type>
+    <accept-options><ws.maximum.message.size>64k</ws.maximum.message.size></accept-options>
+  </service>
+{extra}
+  <security>
+    <keystore>
+      <file>keystore.p12</file>
+      <password-file>keystore.pw</password-file>
+    </keystore>
+  </security>
+</gateway-config>
+"""
+
+
+class Gateway:
+    def __init__(self, posternd, config):
+        self.log_path = config + ".log"
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen([posternd, "--config", config], stdout=self.log, stderr=subprocess.STDOUT)
+
+    def log_text(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def wait_for_log(self, text, timeout=15):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if text in self.log_text():
+                return True
+            if self.process.poll() is not None:
+                return False
+            time.sleep(0.05)
+        return False
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+async def echo_round_trip(url, ssl_context):
+    async with websockets.connect(url, ssl=ssl_context, max_size=None) as ws:
+        await ws.send("hello, postern")
+        text = await ws.recv()
+        payload = bytes(range(256)) * 64  # 16 KiB binary
+        await ws.send(payload)
+        binary = await ws.recv()
+        return text == "hello, postern" and binary == payload and isinstance(binary, bytes)
+
+
+async def oversize_close_code(url, ssl_context):
+    async with websockets.connect(url, ssl=ssl_context, max_size=None) as ws:
+        await ws.send(b"x" * (64 * 1024 + 1))
+        try:
+            await ws.recv()
+        except websockets.ConnectionClosed as closed:
+            return closed.code
+    return None
+
+
+def run(args):
+    work = tempfile.mkdtemp(prefix="postern-interop-")
+    try:
+        web = os.path.join(work, "web")
+        os.mkdir(web)
+        with open(os.path.join(web, "index.html"), "w") as f:
+            f.write("<h1>interop</h1>\n")
+        keystore = os.path.join(work, "keystore.p12")
+        password_file = os.path.join(work, "keystore.pw")
+
+        # --- command line ---
+        version = subprocess.run([args.posternd, "--version"], capture_output=True, text=True)
+        check("posternd --version", version.returncode == 0 and version.stdout.startswith("posternd "), version.stdout)
+        help_ = subprocess.run([args.posternd, "--help"], capture_output=True, text=True)
+        check("posternd --help", help_.returncode == 0 and "--check" in help_.stdout)
+        usage = subprocess.run([args.posternd, "--no-such-option"], capture_output=True, text=True)
+        check("posternd unknown option exits 2", usage.returncode == 2, usage.stderr)
+
+        # --- keystore made the way the run command makes it ---
+        gen = subprocess.run([args.keytool, "generate", "--keystore", keystore, "--password-file", password_file,
+                              "--alias", "localhost", "--dns", "localhost", "--ip", "127.0.0.1"],
+                             capture_output=True, text=True)
+        check("keytool generate creates keystore and password file",
+              gen.returncode == 0 and "SHA-256 fingerprint" in gen.stdout and os.path.exists(password_file), gen.stderr)
+        check("keystore and password file are owner-only",
+              (os.stat(keystore).st_mode & 0o077) == 0 and (os.stat(password_file).st_mode & 0o077) == 0)
+        covered = subprocess.run([args.keytool, "check-host", "--keystore", keystore, "--password-file",
+                                  password_file, "localhost"], capture_output=True, text=True)
+        not_covered = subprocess.run([args.keytool, "check-host", "--keystore", keystore, "--password-file",
+                                      password_file, "example.com"], capture_output=True, text=True)
+        check("keytool check-host", covered.returncode == 0 and not_covered.returncode == 3)
+        ca_pem = os.path.join(work, "ca.pem")
+        exported = subprocess.run(["openssl", "pkcs12", "-in", keystore, "-nokeys", "-passin",
+                                   "file:" + password_file, "-out", ca_pem], capture_output=True, text=True)
+        check("openssl reads the keystore", exported.returncode == 0, exported.stderr)
+        ssl_context = ssl.create_default_context(cafile=ca_pem)
+
+        http_port, tls_port, extra_port = free_port(), free_port(), free_port()
+        config = os.path.join(work, "gateway-config.xml")
+
+        def write_config(extra="", text=None):
+            with open(config, "w") as f:
+                f.write(text if text is not None else
+                        CONFIG.format(http=http_port, tls=tls_port, web=web, extra=extra))
+
+        # --- --check ---
+        write_config()
+        ok = subprocess.run([args.posternd, "--check", "--config", config], capture_output=True, text=True)
+        check("--check accepts a valid configuration", ok.returncode == 0 and "valid" in ok.stdout, ok.stderr)
+        bad = CONFIG.format(http=http_port, tls=tls_port, web=web, extra="").replace(
+            "<type>echo</type>", "<type>ekko</type>").replace("64k", "lots")
+        write_config(text=bad)
+        refused = subprocess.run([args.posternd, "--check", "--config", config], capture_output=True, text=True)
+        bad_lines = bad.splitlines()
+        service_line = next(i + 1 for i, l in enumerate(bad_lines) if "<name>echo</name>" in l) - 1
+        option_line = next(i + 1 for i, l in enumerate(bad_lines) if "lots" in l)
+        check("--check lists every problem with file:line:column",
+              refused.returncode == 1 and f"{config}:{service_line}:" in refused.stderr
+              and f"{config}:{option_line}:" in refused.stderr and "ekko" in refused.stderr
+              and "'lots'" in refused.stderr and "2 problem(s)" in refused.stderr, refused.stderr)
+        conflict = CONFIG.format(http=http_port, tls=tls_port, web=web, extra=
+                                 f"  <service><name>clash</name><accept>wss://127.0.0.1:{http_port}/x</accept>"
+                                 f"<type>echo</type></service>")
+        write_config(text=conflict)
+        clash = subprocess.run([args.posternd, "--check", "--config", config], capture_output=True, text=True)
+        check("--check sees localhost and 127.0.0.1 share a port with and without TLS",
+              clash.returncode == 1 and "one with TLS and one without" in clash.stderr, clash.stderr)
+
+        # --- a running gateway ---
+        write_config()
+        gateway = Gateway(args.posternd, config)
+        try:
+            check("posternd starts and says where it listens",
+                  gateway.wait_for_log(f"listening on localhost:{tls_port} (TLS)"), gateway.log_text())
+
+            conn = http.client.HTTPConnection("127.0.0.1", http_port, timeout=10)
+            conn.request("GET", "/")
+            response = conn.getresponse()
+            body = response.read()
+            check("http GET / serves the web root", response.status == 200 and body == b"<h1>interop</h1>\n")
+            conn.request("GET", "/echo")
+            response = conn.getresponse()
+            response.read()
+            check("plain GET to the echo service is 426", response.status == 426
+                  and response.getheader("Upgrade") == "websocket")
+            conn.close()
+
+            tls_conn = http.client.HTTPSConnection("localhost", tls_port, context=ssl_context, timeout=10)
+            tls_conn.request("GET", "/")
+            response = tls_conn.getresponse()
+            check("https GET / with the keystore's certificate verified", response.status == 200
+                  and response.read() == b"<h1>interop</h1>\n")
+            tls_conn.close()
+
+            check("ws echo, text and binary (python websockets)",
+                  asyncio.run(echo_round_trip(f"ws://localhost:{http_port}/echo", None)))
+            check("wss echo, text and binary (python websockets)",
+                  asyncio.run(echo_round_trip(f"wss://localhost:{tls_port}/echo", ssl_context)))
+            code = asyncio.run(oversize_close_code(f"ws://localhost:{http_port}/echo", None))
+            check("a message over ws.maximum.message.size closes with 1009", code == 1009, str(code))
+
+            # SIGHUP with a broken file: refused, still serving.
+            write_config(text=bad)
+            gateway.process.send_signal(signal.SIGHUP)
+            check("SIGHUP with a broken file is refused and logged", gateway.wait_for_log("reload refused"),
+                  gateway.log_text()[-2000:])
+            check("the old configuration still serves after a refused reload",
+                  asyncio.run(echo_round_trip(f"wss://localhost:{tls_port}/echo", ssl_context)))
+
+            # SIGHUP with a new service on a new port.
+            write_config(extra=f"  <service><name>late</name><accept>ws://localhost:{extra_port}/late</accept>"
+                               f"<type>echo</type></service>")
+            gateway.process.send_signal(signal.SIGHUP)
+            check("SIGHUP with a good file reloads", gateway.wait_for_log("configuration reloaded"))
+            check("the reloaded service answers",
+                  asyncio.run(echo_round_trip(f"ws://localhost:{extra_port}/late", None)))
+
+            # SIGTERM with an open session: close 1001, exit 0.
+            async def terminate_with_session():
+                async with websockets.connect(f"wss://localhost:{tls_port}/echo", ssl=ssl_context) as ws:
+                    await ws.send("x")
+                    await ws.recv()
+                    gateway.process.send_signal(signal.SIGTERM)
+                    try:
+                        await asyncio.wait_for(ws.recv(), 10)
+                    except websockets.ConnectionClosed as closed:
+                        return closed.code
+                return None
+            code = asyncio.run(terminate_with_session())
+            check("SIGTERM closes sessions with 1001", code == 1001, str(code))
+            try:
+                exit_code = gateway.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                exit_code = None
+            check("SIGTERM exits 0", exit_code == 0, str(exit_code))
+            log = gateway.log_text()
+            check("no secret in the log", open(password_file).read().strip() not in log)
+        finally:
+            gateway.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--posternd", required=True)
+    parser.add_argument("--keytool", required=True)
+    parser.add_argument("--source", required=True)
+    args = parser.parse_args()
+    try:
+        run(args)
+    except Exception:  # a crash in the test itself is a failure, not a pass
+        traceback.print_exc()
+        RESULTS["failed"] += 1
+    print(f"{RESULTS['passed']} passed, {RESULTS['failed']} failed")
+    sys.exit(1 if RESULTS["failed"] else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -406,8 +406,9 @@ private Q_SLOTS:
         QStringList lines;
         for (const auto &error : config.error())
             lines << QString::number(error.where.line);
-        // The unknown element (found while reading) and the three found while validating.
-        QCOMPARE(lines.join(u','), QStringLiteral("18,7,9,16"));
+        // The unknown element (found while reading), then those found while validating: the
+        // bad duration, the unknown type and (despite it) the duplicate accept, the bad scheme.
+        QCOMPARE(lines.join(u','), QStringLiteral("18,7,9,11,16"));
     }
 
     void unreadableFile()

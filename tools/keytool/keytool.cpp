@@ -2,12 +2,15 @@
 
 #include "tls/certificatefactory.h"
 #include "tls/keystore.h"
+#include "util/atomicfile.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+
+#include <openssl/rand.h>
 
 #include <cstdio>
 
@@ -37,7 +40,8 @@ const char *kUsage =
     "  generate                  Generate a key pair and a self-signed certificate:\n"
     "                              --alias NAME --dns NAME... --ip ADDRESS... [--cn NAME]\n"
     "                              [--days N (365)] [--key-type rsa2048|rsa3072|rsa4096|ec-p256|ec-p384|ed25519]\n"
-    "                            Creates the keystore when the file does not exist.\n"
+    "                            Creates the keystore when the file does not exist, and then\n"
+    "                            its password file too (a random password) if that is missing.\n"
     "  check-host HOST           Exit 0 if an entry covers HOST, 3 if none does.\n"
     "\n"
     "Run 'postern-keytool <command> --help' for a command's options.\n";
@@ -58,15 +62,23 @@ std::expected<Store, QString> openStore(const QCommandLineParser &parser, bool m
     const QString passwordFile = parser.value(QStringLiteral("password-file"));
     if (store.path.isEmpty() || passwordFile.isEmpty())
         return std::unexpected(QStringLiteral("--keystore and --password-file are required"));
+    if (!QFileInfo::exists(store.path) && !mayCreate)
+        return std::unexpected(QStringLiteral("keystore '%1' does not exist").arg(store.path));
+    if (!QFileInfo::exists(store.path) && !QFileInfo::exists(passwordFile)) {
+        // A new keystore with no password yet: make a random one, owner-only.
+        QByteArray random(24, Qt::Uninitialized);
+        if (RAND_bytes(reinterpret_cast<unsigned char *>(random.data()), int(random.size())) != 1)
+            return std::unexpected(QStringLiteral("no randomness for a keystore password"));
+        if (const auto written = Util::AtomicFile::write(passwordFile, random.toBase64() + '\n', true); !written)
+            return std::unexpected(written.error());
+        out(QStringLiteral("created password file %1 (a random password, readable by its owner only)").arg(passwordFile));
+    }
     const auto password = Tls::Keystore::readPasswordFile(passwordFile);
     if (!password)
         return std::unexpected(password.error());
     store.password = *password;
-    if (!QFileInfo::exists(store.path)) {
-        if (!mayCreate)
-            return std::unexpected(QStringLiteral("keystore '%1' does not exist").arg(store.path));
+    if (!QFileInfo::exists(store.path))
         return store;
-    }
     auto keystore = Tls::Keystore::load(store.path, store.password);
     if (!keystore)
         return std::unexpected(keystore.error());
