@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Postern needs to build, run and test, when any is missing.
+# Used by scripts/run.sh and scripts/test.sh; safe to run again (it installs nothing then).
+set -euo pipefail
+
+packages=(
+    cmake ninja-build g++                # build
+    qt6-base-dev qt6-websockets-dev      # Qt 6.4: Core, Network, Widgets, Test, WebSockets
+    libssl-dev openssl                   # OpenSSL 3: keystores and certificates; the CLI for interop tests
+    python3 python3-websockets           # the interop test's independent WebSocket client
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "postern: installing missing Debian packages: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "postern: run as root or install sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+echo "postern: packages installed"

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The "run" command: installs what is missing, builds Release, makes sure the keystore has a
+# certificate for localhost (creating a self-signed one on first start), and runs posternd
+# in the foreground with conf/gateway-config.xml. Stop it with Ctrl-C (SIGINT drains like SIGTERM).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build="$root/build-release"
+
+"$root/scripts/deps.sh"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
+cmake --build "$build"
+
+keytool="$build/tools/keytool/postern-keytool"
+config="$root/conf/gateway-config.xml"
+keystore="$root/conf/keystore.p12"
+password="$root/conf/keystore.pw"
+
+# The demo certificate is made here, by the run command, never silently by the daemon.
+covered=0
+if [ -f "$keystore" ]; then
+    "$keytool" check-host --keystore "$keystore" --password-file "$password" localhost >/dev/null || covered=$?
+else
+    covered=3
+fi
+if [ "$covered" -eq 3 ]; then
+    alias=localhost
+    if [ -f "$keystore" ] && "$keytool" list --keystore "$keystore" --password-file "$password" --json \
+            | grep -q '"alias": "localhost"'; then
+        alias="localhost-$(date +%Y%m%d%H%M%S)"
+    fi
+    echo "postern: no certificate for localhost in conf/keystore.p12; creating a self-signed demo certificate"
+    "$keytool" generate --keystore "$keystore" --password-file "$password" \
+        --alias "$alias" --dns localhost --ip 127.0.0.1 --days 365
+    echo "postern: a browser will warn about this certificate; accept it only if it shows the fingerprint above"
+elif [ "$covered" -ne 0 ]; then
+    echo "postern: cannot read conf/keystore.p12 (see above); fix or remove it and its password file" >&2
+    exit 1
+fi
+
+echo "postern: open http://localhost:8000/ (or https://localhost:9000/); Ctrl-C stops the gateway"
+exec "$build/server/posternd" --config "$config"
