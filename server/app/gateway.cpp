@@ -5,6 +5,7 @@
 #include "logging.h"
 #include "sessions/sessionregistry.h"
 
+#include <QFileInfo>
 #include <QHostInfo>
 
 namespace Postern::App {
@@ -64,6 +65,13 @@ Gateway::loadTls(const Config::GatewayConfig &config, QStringList *warnings)
             QStringLiteral("keystore '%1' has no certificate with a private key; wss and https accepts need one")
                 .arg(config.keystore->file)});
     if (warnings) {
+        for (const QString &path : {config.keystore->file, config.keystore->passwordFile}) {
+            const QFile::Permissions others = QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther;
+            if (QFileInfo(path).permissions() & others)
+                warnings->append(QStringLiteral("'%1' can be read or written by users other than its owner; "
+                                                "it protects private keys (chmod 600 it)")
+                                     .arg(path));
+        }
         for (const auto &service : config.services)
             for (const QUrl &url : service.accepts)
                 if (isSecure(url) && !keystore->entryForHost(url.host()))

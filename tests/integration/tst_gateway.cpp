@@ -32,6 +32,14 @@ public:
     }
     bool waitConnected() { return QTest::qWaitFor([this] { return socket.state() == QAbstractSocket::ConnectedState; }, 5000); }
     void send(const QByteArray &data) { socket.write(data); }
+    // Connects, sends `data` and waits for one whole response.
+    bool exchange(const QByteArray &data, int timeout = 5000)
+    {
+        if (!waitConnected())
+            return false;
+        send(data);
+        return waitForResponse(timeout);
+    }
 
     // Waits for one whole response (head, and a body as long as Content-Length says).
     bool waitForResponse(int timeout = 5000)
@@ -267,9 +275,7 @@ private Q_SLOTS:
     void directoryGetAndHead()
     {
         RawClient client(m_http);
-        QVERIFY(client.waitConnected());
-        client.send(request("GET", "/"));
-        QVERIFY(client.waitForResponse());
+        QVERIFY(client.exchange(request("GET", "/")));
         QCOMPARE(client.status(), 200);
         QCOMPARE(client.headerValue("Content-Type"), QByteArray("text/html; charset=utf-8"));
         QCOMPARE(client.body(), QByteArray("<h1>welcome</h1>\n"));
@@ -293,9 +299,7 @@ private Q_SLOTS:
         QByteArray etag, lastModified;
         {
             RawClient client(m_http);
-            QVERIFY(client.waitConnected());
-            client.send(request("GET", "/notes.txt"));
-            QVERIFY(client.waitForResponse());
+            QVERIFY(client.exchange(request("GET", "/notes.txt")));
             etag = client.headerValue("ETag");
             lastModified = client.headerValue("Last-Modified");
         }
@@ -304,16 +308,12 @@ private Q_SLOTS:
                                               "If-Modified-Since: " + lastModified + "\r\n"};
         for (const QByteArray &condition : conditions) {
             RawClient client(m_http);
-            QVERIFY(client.waitConnected());
-            client.send(request("GET", "/notes.txt", condition));
-            QVERIFY(client.waitForResponse());
+            QVERIFY(client.exchange(request("GET", "/notes.txt", condition)));
             QCOMPARE(client.status(), 304);
             QCOMPARE(client.headerValue("ETag"), etag);
         }
         RawClient changed(m_http);
-        QVERIFY(changed.waitConnected());
-        changed.send(request("GET", "/notes.txt", "If-None-Match: \"stale\"\r\n"));
-        QVERIFY(changed.waitForResponse());
+        QVERIFY(changed.exchange(request("GET", "/notes.txt", "If-None-Match: \"stale\"\r\n")));
         QCOMPARE(changed.status(), 200);
     }
 
@@ -339,9 +339,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, target);
         QFETCH(int, status);
         RawClient client(m_http);
-        QVERIFY(client.waitConnected());
-        client.send(request(method, target));
-        QVERIFY(client.waitForResponse());
+        QVERIFY(client.exchange(request(method, target)));
         QCOMPARE(client.status(), status);
         QVERIFY(!client.body().contains("outside the web root"));
         if (status == 301)
@@ -353,15 +351,11 @@ private Q_SLOTS:
     void directoryAtItsOwnPath()
     {
         RawClient bare(m_http);
-        QVERIFY(bare.waitConnected());
-        bare.send(request("GET", "/docs"));
-        QVERIFY(bare.waitForResponse());
+        QVERIFY(bare.exchange(request("GET", "/docs")));
         QCOMPARE(bare.status(), 301);
         QCOMPARE(bare.headerValue("Location"), QByteArray("/docs/"));
         RawClient slash(m_http);
-        QVERIFY(slash.waitConnected());
-        slash.send(request("GET", "/docs/"));
-        QVERIFY(slash.waitForResponse());
+        QVERIFY(slash.exchange(request("GET", "/docs/")));
         QCOMPARE(slash.status(), 200);
         QCOMPARE(slash.body(), QByteArray("sub index\n"));
     }
@@ -369,9 +363,7 @@ private Q_SLOTS:
     void subdirectoryIndex()
     {
         RawClient client(m_http);
-        QVERIFY(client.waitConnected());
-        client.send(request("GET", "/sub/"));
-        QVERIFY(client.waitForResponse());
+        QVERIFY(client.exchange(request("GET", "/sub/")));
         QCOMPARE(client.status(), 200);
         QCOMPARE(client.body(), QByteArray("sub index\n"));
     }
@@ -397,9 +389,7 @@ private Q_SLOTS:
         QFETCH(int, status);
         QFETCH(QByteArray, header);
         RawClient client(m_http);
-        QVERIFY(client.waitConnected());
-        client.send(data);
-        QVERIFY(client.waitForResponse());
+        QVERIFY(client.exchange(data));
         QCOMPARE(client.status(), status);
         if (!header.isEmpty()) {
             const QList<QByteArray> parts = header.split(':');
@@ -410,11 +400,19 @@ private Q_SLOTS:
     void slowHeadGets408()
     {
         RawClient client(m_http);
-        QVERIFY(client.waitConnected());
-        client.send("GET / HTTP/1.1\r\nHost: loc");
-        QVERIFY(client.waitForResponse(5000));
+        QVERIFY(client.exchange("GET / HTTP/1.1\r\nHost: loc", 5000));
         QCOMPARE(client.status(), 408);
         QVERIFY(QTest::qWaitFor([&] { return client.closed; }, 5000));
+    }
+
+    void idleKeepAliveConnectionIsClosed()
+    {
+        RawClient client(m_http);
+        QVERIFY(client.exchange(request("GET", "/notes.txt")));
+        QCOMPARE(client.headerValue("Connection"), QByteArray("keep-alive"));
+        QTest::qWait(500);
+        QVERIFY2(!client.closed, "closed before http.keepalive.timeout (2s)");
+        QVERIFY(QTest::qWaitFor([&] { return client.closed; }, 10000));
     }
 
     void silentConnectionIsClosed()
@@ -428,9 +426,7 @@ private Q_SLOTS:
     void plainTextOnTlsPort()
     {
         RawClient client(m_tls);
-        QVERIFY(client.waitConnected());
-        client.send(request("GET", "/"));
-        QVERIFY(client.waitForResponse());
+        QVERIFY(client.exchange(request("GET", "/")));
         QCOMPARE(client.status(), 400);
         QVERIFY(client.body().contains("TLS"));
         QVERIFY(!client.body().contains("welcome")); // nothing is served in plain text
@@ -462,7 +458,10 @@ private Q_SLOTS:
     {
         QSslSocket socket;
         socket.setPeerVerifyMode(QSslSocket::VerifyNone);
+        QT_WARNING_PUSH
+        QT_WARNING_DISABLE_DEPRECATED // TLS 1.1 is deprecated: that is the point of the test
         socket.setProtocol(QSsl::TlsV1_1);
+        QT_WARNING_POP
         QSignalSpy encrypted(&socket, &QSslSocket::encrypted);
         QSignalSpy failed(&socket, &QSslSocket::errorOccurred);
         socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_tls, QStringLiteral("localhost"));
@@ -481,9 +480,7 @@ private Q_SLOTS:
                  qPrintable(reloaded.error().first()));
         QVERIFY(echoes(session.get(), QStringLiteral("after a refused reload")));
         RawClient client(m_http);
-        QVERIFY(client.waitConnected());
-        client.send(request("GET", "/"));
-        QVERIFY(client.waitForResponse());
+        QVERIFY(client.exchange(request("GET", "/")));
         QCOMPARE(client.status(), 200);
     }
 

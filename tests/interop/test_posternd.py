@@ -159,7 +159,14 @@ def run(args):
         # --- --check ---
         write_config()
         ok = subprocess.run([args.posternd, "--check", "--config", config], capture_output=True, text=True)
-        check("--check accepts a valid configuration", ok.returncode == 0 and "valid" in ok.stdout, ok.stderr)
+        check("--check accepts a valid configuration", ok.returncode == 0 and "valid" in ok.stdout
+              and "warning" not in ok.stderr, ok.stderr)
+        os.chmod(password_file, 0o644)
+        loose = subprocess.run([args.posternd, "--check", "--config", config], capture_output=True, text=True)
+        os.chmod(password_file, 0o600)
+        check("--check warns about a password file others can read",
+              loose.returncode == 0 and "can be read or written by users other than its owner" in loose.stderr,
+              loose.stderr)
         bad = CONFIG.format(http=http_port, tls=tls_port, web=web, extra="").replace(
             "<type>echo</type>", "<type>ekko</type>").replace("64k", "lots")
         write_config(text=bad)
