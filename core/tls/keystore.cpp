@@ -58,7 +58,7 @@ QList<SharedCertificate> buildChain(const SharedCertificate &leaf, const QList<L
 {
     QList<SharedCertificate> chain{leaf};
     X509 *current = leaf.get();
-    while (chain.size() < 10 && X509_check_issued(current, current) != X509_V_OK) {
+    while (chain.size() < 10 && !X509_self_signed(current, 0)) {
         const LoadedCertificate *next = nullptr;
         for (const auto &candidate : pool) {
             if (candidate.certificate.get() != current
@@ -151,19 +151,24 @@ std::expected<Keystore, QString> Keystore::fromPkcs12(const QByteArray &der, con
     }
 
     Keystore keystore;
+    QList<const LoadedCertificate *> usedAsLeaf;
     for (const auto &key : std::as_const(keys)) {
         // The leaf is the certificate that shares the key's localKeyId, or else whose public
         // key matches (files made by other tools do not always set the ID).
+        // Each certificate bag is the leaf of one key at most.
+        const auto unused = [&](const LoadedCertificate &candidate) {
+            return !usedAsLeaf.contains(&candidate);
+        };
         const LoadedCertificate *leaf = nullptr;
         for (const auto &candidate : std::as_const(certificates)) {
-            if (!key.keyId.isEmpty() && candidate.keyId == key.keyId) {
+            if (!key.keyId.isEmpty() && candidate.keyId == key.keyId && unused(candidate)) {
                 leaf = &candidate;
                 break;
             }
         }
         if (!leaf) {
             for (const auto &candidate : std::as_const(certificates)) {
-                if (X509_check_private_key(candidate.certificate.get(), key.key.get()) == 1) {
+                if (unused(candidate) && X509_check_private_key(candidate.certificate.get(), key.key.get()) == 1) {
                     leaf = &candidate;
                     break;
                 }
@@ -178,6 +183,17 @@ std::expected<Keystore, QString> Keystore::fromPkcs12(const QByteArray &der, con
         if (keystore.find(alias))
             return std::unexpected(QStringLiteral("alias '%1' appears twice").arg(alias));
         keystore.m_entries.append(KeystoreEntry(alias, key.key, buildChain(leaf->certificate, certificates)));
+        usedAsLeaf.append(leaf);
+    }
+    // Certificates with a name of their own and no key are trusted-certificate entries;
+    // nameless ones are only links in some key entry's chain.
+    // A certificate with a localKeyId belongs to a key, never a trusted entry of its own.
+    for (const auto &certificate : std::as_const(certificates)) {
+        if (certificate.alias.isEmpty() || !certificate.keyId.isEmpty() || usedAsLeaf.contains(&certificate))
+            continue;
+        if (keystore.find(certificate.alias))
+            return std::unexpected(QStringLiteral("alias '%1' appears twice").arg(certificate.alias));
+        keystore.m_entries.append(KeystoreEntry(certificate.alias, nullptr, {certificate.certificate}));
     }
     return keystore;
 }
@@ -200,7 +216,16 @@ std::expected<QByteArray, QString> Keystore::toPkcs12(const QByteArray &password
     if (password.isEmpty())
         return std::unexpected(QStringLiteral("a keystore needs a password"));
     Pkcs7Stack safes(sk_PKCS7_new_null());
+    SafeBagStack trustedBags(sk_PKCS12_SAFEBAG_new_null());
     for (const auto &entry : m_entries) {
+        if (!entry.hasPrivateKey()) {
+            auto *rawTrusted = trustedBags.get();
+            const QByteArray alias = entry.alias().toUtf8();
+            PKCS12_SAFEBAG *bag = PKCS12_add_cert(&rawTrusted, entry.leaf());
+            if (!bag || !PKCS12_add_friendlyname_utf8(bag, alias.constData(), int(alias.size())))
+                return std::unexpected(takeOpenSslError(QStringLiteral("cannot store entry '%1'").arg(entry.alias())));
+            continue;
+        }
         SafeBagStack certificateBags(sk_PKCS12_SAFEBAG_new_null());
         SafeBagStack keyBags(sk_PKCS12_SAFEBAG_new_null());
         unsigned char keyId[EVP_MAX_MD_SIZE];
@@ -211,7 +236,18 @@ std::expected<QByteArray, QString> Keystore::toPkcs12(const QByteArray &password
         PKCS12_SAFEBAG *leafBag = PKCS12_add_cert(&rawCertificates, entry.leaf());
         PKCS12_SAFEBAG *keyBag = PKCS12_add_key(&rawKeys, entry.key(), 0, kIterations, NID_aes_256_cbc,
                                                 password.constData());
-        if (!leafBag || !keyBag || !X509_digest(entry.leaf(), EVP_sha1(), keyId, &keyIdLength)
+        // The key and its certificate share a localKeyId. It is made from the alias as well as
+        // the certificate, so one certificate stored under two aliases stays two entries.
+        const QByteArray leafDer = [&] {
+            unsigned char *der = nullptr;
+            const int length = i2d_X509(entry.leaf(), &der);
+            QByteArray bytes(reinterpret_cast<const char *>(der), qMax(length, 0));
+            OPENSSL_free(der);
+            return bytes;
+        }();
+        const QByteArray idInput = alias + '\0' + leafDer;
+        if (!leafBag || !keyBag
+            || !EVP_Digest(idInput.constData(), size_t(idInput.size()), keyId, &keyIdLength, EVP_sha1(), nullptr)
             || !PKCS12_add_friendlyname_utf8(leafBag, alias.constData(), int(alias.size()))
             || !PKCS12_add_localkeyid(leafBag, keyId, int(keyIdLength))
             || !PKCS12_add_friendlyname_utf8(keyBag, alias.constData(), int(alias.size()))
@@ -224,6 +260,11 @@ std::expected<QByteArray, QString> Keystore::toPkcs12(const QByteArray &password
         if (!PKCS12_add_safe(&rawSafes, rawCertificates, NID_aes_256_cbc, kIterations, password.constData())
             || !PKCS12_add_safe(&rawSafes, rawKeys, -1, 0, nullptr))
             return std::unexpected(takeOpenSslError(QStringLiteral("cannot store entry '%1'").arg(entry.alias())));
+    }
+    if (sk_PKCS12_SAFEBAG_num(trustedBags.get()) > 0) {
+        auto *rawSafes = safes.get();
+        if (!PKCS12_add_safe(&rawSafes, trustedBags.get(), NID_aes_256_cbc, kIterations, password.constData()))
+            return std::unexpected(takeOpenSslError(QStringLiteral("cannot store the trusted certificates")));
     }
     Pkcs12Ptr p12(PKCS12_add_safes(safes.get(), 0));
     if (!p12 || !PKCS12_set_mac(p12.get(), password.constData(), int(password.size()), nullptr, 0, kIterations,
@@ -243,6 +284,11 @@ std::expected<void, QString> Keystore::save(const QString &path, const QByteArra
     const auto data = toPkcs12(password);
     if (!data)
         return std::unexpected(data.error());
+    // Never replace a working file with one that cannot be read back as the same entries.
+    const auto reread = fromPkcs12(*data, password);
+    if (!reread || reread->entries().size() != m_entries.size())
+        return std::unexpected(QStringLiteral("refusing to write '%1': the new contents would not read back (%2)")
+                                   .arg(path, reread ? QStringLiteral("entries differ") : reread.error()));
     return Util::AtomicFile::write(path, *data, true);
 }
 
@@ -250,6 +296,14 @@ const KeystoreEntry *Keystore::find(const QString &alias) const
 {
     for (const auto &entry : m_entries)
         if (entry.alias() == alias)
+            return &entry;
+    return nullptr;
+}
+
+const KeystoreEntry *Keystore::firstKeyEntry() const
+{
+    for (const auto &entry : m_entries)
+        if (entry.hasPrivateKey())
             return &entry;
     return nullptr;
 }
@@ -265,6 +319,21 @@ void Keystore::insert(const KeystoreEntry &entry)
     m_entries.append(entry);
 }
 
+std::expected<void, QString> Keystore::rename(const QString &alias, const QString &newAlias)
+{
+    if (newAlias.trimmed().isEmpty())
+        return std::unexpected(QStringLiteral("an alias cannot be empty"));
+    if (find(newAlias))
+        return std::unexpected(QStringLiteral("alias '%1' already exists").arg(newAlias));
+    for (auto &entry : m_entries) {
+        if (entry.alias() == alias) {
+            entry.setAlias(newAlias);
+            return {};
+        }
+    }
+    return std::unexpected(QStringLiteral("no entry '%1'").arg(alias));
+}
+
 bool Keystore::remove(const QString &alias)
 {
     return m_entries.removeIf([&](const KeystoreEntry &entry) { return entry.alias() == alias; }) > 0;
@@ -274,7 +343,7 @@ const KeystoreEntry *Keystore::entryForHost(const QString &host) const
 {
     const QString name = host.toLower();
     if (const KeystoreEntry *byAlias = find(name); byAlias && byAlias->covers(name))
-        return byAlias;
+        return byAlias; // covers() is false for entries without a key
     for (const auto &entry : m_entries)
         if (entry.covers(name))
             return &entry;

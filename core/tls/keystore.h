@@ -1,8 +1,9 @@
 #pragma once
 
-// The gateway's keystore: the certificates (with private keys) it presents to clients,
-// kept as one password-protected PKCS#12 file with one entry per alias (each entry's
-// friendlyName is its alias). Read with `openssl pkcs12 -info` like any other PKCS#12.
+// A key store kept as one password-protected PKCS#12 file, one entry per alias (each entry's
+// friendlyName is its alias): the keystore (key entries: certificates with private keys,
+// which the gateway presents) and the truststore (trusted certificate entries, no keys) are
+// both this class. Read with `openssl pkcs12 -info` like any other PKCS#12.
 
 #include "tls/keystoreentry.h"
 
@@ -30,13 +31,16 @@ public:
     const QList<KeystoreEntry> &entries() const { return m_entries; }
     bool isEmpty() const { return m_entries.isEmpty(); }
     const KeystoreEntry *find(const QString &alias) const;
+    // The first entry with a private key (what a TLS server can present), or nullptr.
+    const KeystoreEntry *firstKeyEntry() const;
 
     // Adds the entry, or replaces the one with the same alias.
     void insert(const KeystoreEntry &entry);
     bool remove(const QString &alias);
+    std::expected<void, QString> rename(const QString &alias, const QString &newAlias);
 
-    // The entry to present for `host`: the one whose alias is the host, else the first whose
-    // certificate covers it; nullptr when none does.
+    // The key entry to present for `host`: the one whose alias is the host, else the first
+    // whose certificate covers it; nullptr when none does.
     const KeystoreEntry *entryForHost(const QString &host) const;
 
 private:

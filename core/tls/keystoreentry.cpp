@@ -70,7 +70,7 @@ QSslKey KeystoreEntry::privateKey() const
 
 bool KeystoreEntry::covers(const QString &host) const
 {
-    if (!leaf() || host.isEmpty())
+    if (!leaf() || !m_key || host.isEmpty())
         return false;
     const QByteArray name = host.toUtf8();
     if (!QHostAddress(host).isNull())

@@ -1,6 +1,8 @@
 #pragma once
 
-// One entry of a keystore: an alias, a private key and its certificate chain (leaf first).
+// One entry of a key store: an alias and a certificate chain (leaf first), with the leaf's
+// private key for a key entry (what the gateway presents), or without one for a trusted
+// certificate entry (what a truststore holds).
 
 #include "tls/opensslhandles.h"
 
@@ -21,6 +23,8 @@ public:
     const QString &alias() const { return m_alias; }
     void setAlias(const QString &alias) { m_alias = alias; }
     EVP_PKEY *key() const { return m_key.get(); }
+    const SharedKey &sharedKey() const { return m_key; }
+    bool hasPrivateKey() const { return bool(m_key); }
     X509 *leaf() const { return m_chain.isEmpty() ? nullptr : m_chain.first().get(); }
     const QList<SharedCertificate> &chain() const { return m_chain; }
 

@@ -4,6 +4,7 @@
 #include "frontdoor/listener.h"
 #include "logging.h"
 #include "sessions/sessionregistry.h"
+#include "tls/storecheck.h"
 
 #include <QFileInfo>
 #include <QHostInfo>
@@ -60,7 +61,7 @@ Gateway::loadTls(const Config::GatewayConfig &config, QStringList *warnings)
     auto keystore = Tls::Keystore::load(config.keystore->file, *password);
     if (!keystore)
         return std::unexpected(QStringList{keystore.error()});
-    if (config.needsTls() && keystore->isEmpty())
+    if (config.needsTls() && !keystore->firstKeyEntry())
         return std::unexpected(QStringList{
             QStringLiteral("keystore '%1' has no certificate with a private key; wss and https accepts need one")
                 .arg(config.keystore->file)});
@@ -72,20 +73,12 @@ Gateway::loadTls(const Config::GatewayConfig &config, QStringList *warnings)
                                                 "it protects private keys (chmod 600 it)")
                                      .arg(path));
         }
-        for (const auto &service : config.services)
-            for (const QUrl &url : service.accepts)
-                if (isSecure(url) && !keystore->entryForHost(url.host()))
-                    warnings->append(QStringLiteral("no keystore certificate covers '%1' (accept %2 of service '%3'); "
-                                                    "clients will see the certificate of '%4'")
-                                         .arg(url.host(), url.toString(), service.name,
-                                              keystore->entries().first().alias()));
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        for (const auto &entry : keystore->entries()) {
-            const QSslCertificate certificate = entry.certificate();
-            if (certificate.expiryDate() < now)
-                warnings->append(QStringLiteral("keystore certificate '%1' expired on %2")
-                                     .arg(entry.alias(), certificate.expiryDate().toString(Qt::ISODate)));
-        }
+        // The same findings postern-keytool check reports, with the default 30-day horizon.
+        for (const auto &finding : Tls::StoreCheck::checkHosts(*keystore, config))
+            warnings->append(finding.message + QStringLiteral("; clients will see the certificate of '%1'")
+                                                   .arg(keystore->firstKeyEntry()->alias()));
+        for (const auto &finding : Tls::StoreCheck::check(*keystore, 30))
+            warnings->append(QStringLiteral("keystore: ") + finding.message);
     }
     return std::make_shared<const Frontdoor::TlsContext>(std::move(*keystore));
 }

@@ -7,7 +7,8 @@ namespace Postern::Frontdoor {
 TlsContext::TlsContext(Tls::Keystore keystore) : m_keystore(std::move(keystore))
 {
     for (const auto &entry : m_keystore.entries())
-        m_configurations.insert(entry.alias(), configurationForEntry(entry));
+        if (entry.hasPrivateKey())
+            m_configurations.insert(entry.alias(), configurationForEntry(entry));
 }
 
 QSslConfiguration TlsContext::configurationForEntry(const Tls::KeystoreEntry &entry) const
@@ -25,8 +26,8 @@ QSslConfiguration TlsContext::configurationFor(const QString &serverName, const 
     const Tls::KeystoreEntry *entry = serverName.isEmpty() ? nullptr : m_keystore.entryForHost(serverName);
     if (!entry)
         entry = m_keystore.entryForHost(fallbackHost);
-    if (!entry && !m_keystore.isEmpty())
-        entry = &m_keystore.entries().first();
+    if (!entry)
+        entry = m_keystore.firstKeyEntry();
     if (!entry)
         return {};
     return m_configurations.value(entry->alias());

@@ -18,7 +18,7 @@ public:
     explicit TlsContext(Tls::Keystore keystore);
 
     // The certificate for `serverName` (SNI); without one, the one for `fallbackHost` (the
-    // accept URL's host); failing both, the keystore's first entry.
+    // accept URL's host); failing both, the keystore's first key entry.
     QSslConfiguration configurationFor(const QString &serverName, const QString &fallbackHost) const;
 
     const Tls::Keystore &keystore() const { return m_keystore; }

@@ -51,6 +51,11 @@ Tls::KeystoreEntry TestPki::serverEntry(const QString &alias, const QStringList 
     return Tls::KeystoreEntry(alias, key, {certificate, m_caCertificate});
 }
 
+Tls::SharedCertificate TestPki::sign(EVP_PKEY *key, const Tls::CertificateRequest &request) const
+{
+    return required(Tls::CertificateFactory::signedBy(key, request, m_caCertificate.get(), m_caKey.get()), "signed certificate");
+}
+
 void TestPki::writeKeystore(const QString &directory, const QList<Tls::KeystoreEntry> &entries)
 {
     const QByteArray password = "test-" + QByteArray::number(quint64(QDateTime::currentMSecsSinceEpoch()));

@@ -186,6 +186,55 @@ private Q_SLOTS:
         QVERIFY(output.contains("subject=O = Postern tests, CN = Postern Test CA"));
     }
 
+    void trustedEntriesRoundTrip()
+    {
+        TestPki pki;
+        Keystore store;
+        store.insert(KeystoreEntry(QStringLiteral("root"), nullptr, {pki.caCertificateHandle()}));
+        store.insert(pki.serverEntry(QStringLiteral("server"), {QStringLiteral("s.test")}));
+        const QString path = m_dir.filePath(QStringLiteral("trust.p12"));
+        QVERIFY(store.save(path, "pw"));
+        const auto loaded = Keystore::load(path, "pw");
+        QVERIFY2(loaded, loaded ? "" : qPrintable(loaded.error()));
+        QCOMPARE(loaded->entries().size(), 2);
+        QVERIFY(!loaded->find(QStringLiteral("root"))->hasPrivateKey());
+        QVERIFY(loaded->find(QStringLiteral("server"))->hasPrivateKey());
+        // A trusted certificate is never presented, even for a host it names.
+        QCOMPARE(loaded->firstKeyEntry()->alias(), QStringLiteral("server"));
+        QVERIFY(!loaded->entryForHost(QStringLiteral("Postern Test CA")));
+    }
+
+    void oneCertificateUnderTwoAliases()
+    {
+        // Regression: both entries once got the same localKeyId and the file did not read back.
+        TestPki pki;
+        const KeystoreEntry entry = pki.serverEntry(QStringLiteral("first"), {QStringLiteral("twice.test")});
+        KeystoreEntry copy = entry;
+        copy.setAlias(QStringLiteral("second"));
+        Keystore store;
+        store.insert(entry);
+        store.insert(copy);
+        const QString path = m_dir.filePath(QStringLiteral("twice.p12"));
+        QVERIFY(store.save(path, "pw"));
+        const auto loaded = Keystore::load(path, "pw");
+        QVERIFY2(loaded, loaded ? "" : qPrintable(loaded.error()));
+        QCOMPARE(loaded->entries().size(), 2);
+        QVERIFY(loaded->find(QStringLiteral("first"))->hasPrivateKey());
+        QVERIFY(loaded->find(QStringLiteral("second"))->hasPrivateKey());
+    }
+
+    void renames()
+    {
+        Keystore store;
+        store.insert(selfSignedEntry(QStringLiteral("a"), {KeySpec::Type::EcP256, 0}, {QStringLiteral("a.test")}));
+        store.insert(selfSignedEntry(QStringLiteral("b"), {KeySpec::Type::EcP256, 0}, {QStringLiteral("b.test")}));
+        QVERIFY(store.rename(QStringLiteral("a"), QStringLiteral("c")));
+        QVERIFY(store.find(QStringLiteral("c")) && !store.find(QStringLiteral("a")));
+        QVERIFY(!store.rename(QStringLiteral("c"), QStringLiteral("b")));  // taken
+        QVERIFY(!store.rename(QStringLiteral("zz"), QStringLiteral("y"))); // absent
+        QVERIFY(!store.rename(QStringLiteral("c"), QStringLiteral(" ")));  // empty
+    }
+
     void importsWhatOpensslMakes()
     {
         // A single-entry PKCS#12 written by the openssl command line loads, alias and all.
