@@ -507,6 +507,45 @@ private Q_SLOTS:
         QVERIFY(echoes(session.get(), QStringLiteral("survived the second reload")));
     }
 
+    QByteArray presentedFingerprint()
+    {
+        QSslSocket socket;
+        socket.setPeerVerifyMode(QSslSocket::QueryPeer);
+        QSignalSpy encrypted(&socket, &QSslSocket::encrypted);
+        socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_tls, QStringLiteral("localhost"));
+        if (!encrypted.wait(10000))
+            return {};
+        return socket.peerCertificate().digest(QCryptographicHash::Sha256).toHex(':').toUpper();
+    }
+
+    void keystoreReplacedOnReloadKeepsSessions()
+    {
+        std::unique_ptr<QWebSocket> session(openWebSocket(QStringLiteral("wss://localhost:%1/echo").arg(m_tls)));
+        QVERIFY(echoes(session.get(), QStringLiteral("before")));
+        const QByteArray before = presentedFingerprint();
+        QVERIFY(!before.isEmpty());
+
+        const Tls::KeystoreEntry renewed = m_pki.serverEntry(QStringLiteral("localhost"), {QStringLiteral("localhost")});
+        TestPki::writeKeystore(m_dir.path(), {renewed});
+        const auto reloaded = m_gateway->reload(configPath());
+        QVERIFY2(reloaded, reloaded ? "" : qPrintable(reloaded.error().join(u'\n')));
+        QCOMPARE(presentedFingerprint(), renewed.sha256Fingerprint());
+        QVERIFY(before != renewed.sha256Fingerprint());
+        QVERIFY(echoes(session.get(), QStringLiteral("the session outlived its certificate")));
+
+        // A broken store is refused: the certificate in service stays, and so do sessions.
+        QFile broken(m_dir.filePath(QStringLiteral("keystore.p12")));
+        QVERIFY(broken.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        broken.write("garbage");
+        broken.close();
+        const auto refused = m_gateway->reload(configPath());
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().first().contains(QStringLiteral("keystore")), qPrintable(refused.error().first()));
+        QCOMPARE(presentedFingerprint(), renewed.sha256Fingerprint());
+        QVERIFY(echoes(session.get(), QStringLiteral("still here")));
+        TestPki::writeKeystore(m_dir.path(), {renewed});
+    }
+
     void shutdownClosesSessionsWith1001()
     {
         std::unique_ptr<QWebSocket> ws(openWebSocket(QStringLiteral("ws://127.0.0.1:%1/echo").arg(m_http)));
