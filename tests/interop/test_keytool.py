@@ -140,6 +140,16 @@ def main_flow(keytool, work):
     aliases = [e["alias"] for e in json.loads(kt("list", *store, "--json").stdout)["entries"]]
     check("rename", renamed.returncode == 0 and "le" in aliases and "letsencrypt" not in aliases, str(aliases))
 
+    # hash-password: from standard input (a script) and from a file; never an argument.
+    hashed = subprocess.run([keytool, "hash-password"], input="user secret\n", capture_output=True, text=True, cwd=work)
+    check("hash-password reads standard input and prints an Argon2id hash",
+          hashed.returncode == 0 and hashed.stdout.startswith("$argon2id$v=19$") and "user secret" not in hashed.stdout,
+          hashed.stderr)
+    from_file = kt("hash-password", "--password-file", "key.pw")
+    check("hash-password --password-file", from_file.returncode == 0 and from_file.stdout.startswith("$argon2id$"))
+    empty = subprocess.run([keytool, "hash-password"], input="\n", capture_output=True, text=True, cwd=work)
+    check("an empty password is refused", empty.returncode == 1)
+
     # A wrong store password changes nothing.
     before = open(os.path.join(work, "keystore.p12"), "rb").read()
     with open(os.path.join(work, "wrong.pw"), "w") as f:

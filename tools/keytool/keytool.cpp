@@ -1,5 +1,6 @@
 #include "keytool.h"
 
+#include "auth/passwordhasher.h"
 #include "config/configloader.h"
 #include "terminalpasswordprovider.h"
 #include "tls/certificatedetails.h"
@@ -22,6 +23,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <unistd.h>
 
 namespace Postern::Tools {
 
@@ -627,6 +629,41 @@ Result<int> checkHost(const QCommandLineParser &parser)
     return NotClean;
 }
 
+Result<int> hashPassword(const QCommandLineParser &parser)
+{
+    QByteArray password;
+    if (parser.isSet(QStringLiteral("password-file"))) {
+        const auto read = Tls::Keystore::readPasswordFile(opt(parser, "password-file"));
+        if (!read)
+            return std::unexpected(Failure{read.error()});
+        password = *read;
+    } else if (::isatty(STDIN_FILENO)) {
+        TerminalPasswordProvider terminal({});
+        const auto first = terminal.password(QStringLiteral("the new password"));
+        const auto second = terminal.password(QStringLiteral("the new password (again)"));
+        if (!first || !second || *first != *second)
+            return std::unexpected(Failure{QStringLiteral("the two passwords differ")});
+        password = *first;
+    } else {
+        // A script: the first line of standard input.
+        char buffer[4096] = {};
+        if (!std::fgets(buffer, sizeof buffer, stdin))
+            return std::unexpected(Failure{QStringLiteral("no password on standard input")});
+        password = QByteArray(buffer);
+        std::fill(std::begin(buffer), std::end(buffer), '\0');
+        while (password.endsWith('\n') || password.endsWith('\r'))
+            password.chop(1);
+    }
+    if (password.isEmpty())
+        return std::unexpected(Failure{QStringLiteral("an empty password cannot be hashed")});
+    const auto hashed = Auth::PasswordHasher::hash(password);
+    password.fill('\0');
+    if (!hashed)
+        return std::unexpected(Failure{hashed.error()});
+    out(QString::fromLatin1(*hashed));
+    return Ok;
+}
+
 // ---- the command table ----
 
 QCommandLineOption option(const char *name, const char *description, const char *valueName = nullptr,
@@ -695,13 +732,16 @@ QList<Command> commands()
         {"check", "Report expired, expiring, not yet valid, weak and uncovered certificates (exit 3 if any).",
          {config, json, option("days", "Warn about certificates expiring within this many days.", "n", "30")}, check},
         {"check-host", "Exit 0 if a key entry covers HOST, 3 if none does.", {}, checkHost, "host"},
+        {"hash-password", "Print an Argon2id hash of a password (from --password-file, the terminal, or "
+                          "standard input) for a users file.", {}, hashPassword},
     };
 }
 
 QString usageText(const QList<Command> &all)
 {
     QString text = QStringLiteral("Usage: postern-keytool <command> --keystore FILE --password-file FILE [options]\n"
-                                  "       (--truststore FILE may stand for --keystore; both are PKCS#12 stores)\n\n"
+                                  "       (--truststore FILE may stand for --keystore; both are PKCS#12 stores;\n"
+                                  "        hash-password needs no store)\n\n"
                                   "Commands:\n");
     for (const auto &command : all)
         text += QStringLiteral("  %1%2\n").arg(QString::fromLatin1(command.name), -16).arg(QString::fromLatin1(command.summary));
