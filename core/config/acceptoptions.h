@@ -22,6 +22,9 @@ struct AcceptOptions
     std::chrono::milliseconds requestHeadTimeout{10'000};
     // http.request.head.maximum.size: a larger request head is answered 431.
     qint64 requestHeadMaximumSize = 16 * 1024;
+    // http.write.timeout: a response whose sending makes no progress this long (a client
+    // that stopped reading) is abandoned and the connection closed.
+    std::chrono::milliseconds writeTimeout{30'000};
 
     // Where <accept-options> stood (or the service, when it has none), for errors
     // that compare options between services.
@@ -31,7 +34,8 @@ struct AcceptOptions
     {
         return keepaliveTimeout == other.keepaliveTimeout
             && requestHeadTimeout == other.requestHeadTimeout
-            && requestHeadMaximumSize == other.requestHeadMaximumSize;
+            && requestHeadMaximumSize == other.requestHeadMaximumSize
+            && writeTimeout == other.writeTimeout;
     }
 };
 

@@ -486,6 +486,8 @@ private:
             duration(options.requestHeadTimeout, false);
         else if (option.name == u"http.request.head.maximum.size")
             size(options.requestHeadMaximumSize, 256);
+        else if (option.name == u"http.write.timeout")
+            duration(options.writeTimeout, false);
         else
             addError(option.where, QStringLiteral("accept option '%1' is unknown or not supported by this version of Postern")
                                        .arg(option.name));
@@ -649,7 +651,8 @@ private:
                 else if (!use.options.sameListenerOptions(service.acceptOptions))
                     addError(service.acceptOptions.where,
                              QStringLiteral("services '%1' and '%2' share %3 but differ in http.keepalive.timeout, "
-                                            "http.request.head.timeout or http.request.head.maximum.size")
+                                            "http.request.head.timeout, http.request.head.maximum.size or "
+                                            "http.write.timeout")
                                  .arg(use.service, service.name, listenerKey));
             }
             m_config.services.append(service);

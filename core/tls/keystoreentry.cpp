@@ -55,7 +55,7 @@ QSslKey KeystoreEntry::privateKey() const
         return QSslKey(Qt::HANDLE(m_key.get()), QSsl::PrivateKey);
     }
     BioPtr bio(BIO_new(BIO_s_mem()));
-    if (!PEM_write_bio_PrivateKey(bio.get(), m_key.get(), nullptr, nullptr, 0, nullptr, nullptr)) {
+    if (!bio || !PEM_write_bio_PrivateKey(bio.get(), m_key.get(), nullptr, nullptr, 0, nullptr, nullptr)) {
         takeOpenSslError({});
         return {};
     }

@@ -114,12 +114,25 @@ std::expected<void, QStringList> Gateway::checkListeners(const Config::GatewayCo
                                        key.toString());
                 } else if (!existing->options.sameListenerOptions(service.acceptOptions)) {
                     errors << QStringLiteral("accept %1 (service '%2') and accept %3 (service '%4') both bind %5 but "
-                                             "differ in http.keepalive.timeout, http.request.head.timeout or "
-                                             "http.request.head.maximum.size")
+                                             "differ in http.keepalive.timeout, http.request.head.timeout, "
+                                             "http.request.head.maximum.size or http.write.timeout")
                                   .arg(url.toString(), service.name, existing->url.toString(), existing->service,
                                        key.toString());
                 }
             }
+        }
+    }
+    // A listener on every address of a port leaves that port to nobody else.
+    for (auto it = uses.cbegin(); it != uses.cend(); ++it) {
+        if (!(it.key().address == QHostAddress::AnyIPv4 || it.key().address == QHostAddress::AnyIPv6
+              || it.key().address == QHostAddress::Any))
+            continue;
+        for (auto other = uses.cbegin(); other != uses.cend(); ++other) {
+            if (other.key().port == it.key().port && !(other.key().address == it.key().address))
+                errors << QStringLiteral("accept %1 (service '%2') binds every address on port %3, so accept %4 "
+                                         "(service '%5') cannot have a listener of its own there")
+                              .arg(it->url.toString(), it->service).arg(it.key().port)
+                              .arg(other->url.toString(), other->service);
         }
     }
     errors.removeDuplicates(); // localhost binds two addresses; say it once

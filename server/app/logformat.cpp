@@ -19,8 +19,7 @@ void handleMessage(QtMsgType type, const QMessageLogContext &context, const QStr
     case QtCriticalMsg: level = "ERROR"; break;
     case QtFatalMsg: level = "FATAL"; break;
     }
-    QString text = message;
-    text.replace(u'\n', u' '); // one event, one line: log shippers split on newlines
+    const QString text = escapeForLog(message);
     const QByteArray line = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toUtf8() + ' ' + level + ' '
         + (context.category ? context.category : "default") + ": " + text.toUtf8() + '\n';
     std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
@@ -28,6 +27,23 @@ void handleMessage(QtMsgType type, const QMessageLogContext &context, const QStr
 }
 
 } // namespace
+
+QString escapeForLog(const QString &message)
+{
+    // One event, one line: log shippers split on newlines, and client-supplied text (a close
+    // reason, a path) must not forge lines or send escape sequences to a terminal.
+    QString text;
+    text.reserve(message.size());
+    for (const QChar c : message) {
+        if (c == u'\n' || c == u'\r' || c == u'\t')
+            text += u' ';
+        else if (c.unicode() < 0x20 || c.unicode() == 0x7f || (c.unicode() >= 0x80 && c.unicode() < 0xa0))
+            text += QStringLiteral("\\x%1").arg(uint(c.unicode()), 2, 16, QChar(u'0'));
+        else
+            text += c;
+    }
+    return text;
+}
 
 void installLogHandler(bool verbose)
 {

@@ -3,8 +3,13 @@
 // posternd's one message handler: "2026-11-22T10:00:00.123Z INFO  postern.frontdoor: text"
 // on standard error, one line per message.
 
+#include <QString>
+
 namespace Postern::App {
 
 void installLogHandler(bool verbose);
+
+// The message with line breaks made spaces and other control characters written as \xNN.
+QString escapeForLog(const QString &message);
 
 } // namespace Postern::App

@@ -14,6 +14,7 @@ namespace {
 
 constexpr qint64 kChunk = 64 * 1024;
 constexpr qint64 kHighWater = 256 * 1024; // stop queueing file data past this many unsent bytes
+constexpr qsizetype kWebSocketHeaderLineLimit = 8 * 1024; // Qt's handshake reader drops longer lines
 
 QString protocolName(QSsl::SslProtocol protocol)
 {
@@ -40,6 +41,10 @@ HttpConnection::HttpConnection(QTcpSocket *socket, ListenerContextPtr context, Q
     // One budget covers the TLS handshake and the whole request head (slowloris).
     m_timer.start(m_context->options.requestHeadTimeout);
 
+    // Nothing a client sends is buffered past what the current step can use: a request head
+    // (or a ClientHello) at most. The kernel holds the rest, and TCP slows the client down.
+    m_socket->setReadBufferSize(qMax(m_context->options.requestHeadMaximumSize + 1,
+                                     m_context->secure ? ClientHelloParser::kMaximumRecord : qint64(0)));
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::bytesWritten, this, &HttpConnection::pumpBody);
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::deleteLater);
@@ -150,12 +155,15 @@ void HttpConnection::readHead()
 
 void HttpConnection::dispatch(const HttpRequestHead &request)
 {
+    m_headRequest = request.method == "HEAD";
+    const bool keepAlive = request.keepAlive() && !request.hasBody()
+        && m_context->options.keepaliveTimeout.count() > 0;
     const auto route = m_context->routes.match(request.host(), request.path, request.wantsWebSocket());
     if (!route) {
         m_socket->skip(request.headLength);
         qCDebug(lcFrontdoor).noquote() << QStringLiteral("404 %1 %2 from %3")
                                               .arg(QString::fromLatin1(request.method), request.path, m_info.peer());
-        respond(HttpResponse::error(404), request.keepAlive() && !request.hasBody());
+        respond(HttpResponse::error(404), keepAlive);
         return;
     }
     if (route->webSocket && request.wantsWebSocket()) {
@@ -164,6 +172,19 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
         if (request.method != "GET" || request.minorVersion != 1 || key.size() != 16) {
             refuse(400, QStringLiteral("malformed WebSocket handshake"), QStringLiteral("malformed WebSocket handshake"));
             return;
+        }
+        // Qt's handshake reader is stricter than RFC 6455 here; refuse with an answer what it
+        // would drop without one.
+        if (request.header("Upgrade").trimmed().compare("websocket", Qt::CaseInsensitive) != 0) {
+            refuse(400, QStringLiteral("Upgrade must be exactly 'websocket'"),
+                   QStringLiteral("the Upgrade header must be exactly 'websocket'"));
+            return;
+        }
+        for (const auto &header : request.headers) {
+            if (header.first.size() + 2 + header.second.size() > kWebSocketHeaderLineLimit) {
+                refuse(431, QStringLiteral("a handshake header line is longer than %1 bytes").arg(kWebSocketHeaderLineLimit));
+                return;
+            }
         }
         if (request.header("Sec-WebSocket-Version").trimmed() != "13") {
             m_socket->skip(request.headLength);
@@ -176,8 +197,6 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
         return;
     }
     m_socket->skip(request.headLength);
-    const bool keepAlive = request.keepAlive() && !request.hasBody()
-        && m_context->options.keepaliveTimeout.count() > 0;
     if (route->upgradeOnly) {
         HttpResponse response = HttpResponse::error(426, QStringLiteral("this is a WebSocket service: connect with ws:// or wss://"));
         response.setHeader("Upgrade", "websocket");
@@ -185,14 +204,17 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
         respond(response, keepAlive);
         return;
     }
-    HttpResponse response = route->service->handleHttp(request, route->relativePath, m_info);
-    if (request.method == "HEAD")
-        response.omitBody = true;
-    respond(std::move(response), keepAlive);
+    respond(route->service->handleHttp(request, route->relativePath, m_info), keepAlive);
 }
 
 void HttpConnection::handOver(const RouteMatch &route)
 {
+    if (m_socket->state() != QAbstractSocket::ConnectedState) {
+        // The client left while its upgrade waited behind an earlier response.
+        closeConnection();
+        return;
+    }
+    m_socket->setReadBufferSize(0); // from here on the WebSocket layer reads and limits
     m_timer.stop();
     m_state = State::Closing;
     disconnect(m_socket, nullptr, this, nullptr);
@@ -208,6 +230,10 @@ void HttpConnection::respond(HttpResponse response, bool keepAlive)
     m_state = State::Writing;
     m_keepAlive = keepAlive;
     m_response = std::move(response);
+    if (m_headRequest)
+        m_response.omitBody = true; // RFC 9110 §9.3.2, whatever produced the response
+    // A client that stops reading is given http.write.timeout per stall, not forever.
+    m_timer.start(m_context->options.writeTimeout);
     QByteArray out = m_response.serializeHead(keepAlive);
     m_bodyRemaining = 0;
     if (!m_response.omitBody) {
@@ -224,6 +250,7 @@ void HttpConnection::pumpBody()
 {
     if (m_state != State::Writing || !m_socket)
         return;
+    m_timer.start(m_context->options.writeTimeout); // progress: the stall clock starts again
     while (m_bodyRemaining > 0 && m_socket->bytesToWrite() < kHighWater) {
         const QByteArray chunk = m_response.bodyDevice->read(qMin(kChunk, m_bodyRemaining));
         if (chunk.isEmpty()) {
@@ -243,6 +270,7 @@ void HttpConnection::pumpBody()
 void HttpConnection::finishResponse()
 {
     m_response = HttpResponse();
+    m_headRequest = false;
     if (!m_keepAlive) {
         closeConnection();
         return;
@@ -271,6 +299,14 @@ void HttpConnection::onTimeout()
     }
     if (m_state == State::SniffingTls || m_state == State::Handshaking)
         qCInfo(lcTls).noquote() << QStringLiteral("TLS handshake with %1 timed out").arg(m_info.peer());
+    if (m_state == State::Writing) {
+        // Nothing can be sent to a client that does not read, not even a goodbye.
+        qCInfo(lcFrontdoor).noquote() << QStringLiteral("%1 on %2 stopped reading; response abandoned after %3 ms")
+                                             .arg(m_info.peer(), m_context->displayName)
+                                             .arg(m_context->options.writeTimeout.count());
+        m_socket->abort();
+        return;
+    }
     closeConnection();
 }
 

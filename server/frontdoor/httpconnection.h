@@ -54,6 +54,7 @@ private:
     HttpResponse m_response; // the one being written
     qint64 m_bodyRemaining = 0;
     bool m_keepAlive = false;
+    bool m_headRequest = false; // the response being written answers HEAD: no body
 };
 
 } // namespace Postern::Frontdoor

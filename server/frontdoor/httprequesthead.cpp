@@ -24,7 +24,7 @@ bool HttpRequestHead::headerHasToken(QByteArrayView name, QByteArrayView token) 
 
 QString HttpRequestHead::host() const
 {
-    QByteArray value = header("Host");
+    QByteArray value = absoluteAuthority.isEmpty() ? header("Host") : absoluteAuthority;
     if (value.startsWith('[')) { // [IPv6]:port
         const qsizetype end = value.indexOf(']');
         return QString::fromLatin1(value.mid(1, end - 1)).toLower();

@@ -12,7 +12,8 @@ namespace Postern::Frontdoor {
 struct HttpRequestHead
 {
     QByteArray method;
-    QByteArray target;   // as sent: "/path?query"
+    QByteArray target;   // origin-form: "/path?query" (an absolute-form target is reduced to it)
+    QByteArray absoluteAuthority; // "host:port" of an absolute-form target, which wins over Host
     QString path;        // percent-decoded path, always starting with '/'
     QByteArray query;    // raw, without '?'
     int minorVersion = 1; // HTTP/1.<minorVersion>
@@ -25,7 +26,7 @@ struct HttpRequestHead
     // Whether a comma-separated header holds `token` (case-insensitive), e.g. Connection: upgrade.
     bool headerHasToken(QByteArrayView name, QByteArrayView token) const;
 
-    QString host() const;       // Host without port, lower case
+    QString host() const;       // the absolute-form authority's or Host's host, no port, lower case
     bool wantsWebSocket() const; // Upgrade: websocket with Connection: upgrade
     bool keepAlive() const;     // HTTP/1.1 unless "close"; HTTP/1.0 only with "keep-alive"
     bool hasBody() const;

@@ -59,11 +59,17 @@ std::optional<QString> decodePath(QByteArrayView path)
         if (c == '%') {
             if (i + 2 >= path.size())
                 return std::nullopt;
-            bool ok = false;
-            const int value = QByteArray(path.sliced(i + 1, 2).toByteArray()).toInt(&ok, 16);
-            if (!ok)
+            const auto hex = [](char digit) {
+                return digit >= '0' && digit <= '9' ? digit - '0'
+                    : digit >= 'a' && digit <= 'f'   ? digit - 'a' + 10
+                    : digit >= 'A' && digit <= 'F'   ? digit - 'A' + 10
+                                                     : -1;
+            };
+            const int high = hex(path[i + 1]);
+            const int low = hex(path[i + 2]);
+            if (high < 0 || low < 0) // exactly two hex digits: no sign, no space
                 return std::nullopt;
-            c = char(value);
+            c = char(high * 16 + low);
             i += 2;
         }
         if (c == '\0')
@@ -107,17 +113,31 @@ std::expected<HttpRequestHead, HttpError> parse(QByteArrayView head)
         return std::unexpected(HttpError{505, QStringLiteral("only HTTP/1.0 and HTTP/1.1 are supported")});
     else
         return std::unexpected(bad("malformed HTTP version"));
-    if (target.isEmpty() || target.front() != '/')
-        return std::unexpected(bad("the request target must be a path (origin-form)"));
     for (char c : target)
         if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f)
             return std::unexpected(bad("the request target has a character that must be percent-encoded"));
     request.method = method.toByteArray();
-    request.target = target.toByteArray();
-    const qsizetype question = target.indexOf('?');
-    const QByteArrayView rawPath = question < 0 ? target : target.first(question);
+    if (const QByteArray lower = target.toByteArray().toLower(); lower.startsWith("http://") || lower.startsWith("https://")) {
+        // absolute-form, which servers must accept (RFC 9112 §3.2.2): its authority is the host.
+        const qsizetype authorityStart = target.indexOf("//") + 2;
+        qsizetype pathStart = authorityStart;
+        while (pathStart < target.size() && target[pathStart] != '/' && target[pathStart] != '?')
+            ++pathStart;
+        request.absoluteAuthority = target.sliced(authorityStart, pathStart - authorityStart).toByteArray();
+        if (request.absoluteAuthority.isEmpty() || request.absoluteAuthority.contains('@'))
+            return std::unexpected(bad("malformed absolute request target"));
+        const QByteArray rest = target.sliced(pathStart).toByteArray();
+        request.target = rest.startsWith('/') ? rest : '/' + rest;
+    } else if (target.isEmpty() || target.front() != '/') {
+        return std::unexpected(bad("the request target must be a path or an absolute http(s) URL"));
+    } else {
+        request.target = target.toByteArray();
+    }
+    const QByteArrayView originForm = request.target;
+    const qsizetype question = originForm.indexOf('?');
+    const QByteArrayView rawPath = question < 0 ? originForm : originForm.first(question);
     if (question >= 0)
-        request.query = target.sliced(question + 1).toByteArray();
+        request.query = originForm.sliced(question + 1).toByteArray();
     const auto path = decodePath(rawPath);
     if (!path)
         return std::unexpected(bad("the request path has a bad percent-encoding"));
@@ -135,7 +155,13 @@ std::expected<HttpRequestHead, HttpError> parse(QByteArrayView head)
         const QByteArrayView name = line.first(colon);
         if (!isToken(name))
             return std::unexpected(bad("malformed header name (white space before ':' is not allowed)"));
-        const QByteArrayView value = line.sliced(colon + 1).trimmed();
+        // Only spaces and tabs are optional white space (RFC 9112 §5.1); a stray CR or other
+        // control character is an error, not something to trim.
+        QByteArrayView value = line.sliced(colon + 1);
+        while (!value.isEmpty() && (value.front() == ' ' || value.front() == '\t'))
+            value = value.sliced(1);
+        while (!value.isEmpty() && (value.back() == ' ' || value.back() == '\t'))
+            value.chop(1);
         if (!isFieldValue(value))
             return std::unexpected(bad("a header value contains a control character"));
         if (request.headers.size() >= kMaximumHeaders)

@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QUrl>
 
 namespace Postern::Services {
 
@@ -58,10 +59,15 @@ Frontdoor::HttpResponse DirectoryService::handleHttp(const Frontdoor::HttpReques
         if (!request.path.endsWith(u'/')) {
             // Send the browser to "dir/" so relative links inside the page resolve.
             HttpResponse response = HttpResponse::error(301);
-            const qsizetype question = request.target.indexOf('?');
-            const QByteArray path = question < 0 ? request.target : request.target.left(question);
-            const QByteArray query = question < 0 ? QByteArray() : request.target.mid(question);
-            response.setHeader("Location", path + '/' + query);
+            // Built from the decoded, normalised path: "//sub" must not become "//sub/", which a
+            // browser reads as another host.
+            QByteArray location;
+            for (const QString &segment : request.path.split(u'/', Qt::SkipEmptyParts))
+                location += '/' + QUrl::toPercentEncoding(segment);
+            location += '/';
+            if (!request.query.isEmpty())
+                location += '?' + request.query;
+            response.setHeader("Location", location);
             return response;
         }
         info = QFileInfo(info.filePath() + u'/' + m_welcomeFile);

@@ -25,6 +25,11 @@ Service::Service(Config::ServiceConfig config, Sessions::SessionRegistry *regist
     // TLS is terminated by the front door, so the WebSocket layer always runs "non-secure".
     m_webSockets = new QWebSocketServer(QStringLiteral("Postern"), QWebSocketServer::NonSecureMode, this);
     connect(m_webSockets, &QWebSocketServer::newConnection, this, &Service::onNewWebSocket);
+    // The front door refuses what it knows Qt would; anything left is logged, not silent.
+    connect(m_webSockets, &QWebSocketServer::serverError, this, [this](QWebSocketProtocol::CloseCode code) {
+        qCInfo(lcFrontdoor).noquote() << QStringLiteral("service '%1': WebSocket handshake refused (%2): %3")
+                                             .arg(m_config.name).arg(int(code)).arg(m_webSockets->errorString());
+    });
 }
 
 Service::~Service() = default;
@@ -37,6 +42,10 @@ Frontdoor::HttpResponse Service::handleHttp(const Frontdoor::HttpRequestHead &, 
 
 void Service::upgrade(QTcpSocket *socket, const Frontdoor::ConnectionInfo &connection)
 {
+    if (socket->state() != QAbstractSocket::ConnectedState) {
+        socket->deleteLater();
+        return;
+    }
     const QString key = pendingKey(socket->peerAddress(), socket->peerPort(), socket->localPort());
     m_pending.insert(key, {connection, socket});
     socket->setParent(this);

@@ -6,6 +6,7 @@ namespace Postern::Sessions {
 
 namespace {
 constexpr auto kCloseGrace = std::chrono::seconds(5); // how long a peer has to answer our close
+constexpr qint64 kMinimumPendingOutput = 1024 * 1024;
 }
 
 WebSocketSession::WebSocketSession(QWebSocket *socket, QString serviceName, Frontdoor::ConnectionInfo connection,
@@ -44,25 +45,47 @@ WebSocketSession::WebSocketSession(QWebSocket *socket, QString serviceName, Fron
     m_closeGrace.setSingleShot(true);
     m_closeGrace.setInterval(kCloseGrace);
     connect(&m_closeGrace, &QTimer::timeout, m_socket, &QWebSocket::abort);
+
+    // At most this much may wait unsent for a peer that does not read (echo replies, pongs).
+    m_maximumPendingOutput = qMax<qint64>(4 * options.maximumMessageSize, kMinimumPendingOutput);
+    if (!m_socket->isValid()) {
+        // The peer left between the handshake and now: there will be no disconnected() to wait for.
+        QMetaObject::invokeMethod(this, &WebSocketSession::onDisconnected, Qt::QueuedConnection);
+    }
+}
+
+bool WebSocketSession::canSend(qint64 size)
+{
+    if (m_socket->bytesToWrite() + size <= m_maximumPendingOutput)
+        return true;
+    close(QWebSocketProtocol::CloseCodePolicyViolated,
+          QStringLiteral("peer is not reading (%1 bytes unsent)").arg(m_socket->bytesToWrite()));
+    // It cannot read the close frame either: do not wait the whole grace period for it.
+    m_socket->abort();
+    return false;
 }
 
 WebSocketSession::~WebSocketSession() = default;
 
 void WebSocketSession::sendText(const QString &message)
 {
+    if (!canSend(message.size()))
+        return;
     ++m_counters.messagesOut;
     m_counters.bytesOut += quint64(m_socket->sendTextMessage(message));
 }
 
 void WebSocketSession::sendBinary(const QByteArray &message)
 {
+    if (!canSend(message.size()))
+        return;
     ++m_counters.messagesOut;
     m_counters.bytesOut += quint64(m_socket->sendBinaryMessage(message));
 }
 
 void WebSocketSession::close(QWebSocketProtocol::CloseCode code, const QString &reason)
 {
-    if (m_finished || m_closeGrace.isActive())
+    if (m_finished || m_closeGrace.isActive() || !m_closeNote.isEmpty())
         return;
     m_closeNote = reason;
     m_inactivity.stop();

@@ -51,6 +51,8 @@ Q_SIGNALS:
     void finished();
 
 private:
+    // Whether `size` more bytes may be queued; if not, the session is closed (1008).
+    bool canSend(qint64 size);
     void noteActivity();
     void onInactivityTick();
     void onDisconnected();
@@ -64,6 +66,7 @@ private:
     Counters m_counters;
     QTimer m_inactivity;
     QTimer m_closeGrace;
+    qint64 m_maximumPendingOutput = 0;
     bool m_pingOutstanding = false;
     bool m_finished = false;
     QString m_closeNote; // why we closed, for the log line

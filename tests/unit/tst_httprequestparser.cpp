@@ -42,6 +42,27 @@ private Q_SLOTS:
         QVERIFY(HttpRequestParser::parse("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\n")->hasBody());
     }
 
+    void acceptsAbsoluteForm()
+    {
+        // RFC 9112 §3.2.2: servers must accept it, and its authority wins over Host.
+        const auto request = HttpRequestParser::parse("GET http://Example.TEST:8080/a/b?q=1 HTTP/1.1\r\nHost: other\r\n\r\n");
+        QVERIFY2(request, request ? "" : qPrintable(request.error().reason));
+        QCOMPARE(request->host(), QStringLiteral("example.test"));
+        QCOMPARE(request->path, QStringLiteral("/a/b"));
+        QCOMPARE(request->query, QByteArray("q=1"));
+        QCOMPARE(request->target, QByteArray("/a/b?q=1"));
+        const auto bare = HttpRequestParser::parse("GET https://h.test HTTP/1.1\r\nHost: h.test\r\n\r\n");
+        QVERIFY(bare);
+        QCOMPARE(bare->path, QStringLiteral("/"));
+    }
+
+    void trimsOnlySpacesAndTabs()
+    {
+        const auto request = HttpRequestParser::parse("GET / HTTP/1.1\r\nHost: \t h \t\r\n\r\n");
+        QVERIFY(request);
+        QCOMPARE(request->header("Host"), QByteArray("h"));
+    }
+
     void hostWithIpv6()
     {
         QCOMPARE(HttpRequestParser::parse("GET / HTTP/1.1\r\nHost: [::1]:9000\r\n\r\n")->host(), QStringLiteral("::1"));
@@ -58,7 +79,12 @@ private Q_SLOTS:
         QTest::newRow("two hosts") << QByteArray("GET / HTTP/1.1\r\n" + host + host + "\r\n") << 400;
         QTest::newRow("HTTP/2.0") << QByteArray("GET / HTTP/2.0\r\n" + host + "\r\n") << 505;
         QTest::newRow("garbage version") << QByteArray("GET / HTTQ/1.1\r\n" + host + "\r\n") << 400;
-        QTest::newRow("absolute-form") << QByteArray("GET http://h/ HTTP/1.1\r\n" + host + "\r\n") << 400;
+        QTest::newRow("absolute-form with user info") << QByteArray("GET http://u@h/ HTTP/1.1\r\n" + host + "\r\n") << 400;
+        QTest::newRow("other scheme") << QByteArray("GET ftp://h/ HTTP/1.1\r\n" + host + "\r\n") << 400;
+        QTest::newRow("bare CR in a value") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\r\n\r\n") << 400;
+        QTest::newRow("VT at the end of a value") << QByteArray("GET / HTTP/1.1\r\n" + host + "Content-Length: 0\x0b\r\n\r\n") << 400;
+        QTest::newRow("signed escape") << QByteArray("GET /%+1 HTTP/1.1\r\n" + host + "\r\n") << 400;
+        QTest::newRow("short escape") << QByteArray("GET /%4 HTTP/1.1\r\n" + host + "\r\n") << 400;
         QTest::newRow("no target") << QByteArray("GET HTTP/1.1\r\n" + host + "\r\n") << 400;
         QTest::newRow("two spaces") << QByteArray("GET  / HTTP/1.1\r\n" + host + "\r\n") << 400;
         QTest::newRow("bad method") << QByteArray("G(T / HTTP/1.1\r\n" + host + "\r\n") << 400;
