@@ -15,8 +15,6 @@
 #include <QWebSocket>
 #include <QtTest>
 
-#include <sys/socket.h>
-
 using namespace Postern;
 using Testing::TestPki;
 
@@ -479,21 +477,6 @@ private Q_SLOTS:
         fine.send(handshake + "X-Long: " + QByteArray(7000, 'l') + "\r\n\r\n");
         QVERIFY(QTest::qWaitFor([&] { return fine.received.contains("\r\n\r\n"); }, 5000));
         QVERIFY(fine.received.startsWith("HTTP/1.1 101"));
-    }
-
-    void pipelinedUpgradeFromAClientThatLeft()
-    {
-        // Regression: an upgrade read after the client had gone made a session that never ended.
-        QTRY_COMPARE_WITH_TIMEOUT(m_gateway->sessions()->count(), 0, 5000);
-        for (int i = 0; i < 20; ++i) {
-            RawClient client(m_http);
-            QVERIFY(client.waitConnected());
-            client.send(request("GET", "/notes.txt") + request("GET", "/echo", kUpgrade + "Sec-WebSocket-Version: 13\r\n"));
-            QVERIFY(client.socket.waitForBytesWritten(1000) || client.socket.bytesToWrite() == 0);
-            ::shutdown(int(client.socket.socketDescriptor()), SHUT_WR);
-            client.socket.abort();
-        }
-        QTRY_COMPARE_WITH_TIMEOUT(m_gateway->sessions()->count(), 0, 10000);
     }
 
     void aClientThatDoesNotReadIsBoundedAndCutOff()

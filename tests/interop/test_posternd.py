@@ -5,6 +5,7 @@ POSIX signals. Prints 'N passed, N failed' and exits non-zero on any failure."""
 
 import argparse
 import asyncio
+import base64
 import http.client
 import os
 import shutil
@@ -235,6 +236,17 @@ def run(args):
             check("the reloaded service answers",
                   asyncio.run(echo_round_trip(f"ws://localhost:{extra_port}/late", None)))
 
+            # Pipelined GET + upgrade, then FIN at once (a separate process, as a real client is):
+            # once such upgrades made sessions that never ended, which SIGTERM then waited for.
+            for _ in range(300):
+                key = base64.b64encode(os.urandom(16))
+                with socket.create_connection(("127.0.0.1", http_port)) as s:
+                    s.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\nGET /echo HTTP/1.1\r\nHost: localhost\r\n"
+                              b"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key +
+                              b"\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    s.shutdown(socket.SHUT_WR)
+            time.sleep(1)
+
             # SIGTERM with an open session: close 1001, exit 0.
             async def terminate_with_session():
                 async with websockets.connect(f"wss://localhost:{tls_port}/echo", ssl=ssl_context) as ws:
@@ -254,6 +266,9 @@ def run(args):
                 exit_code = None
             check("SIGTERM exits 0", exit_code == 0, str(exit_code))
             log = gateway.log_text()
+            check("no session outlived its client (pipelined upgrades after FIN)",
+                  "did not close in time" not in log and "closing 1 session(s)" in log,
+                  [l for l in log.splitlines() if "closing" in l or "did not close" in l])
             check("no secret in the log", open(password_file).read().strip() not in log)
         finally:
             gateway.stop()
