@@ -27,7 +27,7 @@ const QStringList kUnsupportedServiceTypes = {
 // Elements of KAAZING's schema that this version does not implement: reported, never skipped.
 const QStringList kUnsupportedServiceElements = {
     QStringLiteral("connect-options"), QStringLiteral("realm-name"),
-    QStringLiteral("authorization-constraint"), QStringLiteral("cross-site-constraint"),
+    QStringLiteral("authorization-constraint"),
     QStringLiteral("balance"), QStringLiteral("notify")};
 
 // One option as written, kept until service-defaults (which may come later) are known.
@@ -294,6 +294,87 @@ private:
         mappings.insert(ext, *type);
     }
 
+    void parseCrossSiteConstraint(QList<CrossSiteConstraint> &constraints)
+    {
+        static const QRegularExpression token(QStringLiteral(R"(^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$)"));
+        CrossSiteConstraint constraint;
+        constraint.where = here();
+        constraint.allowMethods = {QStringLiteral("GET"), QStringLiteral("HEAD"), QStringLiteral("POST")};
+        bool sawOrigin = false;
+        QSet<QString> seen;
+        // A comma-separated list of HTTP tokens, or nothing (after reporting).
+        const auto tokens = [&](const QString &text, SourceLocation where, const QString &what) -> std::optional<QStringList> {
+            QStringList list;
+            for (const QString &part : text.split(u',', Qt::SkipEmptyParts)) {
+                const QString item = part.trimmed();
+                if (!token.match(item).hasMatch()) {
+                    addError(where, QStringLiteral("%1: '%2' is not a valid name").arg(what, item));
+                    return std::nullopt;
+                }
+                list << item;
+            }
+            return list;
+        };
+        while (m_reader.readNextStartElement()) {
+            if (!checkNamespace())
+                continue;
+            const QString name = elementName();
+            const SourceLocation where = here();
+            if (seen.contains(name))
+                addError(where, QStringLiteral("<%1> may appear only once in a <cross-site-constraint>").arg(name));
+            seen.insert(name);
+            if (name != u"allow-origin" && name != u"allow-methods" && name != u"allow-headers" && name != u"maximum-age") {
+                unknownElement(QStringLiteral("cross-site-constraint"));
+                continue;
+            }
+            const auto text = readText();
+            if (!text)
+                continue;
+            if (name == u"allow-origin") {
+                sawOrigin = true;
+                if (*text == u"*") {
+                    constraint.allowOrigin = *text;
+                } else if (const auto origin = CrossSiteConstraint::normaliseOrigin(*text); origin && *origin != u"null") {
+                    constraint.allowOrigin = *origin;
+                } else {
+                    addError(where, QStringLiteral("allow-origin '%1' is not '*' or an origin like https://app.example.com:443 "
+                                                   "(scheme http or https, a host, an optional port, no path)").arg(*text));
+                }
+            } else if (name == u"allow-methods") {
+                if (const auto list = tokens(*text, where, QStringLiteral("allow-methods"))) {
+                    constraint.allowMethods.clear();
+                    for (const QString &method : *list)
+                        constraint.allowMethods << method.toUpper();
+                }
+            } else if (name == u"allow-headers") {
+                if (const auto list = tokens(*text, where, QStringLiteral("allow-headers"))) {
+                    constraint.allowHeaders.clear();
+                    for (const QString &header : *list)
+                        constraint.allowHeaders << header.toLower();
+                }
+            } else {
+                const auto age = ValueParser::parseDuration(*text);
+                if (!age)
+                    addError(where, QStringLiteral("maximum-age: '%1' is not a valid duration (a bare number is seconds)").arg(*text));
+                else
+                    constraint.maximumAgeSeconds = age->count() / 1000;
+            }
+        }
+        if (!sawOrigin) {
+            addError(constraint.where, QStringLiteral("<cross-site-constraint> needs an <allow-origin>"));
+            return;
+        }
+        for (const auto &existing : std::as_const(constraints)) {
+            if (existing.allowOrigin == constraint.allowOrigin && !constraint.allowOrigin.isEmpty()) {
+                addError(constraint.where, QStringLiteral("allow-origin '%1' is already allowed at line %2")
+                                               .arg(constraint.allowOrigin).arg(existing.where.line));
+                return;
+            }
+        }
+        if (!constraint.allowOrigin.isEmpty())
+            constraints.append(constraint);
+    }
+
     void parseServiceDefaults()
     {
         bool sawOptions = false;
@@ -360,6 +441,8 @@ private:
                 raw.hasAcceptOptions = true;
                 raw.config.acceptOptions.where = where;
                 parseOptions(raw.acceptOptions, name);
+            } else if (name == u"cross-site-constraint") {
+                parseCrossSiteConstraint(raw.config.crossSiteConstraints);
             } else if (name == u"mime-mapping") {
                 raw.mimeMappingWhere = where;
                 raw.hasMimeMapping = true;

@@ -3,6 +3,7 @@
 // One <service> of gateway-config.xml, validated.
 
 #include "config/acceptoptions.h"
+#include "config/crosssiteconstraint.h"
 #include "config/sourcelocation.h"
 
 #include <QList>
@@ -22,6 +23,7 @@ struct ServiceConfig
     QMap<QString, QString> properties;     // <properties> children, by element name
     AcceptOptions acceptOptions;
     QMap<QString, QString> mimeMappings;   // lower-case extension -> MIME type
+    QList<CrossSiteConstraint> crossSiteConstraints; // cross-origin use allowed; none: same origin only
     SourceLocation where;
 
     // The directory service's root, resolved to an absolute path by the loader.

@@ -166,7 +166,16 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
         respond(HttpResponse::error(404), keepAlive);
         return;
     }
+    const CrossOriginPolicy &origins = route->service->crossOrigin();
+    const CrossOriginPolicy::Verdict origin = origins.check(request);
     if (route->webSocket && request.wantsWebSocket()) {
+        if (origin == CrossOriginPolicy::Verdict::Refused) {
+            // Browsers let any page open a WebSocket anywhere; the gateway is the only check.
+            refuse(403, QStringLiteral("origin %1 is not allowed by service '%2'")
+                            .arg(QString::fromLatin1(request.header("Origin")), route->service->name()),
+                   QStringLiteral("origin not allowed"));
+            return;
+        }
         // RFC 6455 §4.2.1: the handshake is a GET over HTTP/1.1 with a 16-byte key and version 13.
         const QByteArray key = QByteArray::fromBase64(request.header("Sec-WebSocket-Key"));
         if (request.method != "GET" || request.minorVersion != 1 || key.size() != 16) {
@@ -204,7 +213,18 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
         respond(response, keepAlive);
         return;
     }
-    respond(route->service->handleHttp(request, route->relativePath, m_info), keepAlive);
+    if (CrossOriginPolicy::isPreflight(request)) {
+        HttpResponse response = origins.preflight(request);
+        if (response.status == 403)
+            qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused preflight from %1 for service '%2': %3")
+                                                 .arg(m_info.peer(), route->service->name(),
+                                                      QString::fromUtf8(response.body).section(u'\n', 1).trimmed());
+        respond(std::move(response), keepAlive);
+        return;
+    }
+    HttpResponse response = route->service->handleHttp(request, route->relativePath, m_info);
+    origins.decorate(response, request);
+    respond(std::move(response), keepAlive);
 }
 
 void HttpConnection::handOver(const RouteMatch &route)

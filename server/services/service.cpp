@@ -20,7 +20,7 @@ QString pendingKey(const QHostAddress &peer, quint16 peerPort, quint16 localPort
 } // namespace
 
 Service::Service(Config::ServiceConfig config, Sessions::SessionRegistry *registry, QObject *parent)
-    : QObject(parent), m_config(std::move(config)), m_registry(registry)
+    : QObject(parent), m_config(std::move(config)), m_crossOrigin(m_config), m_registry(registry)
 {
     // TLS is terminated by the front door, so the WebSocket layer always runs "non-secure".
     m_webSockets = new QWebSocketServer(QStringLiteral("Postern"), QWebSocketServer::NonSecureMode, this);

@@ -6,6 +6,7 @@
 
 #include "config/serviceconfig.h"
 #include "frontdoor/connectioninfo.h"
+#include "frontdoor/crossoriginpolicy.h"
 #include "frontdoor/httprequesthead.h"
 #include "frontdoor/httpresponse.h"
 
@@ -35,6 +36,7 @@ public:
 
     const Config::ServiceConfig &config() const { return m_config; }
     const QString &name() const { return m_config.name; }
+    const Frontdoor::CrossOriginPolicy &crossOrigin() const { return m_crossOrigin; }
 
     // A plain HTTP request for `relativePath` (the request path below the accept path).
     virtual Frontdoor::HttpResponse handleHttp(const Frontdoor::HttpRequestHead &request,
@@ -53,6 +55,7 @@ private:
     void onNewWebSocket();
 
     Config::ServiceConfig m_config;
+    Frontdoor::CrossOriginPolicy m_crossOrigin;
     Sessions::SessionRegistry *m_registry;
     QWebSocketServer *m_webSockets = nullptr;
     // Connections between upgrade() and the completed handshake, by peer and local port.

@@ -521,6 +521,57 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_gateway->sessions()->count(), 0, 15000);
     }
 
+    void webSocketOrigins_data()
+    {
+        QTest::addColumn<QByteArray>("origin"); // null: none sent
+        QTest::addColumn<int>("status");
+        QTest::newRow("no Origin") << QByteArray() << 101;
+        QTest::newRow("the service's own origin") << QByteArray("http://localhost:@HTTP@") << 101;
+        QTest::newRow("an allowed origin") << QByteArray("https://app.test") << 101;
+        QTest::newRow("another origin") << QByteArray("https://evil.test") << 403;
+        QTest::newRow("the allowed host on another port") << QByteArray("https://app.test:8443") << 403;
+    }
+    void webSocketOrigins()
+    {
+        QFETCH(QByteArray, origin);
+        QFETCH(int, status);
+        origin.replace("@HTTP@", QByteArray::number(m_http));
+        RawClient client(m_http);
+        QVERIFY(client.waitConnected());
+        client.send(request("GET", "/echo", kUpgrade + "Sec-WebSocket-Version: 13\r\n"
+                                                + (origin.isNull() ? QByteArray() : "Origin: " + origin + "\r\n")));
+        QVERIFY(QTest::qWaitFor([&] { return client.received.contains("\r\n\r\n"); }, 5000));
+        QCOMPARE(client.status(), status);
+    }
+
+    void corsPreflightAndResponses()
+    {
+        RawClient allowed(m_http);
+        QVERIFY(allowed.exchange(request("OPTIONS", "/notes.txt", "Origin: https://app.test\r\n"
+                                                                  "Access-Control-Request-Method: GET\r\n"
+                                                                  "Access-Control-Request-Headers: X-Token\r\n")));
+        QCOMPARE(allowed.status(), 204);
+        QCOMPARE(allowed.headerValue("Access-Control-Allow-Origin"), QByteArray("https://app.test"));
+        QCOMPARE(allowed.headerValue("Access-Control-Max-Age"), QByteArray("60"));
+        RawClient stranger(m_http);
+        QVERIFY(stranger.exchange(request("OPTIONS", "/notes.txt", "Origin: https://evil.test\r\n"
+                                                                   "Access-Control-Request-Method: GET\r\n")));
+        QCOMPARE(stranger.status(), 403);
+        RawClient method(m_http);
+        QVERIFY(method.exchange(request("OPTIONS", "/notes.txt", "Origin: https://app.test\r\n"
+                                                                 "Access-Control-Request-Method: PUT\r\n")));
+        QCOMPARE(method.status(), 403);
+        RawClient get(m_http);
+        QVERIFY(get.exchange(request("GET", "/notes.txt", "Origin: https://app.test\r\n")));
+        QCOMPARE(get.status(), 200);
+        QCOMPARE(get.headerValue("Access-Control-Allow-Origin"), QByteArray("https://app.test"));
+        RawClient foreign(m_http);
+        QVERIFY(foreign.exchange(request("GET", "/notes.txt", "Origin: https://evil.test\r\n")));
+        QCOMPARE(foreign.status(), 200); // served, but unlabelled: the browser keeps it from the page
+        QVERIFY(foreign.headerValue("Access-Control-Allow-Origin").isEmpty());
+        QCOMPARE(foreign.headerValue("Vary"), QByteArray("Origin"));
+    }
+
     void slowHeadGets408()
     {
         RawClient client(m_http);

@@ -217,6 +217,20 @@ def run(args):
                   asyncio.run(echo_round_trip(f"ws://localhost:{http_port}/echo", None)))
             check("wss echo, text and binary (python websockets)",
                   asyncio.run(echo_round_trip(f"wss://localhost:{tls_port}/echo", ssl_context)))
+            async def refused_origin_status():
+                try:
+                    async with websockets.connect(f"ws://localhost:{http_port}/echo", origin="https://evil.test"):
+                        return 101
+                except websockets.exceptions.InvalidStatusCode as refused:
+                    return refused.status_code
+            async def own_origin_works():
+                async with websockets.connect(f"ws://localhost:{http_port}/echo",
+                                              origin=f"http://localhost:{http_port}") as ws:
+                    await ws.send("same origin")
+                    return await ws.recv() == "same origin"
+            status = asyncio.run(refused_origin_status())
+            check("a page from another origin is refused with 403", status == 403, str(status))
+            check("a page from the service's own origin is served", asyncio.run(own_origin_works()))
             code = asyncio.run(oversize_close_code(f"ws://localhost:{http_port}/echo", None))
             check("a message over ws.maximum.message.size closes with 1009", code == 1009, str(code))
 

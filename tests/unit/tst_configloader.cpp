@@ -117,6 +117,32 @@ private Q_SLOTS:
         QCOMPARE(echo.mimeMappings.value(QStringLiteral("log")), QStringLiteral("text/plain"));
     }
 
+    void crossSiteConstraints()
+    {
+        const auto config = ConfigLoader::loadData(document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <cross-site-constraint>
+      <allow-origin>https://App.Example.com</allow-origin>
+      <allow-methods>get, post ,PUT</allow-methods>
+      <allow-headers>X-Token, Authorization</allow-headers>
+      <maximum-age>10 min</maximum-age>
+    </cross-site-constraint>
+    <cross-site-constraint><allow-origin>*</allow-origin></cross-site-constraint>
+  </service>
+)"), path());
+        QVERIFY2(config, config ? "" : qPrintable(config.error().first().toString()));
+        const auto &constraints = config->services.first().crossSiteConstraints;
+        QCOMPARE(constraints.size(), 2);
+        QCOMPARE(constraints[0].allowOrigin, QStringLiteral("https://app.example.com:443"));
+        QCOMPARE(constraints[0].allowMethods, (QStringList{QStringLiteral("GET"), QStringLiteral("POST"), QStringLiteral("PUT")}));
+        QCOMPARE(constraints[0].allowHeaders, (QStringList{QStringLiteral("x-token"), QStringLiteral("authorization")}));
+        QCOMPARE(constraints[0].maximumAgeSeconds.value_or(-1), 600);
+        QCOMPARE(constraints[1].allowOrigin, QStringLiteral("*"));
+        QCOMPARE(constraints[1].allowMethods, (QStringList{QStringLiteral("GET"), QStringLiteral("HEAD"), QStringLiteral("POST")}));
+    }
+
     void noNamespaceIsAccepted()
     {
         const auto config = ConfigLoader::loadData(document(kEcho, false), path());
@@ -221,6 +247,52 @@ private Q_SLOTS:
     <realm-name>demo</realm-name><!--HERE-->
   </service>
 )") << "<realm-name> is not supported by this version";
+        QTest::newRow("cross-site without origin") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <cross-site-constraint><!--HERE-->
+      <allow-methods>GET</allow-methods>
+    </cross-site-constraint>
+  </service>
+)") << "<cross-site-constraint> needs an <allow-origin>";
+        QTest::newRow("cross-site bad origin") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <cross-site-constraint>
+      <allow-origin>app.example.com</allow-origin><!--HERE-->
+    </cross-site-constraint>
+  </service>
+)") << "allow-origin 'app.example.com' is not '*' or an origin";
+        QTest::newRow("cross-site bad method") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <cross-site-constraint>
+      <allow-origin>*</allow-origin>
+      <allow-methods>GET, P(ST</allow-methods><!--HERE-->
+    </cross-site-constraint>
+  </service>
+)") << "allow-methods: 'P(ST' is not a valid name";
+        QTest::newRow("cross-site bad age") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <cross-site-constraint>
+      <allow-origin>*</allow-origin>
+      <maximum-age>forever</maximum-age><!--HERE-->
+    </cross-site-constraint>
+  </service>
+)") << "maximum-age: 'forever' is not a valid duration";
+        QTest::newRow("cross-site same origin twice") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <cross-site-constraint><allow-origin>https://a.test</allow-origin></cross-site-constraint>
+    <cross-site-constraint><allow-origin>https://a.test:443</allow-origin></cross-site-constraint><!--HERE-->
+  </service>
+)") << "allow-origin 'https://a.test:443' is already allowed at line 7";
         QTest::newRow("missing name") << document(R"(  <service><!--HERE-->
     <accept>ws://localhost:8000/echo</accept>
     <type>echo</type>
