@@ -4,6 +4,7 @@
 
 #include "config/sourcelocation.h"
 
+#include <QStringList>
 #include <QtGlobal>
 
 #include <chrono>
@@ -26,6 +27,15 @@ struct AcceptOptions
     // that stopped reading) is abandoned and the connection closed.
     std::chrono::milliseconds writeTimeout{30'000};
 
+    // ssl.protocols: the TLS versions offered, "TLSv1.2" and/or "TLSv1.3" (older ones are unsafe
+    // and refused by the loader).
+    QStringList sslProtocols{QStringLiteral("TLSv1.2"), QStringLiteral("TLSv1.3")};
+    // ssl.ciphers: an OpenSSL cipher string for TLS 1.2 (empty: Qt's and OpenSSL's defaults).
+    QString sslCiphers;
+    // ssl.encryption: false keeps a wss/https accept URL but expects plain text from a TLS
+    // offloader in front of the gateway.
+    bool sslEncryption = true;
+
     // Where <accept-options> stood (or the service, when it has none), for errors
     // that compare options between services.
     SourceLocation where;
@@ -35,7 +45,8 @@ struct AcceptOptions
         return keepaliveTimeout == other.keepaliveTimeout
             && requestHeadTimeout == other.requestHeadTimeout
             && requestHeadMaximumSize == other.requestHeadMaximumSize
-            && writeTimeout == other.writeTimeout;
+            && writeTimeout == other.writeTimeout && sslProtocols == other.sslProtocols
+            && sslCiphers == other.sslCiphers && sslEncryption == other.sslEncryption;
     }
 };
 

@@ -571,9 +571,52 @@ private:
             size(options.requestHeadMaximumSize, 256);
         else if (option.name == u"http.write.timeout")
             duration(options.writeTimeout, false);
+        else if (option.name == u"ssl.protocols" || option.name == u"tls.protocols")
+            sslProtocols(options, option);
+        else if (option.name == u"ssl.ciphers" || option.name == u"tls.ciphers") {
+            if (option.value.isEmpty() || option.value.contains(u' '))
+                addError(option.where, QStringLiteral("%1: '%2' is not an OpenSSL cipher string (colon-separated, "
+                                                      "no spaces, e.g. ECDHE+AESGCM:ECDHE+CHACHA20)")
+                                           .arg(option.name, option.value));
+            else
+                options.sslCiphers = option.value; // resolved and checked for weak ciphers by the gateway
+        } else if (option.name == u"ssl.encryption" || option.name == u"tls.encryption") {
+            if (option.value == u"enabled" || option.value == u"disabled")
+                options.sslEncryption = option.value == u"enabled";
+            else
+                addError(option.where, QStringLiteral("%1: '%2' must be 'enabled' or 'disabled'").arg(option.name, option.value));
+        }
         else
             addError(option.where, QStringLiteral("accept option '%1' is unknown or not supported by this version of Postern")
                                        .arg(option.name));
+    }
+
+    void sslProtocols(AcceptOptions &options, const RawOption &option)
+    {
+        static const QStringList unsafe = {QStringLiteral("sslv2hello"), QStringLiteral("sslv2"), QStringLiteral("sslv3"),
+                                           QStringLiteral("tlsv1"), QStringLiteral("tlsv1.0"), QStringLiteral("tlsv1.1")};
+        QStringList protocols;
+        for (const QString &part : option.value.split(u',', Qt::SkipEmptyParts)) {
+            const QString name = part.trimmed().toLower();
+            if (name == u"tlsv1.2" || name == u"tlsv1.3") {
+                protocols << (name == u"tlsv1.2" ? QStringLiteral("TLSv1.2") : QStringLiteral("TLSv1.3"));
+            } else if (unsafe.contains(name)) {
+                addError(option.where, QStringLiteral("%1: %2 is not safe and is not offered; use TLSv1.2 and/or TLSv1.3")
+                                           .arg(option.name, part.trimmed()));
+                return;
+            } else {
+                addError(option.where, QStringLiteral("%1: unknown protocol '%2' (use TLSv1.2 and/or TLSv1.3)")
+                                           .arg(option.name, part.trimmed()));
+                return;
+            }
+        }
+        if (protocols.isEmpty()) {
+            addError(option.where, QStringLiteral("%1 names no protocol").arg(option.name));
+            return;
+        }
+        protocols.removeDuplicates();
+        std::sort(protocols.begin(), protocols.end());
+        options.sslProtocols = protocols;
     }
 
     bool validateAccept(const RawService &raw, int index, QUrl &url)
@@ -720,7 +763,8 @@ private:
                     continue;
                 }
                 acceptsSeen.insert(key, {service.name, where});
-                const bool secure = url.scheme() == u"wss" || url.scheme() == u"https";
+                const bool secure = (url.scheme() == u"wss" || url.scheme() == u"https")
+                    && service.acceptOptions.sslEncryption;
                 const QString listenerKey = url.host() + u':' + QString::number(url.port());
                 if (!listeners.contains(listenerKey)) {
                     listeners.insert(listenerKey, {secure, service.name, service.acceptOptions});
@@ -733,9 +777,8 @@ private:
                                         .arg(url.toString(), listenerKey, use.service));
                 else if (!use.options.sameListenerOptions(service.acceptOptions))
                     addError(service.acceptOptions.where,
-                             QStringLiteral("services '%1' and '%2' share %3 but differ in http.keepalive.timeout, "
-                                            "http.request.head.timeout, http.request.head.maximum.size or "
-                                            "http.write.timeout")
+                             QStringLiteral("services '%1' and '%2' share %3 but differ in an option of the port "
+                                            "(http.keepalive.timeout, http.request.head.*, http.write.timeout, ssl.*)")
                                  .arg(use.service, service.name, listenerKey));
             }
             m_config.services.append(service);

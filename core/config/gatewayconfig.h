@@ -24,7 +24,7 @@ struct GatewayConfig
     {
         for (const auto &service : services)
             for (const auto &url : service.accepts)
-                if (url.scheme() == u"wss" || url.scheme() == u"https")
+                if ((url.scheme() == u"wss" || url.scheme() == u"https") && service.acceptOptions.sslEncryption)
                     return true;
         return false;
     }

@@ -24,9 +24,11 @@ QList<QHostAddress> bindAddresses(const QString &host)
     return QHostInfo::fromName(host).addresses();
 }
 
-bool isSecure(const QUrl &url)
+// Whether the listener for `url` speaks TLS: a wss/https accept does, unless ssl.encryption
+// is disabled (a TLS offloader in front sends plain text).
+bool isSecure(const QUrl &url, const Config::AcceptOptions &options)
 {
-    return url.scheme() == u"wss" || url.scheme() == u"https";
+    return (url.scheme() == u"wss" || url.scheme() == u"https") && options.sslEncryption;
 }
 
 } // namespace
@@ -106,21 +108,27 @@ std::expected<void, QStringList> Gateway::checkListeners(const Config::GatewayCo
                 const ListenerKey key{address, quint16(url.port())};
                 const auto existing = uses.constFind(key);
                 if (existing == uses.cend()) {
-                    uses.insert(key, {isSecure(url), service.name, url, service.acceptOptions});
-                } else if (existing->secure != isSecure(url)) {
+                    uses.insert(key, {isSecure(url, service.acceptOptions), service.name, url, service.acceptOptions});
+                } else if (existing->secure != isSecure(url, service.acceptOptions)) {
                     errors << QStringLiteral("accept %1 (service '%2') and accept %3 (service '%4') both bind %5, "
                                              "one with TLS and one without")
                                   .arg(url.toString(), service.name, existing->url.toString(), existing->service,
                                        key.toString());
                 } else if (!existing->options.sameListenerOptions(service.acceptOptions)) {
                     errors << QStringLiteral("accept %1 (service '%2') and accept %3 (service '%4') both bind %5 but "
-                                             "differ in http.keepalive.timeout, http.request.head.timeout, "
-                                             "http.request.head.maximum.size or http.write.timeout")
+                                             "differ in an option of the port (http.keepalive.timeout, "
+                                             "http.request.head.*, http.write.timeout, ssl.*)")
                                   .arg(url.toString(), service.name, existing->url.toString(), existing->service,
                                        key.toString());
                 }
             }
         }
+    }
+    for (auto it = uses.cbegin(); it != uses.cend(); ++it) {
+        if (!it->secure)
+            continue;
+        if (const auto settings = Frontdoor::TlsSettings::resolve(it->options.sslProtocols, it->options.sslCiphers); !settings)
+            errors << QStringLiteral("accept %1 (service '%2'): %3").arg(it->url.toString(), it->service, settings.error());
     }
     // A listener on every address of a port leaves that port to nobody else.
     for (auto it = uses.cbegin(); it != uses.cend(); ++it) {
@@ -167,7 +175,10 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
                 auto &context = contexts[key];
                 if (!context) {
                     context = std::make_shared<Frontdoor::ListenerContext>();
-                    context->secure = isSecure(url);
+                    context->secure = isSecure(url, serviceConfig.acceptOptions);
+                    // Checked by checkListeners() above, so it resolves.
+                    context->tlsSettings = *Frontdoor::TlsSettings::resolve(serviceConfig.acceptOptions.sslProtocols,
+                                                                            serviceConfig.acceptOptions.sslCiphers);
                     context->defaultHost = url.host();
                     context->displayName = QStringLiteral("%1:%2%3").arg(url.host()).arg(url.port())
                                                .arg(context->secure ? u" (TLS)" : u"");

@@ -107,9 +107,10 @@ void HttpConnection::sniffClientHello()
         return;
     }
     m_info.serverName = hello.serverName;
-    const QSslConfiguration configuration = m_context->tls
+    QSslConfiguration configuration = m_context->tls
         ? m_context->tls->configurationFor(hello.serverName, m_context->defaultHost)
         : QSslConfiguration();
+    m_context->tlsSettings.applyTo(configuration);
     if (configuration.localCertificate().isNull()) {
         qCWarning(lcTls).noquote() << QStringLiteral("no certificate for '%1' on %2; closing %3")
                                           .arg(hello.serverName, m_context->displayName, m_info.peer());

@@ -6,6 +6,7 @@
 #include "config/acceptoptions.h"
 #include "frontdoor/routetable.h"
 #include "frontdoor/tlscontext.h"
+#include "frontdoor/tlssettings.h"
 
 #include <memory>
 
@@ -19,6 +20,7 @@ struct ListenerContext
     Config::AcceptOptions options;
     RouteTable routes;
     std::shared_ptr<const TlsContext> tls;
+    TlsSettings tlsSettings; // ssl.protocols and ssl.ciphers of this port
 };
 
 using ListenerContextPtr = std::shared_ptr<const ListenerContext>;

@@ -629,6 +629,82 @@ private Q_SLOTS:
         QVERIFY(socket.sessionProtocol() == QSsl::TlsV1_3 || socket.sessionProtocol() == QSsl::TlsV1_2);
     }
 
+    // A gateway of its own with one TLS service, for listener-wide TLS options.
+    std::unique_ptr<App::Gateway> tlsGateway(quint16 port, const QByteArray &options, const QByteArray &scheme = "wss")
+    {
+        QFile file(m_dir.filePath(QStringLiteral("tls-options.xml")));
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return nullptr;
+        file.write("<gateway-config><service><name>t</name><accept>" + scheme + "://localhost:" + QByteArray::number(port)
+                   + "/t</accept><type>echo</type><accept-options>" + options + "</accept-options></service>"
+                     "<security><keystore><file>keystore.p12</file><password-file>keystore.pw</password-file>"
+                     "</keystore></security></gateway-config>");
+        file.close();
+        const auto config = Config::ConfigLoader::loadFile(file.fileName());
+        if (!config)
+            return nullptr;
+        auto gateway = std::make_unique<App::Gateway>();
+        if (const auto applied = gateway->apply(*config); !applied) {
+            qWarning() << applied.error();
+            return nullptr;
+        }
+        return gateway;
+    }
+
+    // The protocol and cipher a client offering `protocol` gets, or nothing.
+    static std::optional<QPair<QSsl::SslProtocol, QString>> handshake(quint16 port, QSsl::SslProtocol protocol)
+    {
+        QSslSocket socket;
+        socket.setPeerVerifyMode(QSslSocket::VerifyNone);
+        socket.setProtocol(protocol);
+        QSignalSpy encrypted(&socket, &QSslSocket::encrypted);
+        QSignalSpy failed(&socket, &QSslSocket::errorOccurred);
+        socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port, QStringLiteral("localhost"));
+        QTest::qWaitFor([&] { return encrypted.count() > 0 || failed.count() > 0; }, 10000);
+        if (encrypted.isEmpty())
+            return std::nullopt;
+        return qMakePair(socket.sessionProtocol(), socket.sessionCipher().name());
+    }
+
+    void sslProtocolsLimitTheVersions()
+    {
+        const quint16 port = Testing::freePort();
+        const auto gateway = tlsGateway(port, "<ssl.protocols>TLSv1.3</ssl.protocols>");
+        QVERIFY(gateway);
+        QVERIFY(!handshake(port, QSsl::TlsV1_2)); // a TLS 1.2-only client is refused
+        const auto v13 = handshake(port, QSsl::TlsV1_3OrLater);
+        QVERIFY(v13);
+        QCOMPARE(v13->first, QSsl::TlsV1_3);
+    }
+
+    void sslCiphersChooseTheCipher()
+    {
+        const quint16 port = Testing::freePort();
+        const auto gateway = tlsGateway(port, "<ssl.protocols>TLSv1.2</ssl.protocols>"
+                                              "<ssl.ciphers>ECDHE-ECDSA-AES128-GCM-SHA256</ssl.ciphers>");
+        QVERIFY(gateway);
+        const auto result = handshake(port, QSsl::TlsV1_2);
+        QVERIFY(result);
+        QCOMPARE(result->second, QStringLiteral("ECDHE-ECDSA-AES128-GCM-SHA256"));
+    }
+
+    void unsafeCiphersAreRefusedAtApply()
+    {
+        const quint16 port = Testing::freePort();
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("not safe")));
+        QVERIFY(!tlsGateway(port, "<ssl.ciphers>aNULL</ssl.ciphers>"));
+    }
+
+    void sslEncryptionDisabledSpeaksPlainText()
+    {
+        // Behind a TLS offloader: the accept stays wss://, the socket speaks plain text.
+        const quint16 port = Testing::freePort();
+        const auto gateway = tlsGateway(port, "<ssl.encryption>disabled</ssl.encryption>");
+        QVERIFY(gateway);
+        std::unique_ptr<QWebSocket> socket(openWebSocket(QStringLiteral("ws://127.0.0.1:%1/t").arg(port)));
+        QVERIFY(echoes(socket.get(), QStringLiteral("offloaded")));
+    }
+
     void oldTlsIsRefused()
     {
         QSslSocket socket;

@@ -247,6 +247,42 @@ private Q_SLOTS:
     <realm-name>demo</realm-name><!--HERE-->
   </service>
 )") << "<realm-name> is not supported by this version";
+        QTest::newRow("unsafe TLS version") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <accept-options>
+      <ssl.protocols>TLSv1.2, TLSv1.1</ssl.protocols><!--HERE-->
+    </accept-options>
+  </service>
+)") << "ssl.protocols: TLSv1.1 is not safe";
+        QTest::newRow("unknown TLS version") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <accept-options>
+      <tls.protocols>TLSv9</tls.protocols><!--HERE-->
+    </accept-options>
+  </service>
+)") << "tls.protocols: unknown protocol 'TLSv9'";
+        QTest::newRow("bad ssl.encryption") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <accept-options>
+      <ssl.encryption>maybe</ssl.encryption><!--HERE-->
+    </accept-options>
+  </service>
+)") << "ssl.encryption: 'maybe' must be 'enabled' or 'disabled'";
+        QTest::newRow("cipher string with spaces") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <accept-options>
+      <ssl.ciphers>HIGH MEDIUM</ssl.ciphers><!--HERE-->
+    </accept-options>
+  </service>
+)") << "is not an OpenSSL cipher string";
         QTest::newRow("cross-site without origin") << document(R"(  <service>
     <name>echo</name>
     <accept>ws://localhost:8000/echo</accept>

@@ -1,0 +1,26 @@
+#pragma once
+
+// A TLS listener's protocol and cipher settings (ssl.protocols, ssl.ciphers), resolved once
+// when a configuration is applied, and refused there if unsafe.
+
+#include <QList>
+#include <QSslCipher>
+#include <QSslConfiguration>
+#include <QStringList>
+
+#include <expected>
+
+namespace Postern::Frontdoor {
+
+struct TlsSettings
+{
+    QSsl::SslProtocol protocol = QSsl::TlsV1_2OrLater;
+    QList<QSslCipher> ciphers; // empty: the defaults
+
+    // From the accept options' values; an unknown, empty or weak cipher set is an error.
+    static std::expected<TlsSettings, QString> resolve(const QStringList &protocols, const QString &ciphers);
+
+    void applyTo(QSslConfiguration &configuration) const;
+};
+
+} // namespace Postern::Frontdoor
