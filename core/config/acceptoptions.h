@@ -32,6 +32,9 @@ struct AcceptOptions
     QStringList sslProtocols{QStringLiteral("TLSv1.2"), QStringLiteral("TLSv1.3")};
     // ssl.ciphers: an OpenSSL cipher string for TLS 1.2 (empty: Qt's and OpenSSL's defaults).
     QString sslCiphers;
+    // ssl.verify-client: whether TLS clients must show a certificate the truststore trusts.
+    enum class VerifyClient { None, Optional, Required };
+    VerifyClient sslVerifyClient = VerifyClient::None;
     // ssl.encryption: false keeps a wss/https accept URL but expects plain text from a TLS
     // offloader in front of the gateway.
     bool sslEncryption = true;
@@ -46,7 +49,8 @@ struct AcceptOptions
             && requestHeadTimeout == other.requestHeadTimeout
             && requestHeadMaximumSize == other.requestHeadMaximumSize
             && writeTimeout == other.writeTimeout && sslProtocols == other.sslProtocols
-            && sslCiphers == other.sslCiphers && sslEncryption == other.sslEncryption;
+            && sslCiphers == other.sslCiphers && sslEncryption == other.sslEncryption
+            && sslVerifyClient == other.sslVerifyClient;
     }
 };
 

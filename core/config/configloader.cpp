@@ -483,8 +483,12 @@ private:
             if (name == u"keystore") {
                 if (m_config.keystore)
                     addError(here(), QStringLiteral("<keystore> may appear only once"));
-                parseKeystore();
-            } else if (name == u"truststore" || name == u"realm") {
+                m_config.keystore = parseStore(QStringLiteral("keystore"));
+            } else if (name == u"truststore") {
+                if (m_config.truststore)
+                    addError(here(), QStringLiteral("<truststore> may appear only once"));
+                m_config.truststore = parseStore(QStringLiteral("truststore"));
+            } else if (name == u"realm") {
                 addError(here(), QStringLiteral("<%1> is not supported by this version of Postern").arg(name));
                 m_reader.skipCurrentElement();
             } else {
@@ -493,7 +497,7 @@ private:
         }
     }
 
-    void parseKeystore()
+    KeystoreConfig parseStore(const QString &kind)
     {
         KeystoreConfig keystore;
         keystore.where = here();
@@ -508,7 +512,7 @@ private:
                 continue;
             if (name == u"type") {
                 if (text->compare(u"PKCS12", Qt::CaseInsensitive) != 0)
-                    addError(where, QStringLiteral("keystore type '%1' is not supported; use PKCS12").arg(*text));
+                    addError(where, QStringLiteral("%1 type '%2' is not supported; use PKCS12").arg(kind, *text));
             } else if (name == u"file") {
                 keystore.file = resolvePath(*text);
                 fileWhere = where;
@@ -516,19 +520,19 @@ private:
                 keystore.passwordFile = resolvePath(*text);
                 passwordWhere = where;
             } else {
-                addError(where, QStringLiteral("unknown element <%1> in <keystore>").arg(name));
+                addError(where, QStringLiteral("unknown element <%1> in <%2>").arg(name, kind));
             }
         }
         if (keystore.file.isEmpty())
-            addError(keystore.where, QStringLiteral("<keystore> needs a <file>"));
+            addError(keystore.where, QStringLiteral("<%1> needs a <file>").arg(kind));
         else if (!QFileInfo(keystore.file).isFile())
-            addError(fileWhere, QStringLiteral("keystore file '%1' does not exist").arg(keystore.file));
+            addError(fileWhere, QStringLiteral("%1 file '%2' does not exist").arg(kind, keystore.file));
         if (keystore.passwordFile.isEmpty())
-            addError(keystore.where, QStringLiteral("<keystore> needs a <password-file>"));
+            addError(keystore.where, QStringLiteral("<%1> needs a <password-file>").arg(kind));
         else if (!QFileInfo(keystore.passwordFile).isFile())
-            addError(passwordWhere, QStringLiteral("keystore password file '%1' does not exist")
-                                        .arg(keystore.passwordFile));
-        m_config.keystore = keystore;
+            addError(passwordWhere, QStringLiteral("%1 password file '%2' does not exist")
+                                        .arg(kind, keystore.passwordFile));
+        return keystore;
     }
 
     QString resolvePath(const QString &path) const
@@ -580,6 +584,17 @@ private:
                                            .arg(option.name, option.value));
             else
                 options.sslCiphers = option.value; // resolved and checked for weak ciphers by the gateway
+        } else if (option.name == u"ssl.verify-client" || option.name == u"tls.verify-client") {
+            if (option.value == u"none")
+                options.sslVerifyClient = AcceptOptions::VerifyClient::None;
+            else if (option.value == u"optional")
+                options.sslVerifyClient = AcceptOptions::VerifyClient::Optional;
+            else if (option.value == u"required")
+                options.sslVerifyClient = AcceptOptions::VerifyClient::Required;
+            else
+                addError(option.where, QStringLiteral("%1: '%2' must be none, optional or required").arg(option.name, option.value));
+            if (options.sslVerifyClient != AcceptOptions::VerifyClient::None)
+                m_verifyClientAt = option.where;
         } else if (option.name == u"ssl.encryption" || option.name == u"tls.encryption") {
             if (option.value == u"enabled" || option.value == u"disabled")
                 options.sslEncryption = option.value == u"enabled";
@@ -783,6 +798,9 @@ private:
             }
             m_config.services.append(service);
         }
+        if (m_verifyClientAt.line > 0 && !m_config.truststore)
+            addError(m_verifyClientAt, QStringLiteral("ssl.verify-client needs <security><truststore> with the "
+                                                      "certificates that client certificates must lead to"));
         if (m_config.services.isEmpty() && m_errors.isEmpty())
             addError({1, 1}, QStringLiteral("the configuration defines no service"));
         if (m_config.needsTls() && !m_config.keystore) {
@@ -807,6 +825,7 @@ private:
     QMap<QString, QString> m_defaultMimeMappings;
     ConfigErrors m_errors;
     SourceLocation m_errorWhere;
+    SourceLocation m_verifyClientAt; // where ssl.verify-client first asked for certificates
     bool m_sawRoot = false;
 };
 

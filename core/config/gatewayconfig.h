@@ -19,6 +19,7 @@ struct GatewayConfig
     QMap<QString, QString> properties;    // <properties>, after substitution
     QList<ServiceConfig> services;
     std::optional<KeystoreConfig> keystore;
+    std::optional<KeystoreConfig> truststore; // trusted certificates (client certificates, back-ends)
 
     bool needsTls() const
     {

@@ -82,7 +82,23 @@ Gateway::loadTls(const Config::GatewayConfig &config, QStringList *warnings)
         for (const auto &finding : Tls::StoreCheck::check(*keystore, 30))
             warnings->append(QStringLiteral("keystore: ") + finding.message);
     }
-    return std::make_shared<const Frontdoor::TlsContext>(std::move(*keystore));
+    QList<QSslCertificate> trusted;
+    if (config.truststore) {
+        const auto trustPassword = Tls::Keystore::readPasswordFile(config.truststore->passwordFile);
+        if (!trustPassword)
+            return std::unexpected(QStringList{trustPassword.error()});
+        const auto truststore = Tls::Keystore::load(config.truststore->file, *trustPassword);
+        if (!truststore)
+            return std::unexpected(QStringList{QStringLiteral("truststore: ") + truststore.error()});
+        for (const auto &entry : truststore->entries())
+            if (!entry.hasPrivateKey())
+                trusted.append(entry.certificate());
+        if (trusted.isEmpty())
+            return std::unexpected(QStringList{QStringLiteral("truststore '%1' holds no trusted certificate "
+                                                              "(add one with postern-keytool trust)")
+                                                   .arg(config.truststore->file)});
+    }
+    return std::make_shared<const Frontdoor::TlsContext>(std::move(*keystore), std::move(trusted));
 }
 
 std::expected<void, QStringList> Gateway::checkListeners(const Config::GatewayConfig &config)
@@ -177,8 +193,7 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
                     context = std::make_shared<Frontdoor::ListenerContext>();
                     context->secure = isSecure(url, serviceConfig.acceptOptions);
                     // Checked by checkListeners() above, so it resolves.
-                    context->tlsSettings = *Frontdoor::TlsSettings::resolve(serviceConfig.acceptOptions.sslProtocols,
-                                                                            serviceConfig.acceptOptions.sslCiphers);
+                    context->tlsSettings = *Frontdoor::TlsSettings::resolve(serviceConfig.acceptOptions);
                     context->defaultHost = url.host();
                     context->displayName = QStringLiteral("%1:%2%3").arg(url.host()).arg(url.port())
                                                .arg(context->secure ? u" (TLS)" : u"");

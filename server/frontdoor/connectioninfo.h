@@ -16,6 +16,7 @@ struct ConnectionInfo
     QString serverName;  // SNI, when the client sent one
     QString tlsProtocol; // "TLSv1.3"
     QString tlsCipher;
+    QString clientCertificateSubject; // verified against the truststore, when one was asked for
 
     QString peer() const
     {

@@ -1,5 +1,6 @@
 #include "frontdoor/httpconnection.h"
 
+#include "frontdoor/clientcertificateverifier.h"
 #include "frontdoor/clienthelloparser.h"
 #include "frontdoor/httprequestparser.h"
 #include "logging.h"
@@ -126,6 +127,29 @@ void HttpConnection::onEncrypted()
 {
     m_info.tlsProtocol = protocolName(m_ssl->sessionProtocol());
     m_info.tlsCipher = m_ssl->sessionCipher().name();
+    if (m_context->tlsSettings.verifyClient != Config::AcceptOptions::VerifyClient::None) {
+        const QSslCertificate certificate = m_ssl->peerCertificate();
+        QString problem;
+        if (certificate.isNull()) {
+            if (m_context->tlsSettings.verifyClient == Config::AcceptOptions::VerifyClient::Required)
+                problem = QStringLiteral("no client certificate");
+        } else {
+            QList<QSslCertificate> chain = m_ssl->peerCertificateChain();
+            if (chain.isEmpty() || chain.first() != certificate)
+                chain.prepend(certificate);
+            problem = ClientCertificateVerifier::verify(chain, m_context->tls ? m_context->tls->trusted()
+                                                                             : QList<QSslCertificate>());
+            if (problem.isEmpty())
+                m_info.clientCertificateSubject = certificate.subjectDisplayName();
+            else
+                problem = QStringLiteral("client certificate '%1' refused: %2").arg(certificate.subjectDisplayName(), problem);
+        }
+        if (!problem.isEmpty()) {
+            m_state = State::ReadingHead;
+            refuse(403, problem, problem);
+            return;
+        }
+    }
     m_state = State::ReadingHead;
     if (m_socket->bytesAvailable() > 0)
         readHead();

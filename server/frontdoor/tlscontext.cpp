@@ -4,7 +4,8 @@
 
 namespace Postern::Frontdoor {
 
-TlsContext::TlsContext(Tls::Keystore keystore) : m_keystore(std::move(keystore))
+TlsContext::TlsContext(Tls::Keystore keystore, QList<QSslCertificate> trusted)
+    : m_keystore(std::move(keystore)), m_trusted(std::move(trusted))
 {
     for (const auto &entry : m_keystore.entries())
         if (entry.hasPrivateKey())

@@ -1,5 +1,7 @@
 #include "frontdoor/tlssettings.h"
 
+#include <QSslSocket>
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -60,9 +62,20 @@ std::expected<TlsSettings, QString> TlsSettings::resolve(const QStringList &prot
     return settings;
 }
 
+std::expected<TlsSettings, QString> TlsSettings::resolve(const Config::AcceptOptions &options)
+{
+    auto settings = resolve(options.sslProtocols, options.sslCiphers);
+    if (settings)
+        settings->verifyClient = options.sslVerifyClient;
+    return settings;
+}
+
 void TlsSettings::applyTo(QSslConfiguration &configuration) const
 {
     configuration.setProtocol(protocol);
+    // Ask for a certificate; HttpConnection verifies it against the truststore itself.
+    configuration.setPeerVerifyMode(verifyClient == Config::AcceptOptions::VerifyClient::None ? QSslSocket::VerifyNone
+                                                                                           : QSslSocket::QueryPeer);
     if (ciphers.isEmpty())
         return;
     // TLS 1.3 suites stay as they are: Qt passes this list to OpenSSL's TLS 1.2 cipher list.

@@ -635,10 +635,13 @@ private Q_SLOTS:
         QFile file(m_dir.filePath(QStringLiteral("tls-options.xml")));
         if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
             return nullptr;
+        const QByteArray truststore = QFile::exists(m_dir.filePath(QStringLiteral("truststore.p12")))
+            ? QByteArray("<truststore><file>truststore.p12</file><password-file>truststore.pw</password-file></truststore>")
+            : QByteArray();
         file.write("<gateway-config><service><name>t</name><accept>" + scheme + "://localhost:" + QByteArray::number(port)
                    + "/t</accept><type>echo</type><accept-options>" + options + "</accept-options></service>"
                      "<security><keystore><file>keystore.p12</file><password-file>keystore.pw</password-file>"
-                     "</keystore></security></gateway-config>");
+                     "</keystore>" + truststore + "</security></gateway-config>");
         file.close();
         const auto config = Config::ConfigLoader::loadFile(file.fileName());
         if (!config)
@@ -703,6 +706,63 @@ private Q_SLOTS:
         QVERIFY(gateway);
         std::unique_ptr<QWebSocket> socket(openWebSocket(QStringLiteral("ws://127.0.0.1:%1/t").arg(port)));
         QVERIFY(echoes(socket.get(), QStringLiteral("offloaded")));
+    }
+
+    // The status a TLS client showing `certificate` (or none) gets for a plain GET of /t:
+    // 426 means it got past the certificate check to the WebSocket service.
+    static int statusWithClientCertificate(quint16 port, const std::optional<Tls::KeystoreEntry> &certificate)
+    {
+        QSslSocket socket;
+        socket.setPeerVerifyMode(QSslSocket::VerifyNone);
+        if (certificate) {
+            socket.setLocalCertificate(certificate->certificate());
+            socket.setPrivateKey(certificate->privateKey());
+        }
+        QByteArray received;
+        QObject::connect(&socket, &QSslSocket::readyRead, [&] { received += socket.readAll(); });
+        QObject::connect(&socket, &QSslSocket::encrypted, [&] {
+            socket.write("GET /t HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        });
+        socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port, QStringLiteral("localhost"));
+        QTest::qWaitFor([&] { return received.contains("\r\n\r\n") || socket.state() == QAbstractSocket::UnconnectedState; }, 10000);
+        return received.startsWith("HTTP/1.1 ") ? received.mid(9, 3).toInt() : 0;
+    }
+
+    void clientCertificates_data()
+    {
+        QTest::addColumn<QByteArray>("mode");
+        QTest::addColumn<QString>("client"); // none, trusted, untrusted
+        QTest::addColumn<int>("status");
+        QTest::newRow("required, none") << QByteArray("required") << "none" << 403;
+        QTest::newRow("required, trusted") << QByteArray("required") << "trusted" << 426;
+        QTest::newRow("required, untrusted") << QByteArray("required") << "untrusted" << 403;
+        QTest::newRow("optional, none") << QByteArray("optional") << "none" << 426;
+        QTest::newRow("optional, trusted") << QByteArray("optional") << "trusted" << 426;
+        QTest::newRow("optional, untrusted") << QByteArray("optional") << "untrusted" << 403;
+        QTest::newRow("none, untrusted") << QByteArray("none") << "untrusted" << 426;
+    }
+    void clientCertificates()
+    {
+        QFETCH(QByteArray, mode);
+        QFETCH(QString, client);
+        QFETCH(int, status);
+        Tls::Keystore truststore;
+        truststore.insert(Tls::KeystoreEntry(QStringLiteral("clients-ca"), nullptr, {m_pki.caCertificateHandle()}));
+        QVERIFY(truststore.save(m_dir.filePath(QStringLiteral("truststore.p12")), "trust-pw"));
+        QFile password(m_dir.filePath(QStringLiteral("truststore.pw")));
+        QVERIFY(password.open(QIODevice::WriteOnly) && password.write("trust-pw\n") > 0);
+        password.close();
+        const quint16 port = Testing::freePort();
+        const auto gateway = tlsGateway(port, "<ssl.verify-client>" + mode + "</ssl.verify-client>");
+        QVERIFY(gateway);
+        TestPki stranger;
+        std::optional<Tls::KeystoreEntry> certificate;
+        if (client == u"trusted")
+            certificate = m_pki.serverEntry(QStringLiteral("alice"), {QStringLiteral("alice.test")});
+        else if (client == u"untrusted")
+            certificate = stranger.serverEntry(QStringLiteral("mallory"), {QStringLiteral("mallory.test")});
+        QCOMPARE(statusWithClientCertificate(port, certificate), status);
+        QFile::remove(m_dir.filePath(QStringLiteral("truststore.p12")));
     }
 
     void oldTlsIsRefused()

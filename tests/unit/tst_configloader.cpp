@@ -274,6 +274,31 @@ private Q_SLOTS:
     </accept-options>
   </service>
 )") << "ssl.encryption: 'maybe' must be 'enabled' or 'disabled'";
+        QTest::newRow("verify-client without truststore") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <accept-options>
+      <ssl.verify-client>required</ssl.verify-client><!--HERE-->
+    </accept-options>
+  </service>
+)") << "ssl.verify-client needs <security><truststore>";
+        QTest::newRow("bad verify-client") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <accept-options>
+      <ssl.verify-client>sometimes</ssl.verify-client><!--HERE-->
+    </accept-options>
+  </service>
+)") << "ssl.verify-client: 'sometimes' must be none, optional or required";
+        QTest::newRow("missing truststore file") << document(QByteArray(kEcho) + R"(  <security>
+    <truststore>
+      <file>absent-truststore.p12</file><!--HERE-->
+      <password-file>keystore.pw</password-file>
+    </truststore>
+  </security>
+)") << "truststore file";
         QTest::newRow("cipher string with spaces") << document(R"(  <service>
     <name>echo</name>
     <accept>ws://localhost:8000/echo</accept>
