@@ -26,8 +26,7 @@ const QStringList kUnsupportedServiceTypes = {
 
 // Elements of KAAZING's schema that this version does not implement: reported, never skipped.
 const QStringList kUnsupportedServiceElements = {
-    QStringLiteral("connect-options"), QStringLiteral("realm-name"),
-    QStringLiteral("authorization-constraint"),
+    QStringLiteral("connect-options"),
     QStringLiteral("balance"), QStringLiteral("notify")};
 
 // One option as written, kept until service-defaults (which may come later) are known.
@@ -48,6 +47,7 @@ struct RawService
     bool sawType = false;
     bool hasMimeMapping = false;
     SourceLocation mimeMappingWhere;
+    SourceLocation realmWhere;
     QHash<QString, SourceLocation> propertyLocations;
 };
 
@@ -375,6 +375,171 @@ private:
             constraints.append(constraint);
     }
 
+    void parseAuthorizationConstraint(ServiceConfig &service)
+    {
+        AuthorizationConstraint constraint = service.authorization.value_or(AuthorizationConstraint());
+        if (!service.authorization)
+            constraint.where = here();
+        while (m_reader.readNextStartElement()) {
+            if (!checkNamespace())
+                continue;
+            const QString name = elementName();
+            const SourceLocation where = here();
+            if (name == u"require-role") {
+                if (const auto role = readText(); role && !role->isEmpty())
+                    constraint.requireRoles << *role;
+                else if (role)
+                    addError(where, QStringLiteral("<require-role> names no role"));
+            } else if (name == u"require-valid-user") {
+                constraint.requireValidUser = true;
+                m_reader.skipCurrentElement();
+            } else {
+                unknownElement(QStringLiteral("authorization-constraint"));
+            }
+        }
+        if (constraint.requireRoles.isEmpty() && !constraint.requireValidUser)
+            addError(constraint.where, QStringLiteral("<authorization-constraint> needs <require-role> or <require-valid-user/>"));
+        service.authorization = constraint;
+    }
+
+    void parseRealm()
+    {
+        RealmConfig realm;
+        realm.where = here();
+        QSet<QString> seen;
+        while (m_reader.readNextStartElement()) {
+            if (!checkNamespace())
+                continue;
+            const QString name = elementName();
+            const SourceLocation where = here();
+            if (name == u"name" || name == u"description") {
+                if (seen.contains(name))
+                    addError(where, QStringLiteral("<%1> may appear only once in a <realm>").arg(name));
+                seen.insert(name);
+                if (const auto text = readText())
+                    (name == u"name" ? realm.name : realm.description) = *text;
+            } else if (name == u"authentication") {
+                parseAuthentication(realm);
+            } else if (name == u"user-principal-class") {
+                addError(where, QStringLiteral("<user-principal-class> is not supported by this version of Postern"));
+                m_reader.skipCurrentElement();
+            } else {
+                unknownElement(QStringLiteral("realm"));
+            }
+        }
+        if (realm.name.isEmpty()) {
+            addError(realm.where, QStringLiteral("<realm> needs a <name>"));
+            return;
+        }
+        if (const RealmConfig *existing = m_config.realm(realm.name)) {
+            addError(realm.where, QStringLiteral("realm '%1' is already defined at line %2").arg(realm.name).arg(existing->where.line));
+            return;
+        }
+        if (realm.loginModules.isEmpty())
+            addError(realm.where, QStringLiteral("realm '%1' has no <login-module>: nobody could log in").arg(realm.name));
+        m_config.realms.append(realm);
+    }
+
+    void parseAuthentication(RealmConfig &realm)
+    {
+        while (m_reader.readNextStartElement()) {
+            if (!checkNamespace())
+                continue;
+            const QString name = elementName();
+            const SourceLocation where = here();
+            if (name == u"http-challenge-scheme") {
+                const auto scheme = readText();
+                if (!scheme)
+                    continue;
+                if (*scheme == u"Basic" || *scheme == u"Application Basic")
+                    realm.challengeScheme = *scheme;
+                else if (*scheme == u"Application Token" || *scheme == u"Negotiate" || *scheme == u"Application Negotiate")
+                    addError(where, QStringLiteral("http-challenge-scheme '%1' is not supported by this version of Postern "
+                                                   "(use Basic or Application Basic)").arg(*scheme));
+                else
+                    addError(where, QStringLiteral("unknown http-challenge-scheme '%1' (use Basic or Application Basic)").arg(*scheme));
+            } else if (name == u"session-timeout") {
+                if (const auto text = readText()) {
+                    const auto timeout = ValueParser::parseDuration(*text);
+                    if (!timeout || timeout->count() == 0)
+                        addError(where, QStringLiteral("session-timeout: '%1' is not a duration greater than zero").arg(*text));
+                    else
+                        realm.sessionTimeout = *timeout;
+                }
+            } else if (name == u"login-modules") {
+                while (m_reader.readNextStartElement()) {
+                    if (!checkNamespace())
+                        continue;
+                    if (elementName() == u"login-module")
+                        parseLoginModule(realm);
+                    else
+                        unknownElement(QStringLiteral("login-modules"));
+                }
+            } else if (name == u"http-header" || name == u"http-query-parameter" || name == u"http-cookie"
+                       || name == u"authorization-mode" || name == u"authorization-timeout") {
+                addError(where, QStringLiteral("<%1> is not supported by this version of Postern").arg(name));
+                m_reader.skipCurrentElement();
+            } else {
+                unknownElement(QStringLiteral("authentication"));
+            }
+        }
+    }
+
+    void parseLoginModule(RealmConfig &realm)
+    {
+        LoginModuleConfig module;
+        module.where = here();
+        module.success = QStringLiteral("required");
+        while (m_reader.readNextStartElement()) {
+            if (!checkNamespace())
+                continue;
+            const QString name = elementName();
+            const SourceLocation where = here();
+            if (name == u"type") {
+                if (const auto text = readText())
+                    module.type = *text;
+            } else if (name == u"success") {
+                if (const auto text = readText()) {
+                    module.success = *text;
+                    static const QStringList flags = {QStringLiteral("required"), QStringLiteral("requisite"),
+                                                      QStringLiteral("sufficient"), QStringLiteral("optional")};
+                    if (!flags.contains(*text))
+                        addError(where, QStringLiteral("success '%1' must be required, requisite, sufficient or optional").arg(*text));
+                }
+            } else if (name == u"options") {
+                while (m_reader.readNextStartElement()) {
+                    if (!checkNamespace())
+                        continue;
+                    const QString option = elementName();
+                    const SourceLocation optionWhere = here();
+                    const auto value = readText();
+                    if (!value)
+                        continue;
+                    if (option != u"file") {
+                        addError(optionWhere, QStringLiteral("login module option '%1' is not supported (the file module takes <file>)").arg(option));
+                        continue;
+                    }
+                    const QString file = resolvePath(*value);
+                    if (!QFileInfo(file).isFile())
+                        addError(optionWhere, QStringLiteral("users file '%1' does not exist").arg(file));
+                    module.options.insert(option, file);
+                }
+            } else {
+                unknownElement(QStringLiteral("login-module"));
+            }
+        }
+        if (module.type != u"file") {
+            addError(module.where, module.type.isEmpty()
+                                       ? QStringLiteral("<login-module> needs a <type>")
+                                       : QStringLiteral("login module type '%1' is not supported by this version of Postern (use file)")
+                                             .arg(module.type));
+            return;
+        }
+        if (!module.options.contains(QStringLiteral("file")))
+            addError(module.where, QStringLiteral("the file login module needs <options><file>users.xml</file></options>"));
+        realm.loginModules.append(module);
+    }
+
     void parseServiceDefaults()
     {
         bool sawOptions = false;
@@ -441,6 +606,16 @@ private:
                 raw.hasAcceptOptions = true;
                 raw.config.acceptOptions.where = where;
                 parseOptions(raw.acceptOptions, name);
+            } else if (name == u"realm-name") {
+                if (singles.contains(name))
+                    addError(where, QStringLiteral("<realm-name> may appear only once in a service"));
+                singles.insert(name);
+                if (const auto text = readText()) {
+                    raw.config.realmName = *text;
+                    raw.realmWhere = where;
+                }
+            } else if (name == u"authorization-constraint") {
+                parseAuthorizationConstraint(raw.config);
             } else if (name == u"cross-site-constraint") {
                 parseCrossSiteConstraint(raw.config.crossSiteConstraints);
             } else if (name == u"mime-mapping") {
@@ -489,8 +664,7 @@ private:
                     addError(here(), QStringLiteral("<truststore> may appear only once"));
                 m_config.truststore = parseStore(QStringLiteral("truststore"));
             } else if (name == u"realm") {
-                addError(here(), QStringLiteral("<%1> is not supported by this version of Postern").arg(name));
-                m_reader.skipCurrentElement();
+                parseRealm();
             } else {
                 unknownElement(QStringLiteral("security"));
             }
@@ -762,6 +936,11 @@ private:
             service.mimeMappings = mime;
             if (knownType)
                 validateTypeProperties(raw);
+            if (!service.realmName.isEmpty() && !m_config.realm(service.realmName))
+                addError(raw.realmWhere, QStringLiteral("realm '%1' is not defined in <security>").arg(service.realmName));
+            if (service.authorization && service.realmName.isEmpty())
+                addError(service.authorization->where,
+                         QStringLiteral("<authorization-constraint> needs a <realm-name> to know who the user is"));
 
             if (service.accepts.isEmpty())
                 addError(service.where, QStringLiteral("service '%1' has no <accept>").arg(service.name));

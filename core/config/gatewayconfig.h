@@ -3,6 +3,7 @@
 // The whole validated gateway-config.xml: an immutable value. A reload builds a new one.
 
 #include "config/keystoreconfig.h"
+#include "config/realmconfig.h"
 #include "config/serviceconfig.h"
 
 #include <QList>
@@ -20,6 +21,15 @@ struct GatewayConfig
     QList<ServiceConfig> services;
     std::optional<KeystoreConfig> keystore;
     std::optional<KeystoreConfig> truststore; // trusted certificates (client certificates, back-ends)
+    QList<RealmConfig> realms;
+
+    const RealmConfig *realm(const QString &name) const
+    {
+        for (const auto &realm : realms)
+            if (realm.name == name)
+                return &realm;
+        return nullptr;
+    }
 
     bool needsTls() const
     {

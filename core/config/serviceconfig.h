@@ -3,6 +3,7 @@
 // One <service> of gateway-config.xml, validated.
 
 #include "config/acceptoptions.h"
+#include "config/authorizationconstraint.h"
 #include "config/crosssiteconstraint.h"
 #include "config/sourcelocation.h"
 
@@ -10,6 +11,8 @@
 #include <QMap>
 #include <QString>
 #include <QUrl>
+
+#include <optional>
 
 namespace Postern::Config {
 
@@ -24,6 +27,8 @@ struct ServiceConfig
     AcceptOptions acceptOptions;
     QMap<QString, QString> mimeMappings;   // lower-case extension -> MIME type
     QList<CrossSiteConstraint> crossSiteConstraints; // cross-origin use allowed; none: same origin only
+    QString realmName;                     // empty: no login
+    std::optional<AuthorizationConstraint> authorization; // with a realm and none: any valid user
     SourceLocation where;
 
     // The directory service's root, resolved to an absolute path by the loader.

@@ -91,6 +91,8 @@ int runDaemon(QCoreApplication &application)
             errors << tls.error();
         if (const auto listeners = Gateway::checkListeners(*config); !listeners)
             errors << listeners.error();
+        if (const auto realms = Gateway::loadRealms(*config, &warnings); !realms)
+            errors << realms.error();
         for (const QString &warning : std::as_const(warnings))
             printLine(stderr, QStringLiteral("warning: ") + warning);
         for (const QString &error : std::as_const(errors))

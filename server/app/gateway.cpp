@@ -1,5 +1,6 @@
 #include "app/gateway.h"
 
+#include "auth/realm.h"
 #include "config/configloader.h"
 #include "frontdoor/listener.h"
 #include "logging.h"
@@ -101,6 +102,23 @@ Gateway::loadTls(const Config::GatewayConfig &config, QStringList *warnings)
     return std::make_shared<const Frontdoor::TlsContext>(std::move(*keystore), std::move(trusted));
 }
 
+std::expected<QMap<QString, std::shared_ptr<const Auth::Realm>>, QStringList>
+Gateway::loadRealms(const Config::GatewayConfig &config, QStringList *warnings)
+{
+    QMap<QString, std::shared_ptr<const Auth::Realm>> realms;
+    QStringList errors;
+    for (const auto &realmConfig : config.realms) {
+        auto realm = Auth::Realm::create(realmConfig, warnings);
+        if (realm)
+            realms.insert(realmConfig.name, *realm);
+        else
+            errors << realm.error();
+    }
+    if (!errors.isEmpty())
+        return std::unexpected(errors);
+    return realms;
+}
+
 std::expected<void, QStringList> Gateway::checkListeners(const Config::GatewayConfig &config)
 {
     struct Use
@@ -178,12 +196,19 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
 
     if (const auto listeners = checkListeners(config); !listeners)
         return listeners;
+    QStringList realmWarnings;
+    const auto realms = loadRealms(config, &realmWarnings);
+    if (!realms)
+        return std::unexpected(realms.error());
+    for (const QString &warning : std::as_const(realmWarnings))
+        qCWarning(lcGateway).noquote() << warning;
 
     // Build the new services and one context per bound address.
     QList<Services::ServicePtr> services;
     QMap<ListenerKey, std::shared_ptr<Frontdoor::ListenerContext>> contexts;
     for (const auto &serviceConfig : config.services) {
-        Services::ServicePtr service = Services::createService(serviceConfig, m_sessions);
+        Services::ServicePtr service = Services::createService(serviceConfig, m_sessions,
+                                                               realms->value(serviceConfig.realmName));
         services.append(service);
         for (const QUrl &url : serviceConfig.accepts) {
             for (const QHostAddress &address : bindAddresses(url.host())) {

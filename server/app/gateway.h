@@ -17,6 +17,7 @@
 #include <chrono>
 #include <expected>
 
+namespace Postern::Auth { class Realm; }
 namespace Postern::Frontdoor { class Listener; }
 namespace Postern::Sessions { class SessionRegistry; }
 
@@ -35,6 +36,10 @@ public:
     // Warnings (a host no certificate covers) go to `warnings`.
     static std::expected<std::shared_ptr<const Frontdoor::TlsContext>, QStringList>
     loadTls(const Config::GatewayConfig &config, QStringList *warnings);
+
+    // Builds the realms (loading their users files). Plain-text passwords go to `warnings`.
+    static std::expected<QMap<QString, std::shared_ptr<const Auth::Realm>>, QStringList>
+    loadRealms(const Config::GatewayConfig &config, QStringList *warnings);
 
     // Checks what only resolving accept hosts shows: two spellings of one address (localhost
     // and 127.0.0.1) used with and without TLS, or with different listener options.

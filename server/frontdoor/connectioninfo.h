@@ -2,8 +2,10 @@
 
 // What the front door learnt about a client connection, handed to the service that takes it.
 
+#include <QDateTime>
 #include <QHostAddress>
 #include <QString>
+#include <QStringList>
 
 namespace Postern::Frontdoor {
 
@@ -17,6 +19,9 @@ struct ConnectionInfo
     QString tlsProtocol; // "TLSv1.3"
     QString tlsCipher;
     QString clientCertificateSubject; // verified against the truststore, when one was asked for
+    QString user;        // the realm's login, when the service has a realm
+    QStringList roles;
+    QDateTime loginTime; // when that login was checked (session-timeout counts from it)
 
     QString peer() const
     {

@@ -1,5 +1,6 @@
 #include "frontdoor/httpconnection.h"
 
+#include "auth/realm.h"
 #include "frontdoor/clientcertificateverifier.h"
 #include "frontdoor/clienthelloparser.h"
 #include "frontdoor/httprequestparser.h"
@@ -191,6 +192,17 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
         respond(HttpResponse::error(404), keepAlive);
         return;
     }
+    // A CORS preflight never carries credentials (browsers do not send them): answered first.
+    if (CrossOriginPolicy::isPreflight(request) && !(route->webSocket && request.wantsWebSocket())) {
+        m_socket->skip(request.headLength);
+        HttpResponse response = route->service->crossOrigin().preflight(request);
+        if (response.status == 403)
+            qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused preflight from %1 for service '%2': %3")
+                                                 .arg(m_info.peer(), route->service->name(),
+                                                      QString::fromUtf8(response.body).section(u'\n', 1).trimmed());
+        respond(std::move(response), keepAlive);
+        return;
+    }
     const CrossOriginPolicy &origins = route->service->crossOrigin();
     const CrossOriginPolicy::Verdict origin = origins.check(request);
     if (route->webSocket && request.wantsWebSocket()) {
@@ -220,6 +232,8 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
                 return;
             }
         }
+        if (!authenticate(request, *route))
+            return;
         if (request.header("Sec-WebSocket-Version").trimmed() != "13") {
             m_socket->skip(request.headLength);
             HttpResponse response = HttpResponse::error(426, QStringLiteral("WebSocket version 13 is required"));
@@ -238,18 +252,60 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
         respond(response, keepAlive);
         return;
     }
-    if (CrossOriginPolicy::isPreflight(request)) {
-        HttpResponse response = origins.preflight(request);
-        if (response.status == 403)
-            qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused preflight from %1 for service '%2': %3")
-                                                 .arg(m_info.peer(), route->service->name(),
-                                                      QString::fromUtf8(response.body).section(u'\n', 1).trimmed());
-        respond(std::move(response), keepAlive);
+    if (!authenticate(request, *route))
         return;
-    }
     HttpResponse response = route->service->handleHttp(request, route->relativePath, m_info);
     origins.decorate(response, request);
     respond(std::move(response), keepAlive);
+}
+
+bool HttpConnection::authenticate(const HttpRequestHead &request, const RouteMatch &route)
+{
+    const Auth::Realm *realm = route.service->realm();
+    if (!realm)
+        return true;
+    const auto answer = [&](int status, const QString &reason, const QString &detail) {
+        qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused %1 for service '%2' (realm '%3') with %4: %5")
+                                             .arg(m_info.peer(), route.service->name(), realm->name())
+                                             .arg(status).arg(reason);
+        m_socket->skip(request.headLength);
+        HttpResponse response = HttpResponse::error(status, detail);
+        if (status == 401)
+            response.setHeader("WWW-Authenticate", realm->challenge());
+        // A refused request's body (if any) is not read: the connection ends with the answer.
+        respond(std::move(response), request.keepAlive() && !request.hasBody()
+                                         && m_context->options.keepaliveTimeout.count() > 0);
+        return false;
+    };
+    // Basic credentials, announced as "Basic" or (for Application Basic realms) either name.
+    const QByteArray authorization = request.header("Authorization").trimmed();
+    QByteArray encoded;
+    for (const QByteArray scheme : {QByteArray("Basic "), QByteArray("Application Basic ")})
+        if (authorization.size() > scheme.size() && authorization.left(scheme.size()).compare(scheme, Qt::CaseInsensitive) == 0)
+            encoded = authorization.mid(scheme.size()).trimmed();
+    if (encoded.isEmpty())
+        return answer(401, QStringLiteral("no credentials"), QStringLiteral("authentication required"));
+    const auto result = QByteArray::fromBase64Encoding(encoded, QByteArray::AbortOnBase64DecodingErrors);
+    QByteArray decoded = result ? result.decoded : QByteArray();
+    const qsizetype colon = decoded.indexOf(':');
+    if (colon <= 0)
+        return answer(401, QStringLiteral("malformed Basic credentials"), QStringLiteral("malformed credentials"));
+    Auth::Credentials credentials{QString::fromUtf8(decoded.left(colon)), decoded.mid(colon + 1)};
+    decoded.fill('\0'); // it held the password
+    const auto login = realm->login(credentials);
+    credentials.password.fill('\0');
+    if (!login)
+        return answer(401, QStringLiteral("wrong user name or password for user '%1'").arg(credentials.user),
+                      QStringLiteral("wrong user name or password"));
+    const Config::AuthorizationConstraint constraint = route.service->config().authorization.value_or(
+        Config::AuthorizationConstraint{{}, true, {}});
+    if (!constraint.admits(login->roles))
+        return answer(403, QStringLiteral("user '%1' has none of the roles %2").arg(login->user, constraint.requireRoles.join(u", ")),
+                      QStringLiteral("user '%1' may not use this service").arg(login->user));
+    m_info.user = login->user;
+    m_info.roles = login->roles;
+    m_info.loginTime = QDateTime::currentDateTimeUtc();
+    return true;
 }
 
 void HttpConnection::handOver(const RouteMatch &route)

@@ -36,6 +36,9 @@ private:
     void readHead();
     void dispatch(const HttpRequestHead &request);
     void handOver(const RouteMatch &route);
+    // Logs the user in to the service's realm and checks its authorization constraint. False
+    // when it answered (401 or 403) instead.
+    bool authenticate(const HttpRequestHead &request, const RouteMatch &route);
     void respond(HttpResponse response, bool keepAlive);
     void pumpBody();
     void finishResponse();

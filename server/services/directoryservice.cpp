@@ -13,8 +13,8 @@
 namespace Postern::Services {
 
 DirectoryService::DirectoryService(Config::ServiceConfig config, Sessions::SessionRegistry *registry,
-                                   QObject *parent)
-    : Service(std::move(config), registry, parent),
+                                   std::shared_ptr<const Auth::Realm> realm, QObject *parent)
+    : Service(std::move(config), registry, std::move(realm), parent),
       m_root(QFileInfo(this->config().directoryRoot()).canonicalFilePath()),
       m_welcomeFile(this->config().properties.value(QStringLiteral("welcome-file"), QStringLiteral("index.html")))
 {

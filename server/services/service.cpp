@@ -1,5 +1,6 @@
 #include "services/service.h"
 
+#include "auth/realm.h"
 #include "logging.h"
 #include "sessions/sessionregistry.h"
 #include "sessions/websocketsession.h"
@@ -19,8 +20,10 @@ QString pendingKey(const QHostAddress &peer, quint16 peerPort, quint16 localPort
 
 } // namespace
 
-Service::Service(Config::ServiceConfig config, Sessions::SessionRegistry *registry, QObject *parent)
-    : QObject(parent), m_config(std::move(config)), m_crossOrigin(m_config), m_registry(registry)
+Service::Service(Config::ServiceConfig config, Sessions::SessionRegistry *registry,
+                 std::shared_ptr<const Auth::Realm> realm, QObject *parent)
+    : QObject(parent), m_config(std::move(config)), m_crossOrigin(m_config), m_realm(std::move(realm)),
+      m_registry(registry)
 {
     // TLS is terminated by the front door, so the WebSocket layer always runs "non-secure".
     m_webSockets = new QWebSocketServer(QStringLiteral("Postern"), QWebSocketServer::NonSecureMode, this);
@@ -68,6 +71,13 @@ void Service::onNewWebSocket()
             connection.peerPort = socket->peerPort();
         }
         auto *session = new Sessions::WebSocketSession(socket, m_config.name, connection, m_config.acceptOptions);
+        if (m_realm && m_realm->sessionTimeout().count() > 0 && connection.loginTime.isValid()) {
+            // session-timeout: the login ages from when it was checked, not from now.
+            const qint64 remaining = m_realm->sessionTimeout().count()
+                - connection.loginTime.msecsTo(QDateTime::currentDateTimeUtc());
+            session->closeAfter(std::chrono::milliseconds(qMax<qint64>(remaining, 0)),
+                                QStringLiteral("session timeout of realm '%1'").arg(m_realm->name()));
+        }
         // QWebSocket does not take the TCP socket as a child: the session must own it, or it
         // would die with this service (a reload replaces services, never their sessions).
         if (pending.socket)

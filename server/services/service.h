@@ -14,9 +14,13 @@
 #include <QObject>
 #include <QPointer>
 
+#include <memory>
+
 class QTcpSocket;
 class QWebSocket;
 class QWebSocketServer;
+
+namespace Postern::Auth { class Realm; }
 
 namespace Postern::Sessions {
 class SessionRegistry;
@@ -31,12 +35,15 @@ class Service : public QObject
     Q_DISABLE_COPY_MOVE(Service)
 
 public:
-    Service(Config::ServiceConfig config, Sessions::SessionRegistry *registry, QObject *parent = nullptr);
+    Service(Config::ServiceConfig config, Sessions::SessionRegistry *registry,
+            std::shared_ptr<const Auth::Realm> realm = {}, QObject *parent = nullptr);
     ~Service() override;
 
     const Config::ServiceConfig &config() const { return m_config; }
     const QString &name() const { return m_config.name; }
     const Frontdoor::CrossOriginPolicy &crossOrigin() const { return m_crossOrigin; }
+    // The realm users of this service log in to; null when it needs no login.
+    const Auth::Realm *realm() const { return m_realm.get(); }
 
     // A plain HTTP request for `relativePath` (the request path below the accept path).
     virtual Frontdoor::HttpResponse handleHttp(const Frontdoor::HttpRequestHead &request,
@@ -56,6 +63,7 @@ private:
 
     Config::ServiceConfig m_config;
     Frontdoor::CrossOriginPolicy m_crossOrigin;
+    std::shared_ptr<const Auth::Realm> m_realm;
     Sessions::SessionRegistry *m_registry;
     QWebSocketServer *m_webSockets = nullptr;
     // Connections between upgrade() and the completed handshake, by peer and local port.

@@ -6,6 +6,7 @@
 
 #include <memory>
 
+namespace Postern::Auth { class Realm; }
 namespace Postern::Sessions { class SessionRegistry; }
 
 namespace Postern::Services {
@@ -16,6 +17,7 @@ class Service;
 // last holder frees the object through deleteLater (it may be inside one of its slots).
 using ServicePtr = std::shared_ptr<Service>;
 
-ServicePtr createService(const Config::ServiceConfig &config, Sessions::SessionRegistry *registry);
+ServicePtr createService(const Config::ServiceConfig &config, Sessions::SessionRegistry *registry,
+                         std::shared_ptr<const Auth::Realm> realm = {});
 
 } // namespace Postern::Services

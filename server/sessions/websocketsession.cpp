@@ -54,6 +54,14 @@ WebSocketSession::WebSocketSession(QWebSocket *socket, QString serviceName, Fron
     }
 }
 
+void WebSocketSession::closeAfter(std::chrono::milliseconds delay, const QString &reason)
+{
+    m_sessionTimeout.setSingleShot(true);
+    connect(&m_sessionTimeout, &QTimer::timeout, this,
+            [this, reason] { close(QWebSocketProtocol::CloseCodePolicyViolated, reason); });
+    m_sessionTimeout.start(delay);
+}
+
 bool WebSocketSession::canSend(qint64 size)
 {
     if (m_socket->bytesToWrite() + size <= m_maximumPendingOutput)
@@ -117,13 +125,17 @@ void WebSocketSession::onDisconnected()
     m_finished = true;
     m_inactivity.stop();
     m_closeGrace.stop();
+    m_sessionTimeout.stop();
     const QString note = m_closeNote.isEmpty()
         ? QStringLiteral("close %1%2").arg(int(m_socket->closeCode()))
               .arg(m_socket->closeReason().isEmpty() ? QString() : QStringLiteral(" \"%1\"").arg(m_socket->closeReason()))
         : QStringLiteral("closed by gateway: %1").arg(m_closeNote);
-    qCInfo(lcSession).noquote() << QStringLiteral("session %1 ended: service '%2', client %3, %4, "
-                                                  "in %5 msg/%6 B, out %7 msg/%8 B, %9 ms")
-                                       .arg(m_id).arg(m_serviceName, m_connection.peer(), note)
+    qCInfo(lcSession).noquote() << QStringLiteral("session %1 ended: service '%2', client %3%4, %5, "
+                                                  "in %6 msg/%7 B, out %8 msg/%9 B, %10 ms")
+                                       .arg(m_id).arg(m_serviceName, m_connection.peer(),
+                                                      m_connection.user.isEmpty() ? QString()
+                                                                                  : QStringLiteral(", user '%1'").arg(m_connection.user),
+                                                      note)
                                        .arg(m_counters.messagesIn).arg(m_counters.bytesIn)
                                        .arg(m_counters.messagesOut).arg(m_counters.bytesOut)
                                        .arg(m_age.elapsed());

@@ -42,6 +42,8 @@ public:
 
     void sendText(const QString &message);
     void sendBinary(const QByteArray &message);
+    // Closes the session with 1008 and `reason` when `delay` has passed (session-timeout).
+    void closeAfter(std::chrono::milliseconds delay, const QString &reason);
     // Sends a close frame; the connection is dropped if the peer does not answer in time.
     void close(QWebSocketProtocol::CloseCode code, const QString &reason);
 
@@ -66,6 +68,7 @@ private:
     Counters m_counters;
     QTimer m_inactivity;
     QTimer m_closeGrace;
+    QTimer m_sessionTimeout;
     qint64 m_maximumPendingOutput = 0;
     bool m_pingOutstanding = false;
     bool m_finished = false;

@@ -2,6 +2,7 @@
 // the directory service, the front door's refusals, SNI, reload and drain.
 
 #include "app/gateway.h"
+#include "auth/passwordhasher.h"
 #include "config/configloader.h"
 #include "sessions/sessionregistry.h"
 #include "sessions/websocketsession.h"
@@ -190,6 +191,11 @@ private Q_SLOTS:
         QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("web/sub")));
         writeFile(QStringLiteral("web/index.html"), "<h1>welcome</h1>\n");
         writeFile(QStringLiteral("web/notes.txt"), "plain notes\n");
+        writeFile(QStringLiteral("users.xml"),
+                  "<jaas-config>\n  <user><name>alice</name><password>" + *Auth::PasswordHasher::hash("alice-pw")
+                      + "</password><role-name>AUTHORIZED</role-name></user>\n"
+                        "  <user><name>bob</name><password>bob-pw</password><role-name>GUEST</role-name></user>\n"
+                        "</jaas-config>\n");
         writeFile(QStringLiteral("web/big.bin"), QByteArray(16 * 1024 * 1024, 'b'));
         writeFile(QStringLiteral("web/sub/index.html"), "sub index\n");
         writeFile(QStringLiteral("secret.txt"), "outside the web root\n");
@@ -570,6 +576,73 @@ private Q_SLOTS:
         QCOMPARE(foreign.status(), 200); // served, but unlabelled: the browser keeps it from the page
         QVERIFY(foreign.headerValue("Access-Control-Allow-Origin").isEmpty());
         QCOMPARE(foreign.headerValue("Vary"), QByteArray("Origin"));
+    }
+
+    static QByteArray basic(const QByteArray &user, const QByteArray &password)
+    {
+        return "Authorization: Basic " + QByteArray(user + ':' + password).toBase64() + "\r\n";
+    }
+
+    void realms_data()
+    {
+        QTest::addColumn<QByteArray>("path");
+        QTest::addColumn<QByteArray>("credentials");
+        QTest::addColumn<int>("status");
+        const QByteArray upgrade = kUpgrade + "Sec-WebSocket-Version: 13\r\n";
+        QTest::newRow("no credentials: challenged") << QByteArray("/secure") << QByteArray() << 401;
+        QTest::newRow("wrong password") << QByteArray("/secure") << basic("alice", "nope") << 401;
+        QTest::newRow("unknown user") << QByteArray("/secure") << basic("mallory", "alice-pw") << 401;
+        QTest::newRow("not base64") << QByteArray("/secure") << QByteArray("Authorization: Basic %%%\r\n") << 401;
+        QTest::newRow("another scheme") << QByteArray("/secure") << QByteArray("Authorization: Bearer abc\r\n") << 401;
+        QTest::newRow("role held (hashed password)") << QByteArray("/secure") << basic("alice", "alice-pw") << 101;
+        QTest::newRow("role missing: forbidden") << QByteArray("/secure") << basic("bob", "bob-pw") << 403;
+        QTest::newRow("any valid user (plain password)") << QByteArray("/members") << basic("bob", "bob-pw") << 101;
+    }
+    void realms()
+    {
+        QFETCH(QByteArray, path);
+        QFETCH(QByteArray, credentials);
+        QFETCH(int, status);
+        RawClient client(m_http);
+        QVERIFY(client.waitConnected());
+        client.send(request("GET", path, kUpgrade + "Sec-WebSocket-Version: 13\r\n" + credentials));
+        QVERIFY(QTest::qWaitFor([&] { return client.received.contains("\r\n\r\n"); }, 10000));
+        QCOMPARE(client.status(), status);
+        if (status == 401)
+            QCOMPARE(client.headerValue("WWW-Authenticate"), QByteArray("Basic realm=\"demo\""));
+        QVERIFY(!client.received.contains("alice-pw"));
+    }
+
+    void realmProtectsHttpToo()
+    {
+        RawClient anonymous(m_http);
+        QVERIFY(anonymous.exchange(request("GET", "/private/")));
+        QCOMPARE(anonymous.status(), 401);
+        RawClient alice(m_http);
+        QVERIFY(alice.exchange(request("GET", "/private/", basic("alice", "alice-pw"))));
+        QCOMPARE(alice.status(), 200);
+        QCOMPARE(alice.body(), QByteArray("sub index\n"));
+    }
+
+    void loggedInSessionKnowsItsUserAndTimesOut()
+    {
+        QNetworkRequest handshake(QUrl(QStringLiteral("wss://localhost:%1/secure").arg(m_tls)));
+        handshake.setRawHeader("Authorization", "Basic " + QByteArray("alice:alice-pw").toBase64());
+        QWebSocket socket;
+        socket.setSslConfiguration(clientTls());
+        QSignalSpy connected(&socket, &QWebSocket::connected);
+        QSignalSpy disconnected(&socket, &QWebSocket::disconnected);
+        socket.open(handshake);
+        QVERIFY(connected.wait(10000));
+        QVERIFY(echoes(&socket, QStringLiteral("logged in")));
+        const auto sessions = m_gateway->sessions()->sessions();
+        QVERIFY(std::any_of(sessions.cbegin(), sessions.cend(), [](const Sessions::WebSocketSession *s) {
+            return s->connection().user == u"alice" && s->connection().roles.contains(QStringLiteral("AUTHORIZED"));
+        }));
+        // session-timeout 4s: the session ends with 1008 by itself.
+        QVERIFY(disconnected.wait(15000));
+        QCOMPARE(socket.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+        QVERIFY(socket.closeReason().contains(QStringLiteral("session timeout")));
     }
 
     void slowHeadGets408()

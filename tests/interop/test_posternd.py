@@ -54,12 +54,28 @@ CONFIG = """<?xml version="1.0"?>
     <type>echo</type>
     <accept-options><ws.maximum.message.size>64k</ws.maximum.message.size></accept-options>
   </service>
+  <service>
+    <name>secure</name>
+    <accept>ws://localhost:{http}/secure</accept>
+    <type>echo</type>
+    <realm-name>demo</realm-name>
+    <authorization-constraint><require-role>AUTHORIZED</require-role></authorization-constraint>
+  </service>
 {extra}
   <security>
     <keystore>
       <file>keystore.p12</file>
       <password-file>keystore.pw</password-file>
     </keystore>
+    <realm>
+      <name>demo</name>
+      <authentication>
+        <http-challenge-scheme>Application Basic</http-challenge-scheme>
+        <login-modules>
+          <login-module><type>file</type><success>required</success><options><file>users.xml</file></options></login-module>
+        </login-modules>
+      </authentication>
+    </realm>
   </security>
 </gateway-config>
 """
@@ -157,6 +173,12 @@ def run(args):
                 f.write(text if text is not None else
                         CONFIG.format(http=http_port, tls=tls_port, web=web, extra=extra))
 
+        # A users file with an Argon2id hash made by the keytool, as an administrator would.
+        hashed = subprocess.run([args.keytool, "hash-password"], input="alice secret\n", capture_output=True, text=True)
+        with open(os.path.join(work, "users.xml"), "w") as f:
+            f.write("<jaas-config><user><name>alice</name><password>" + hashed.stdout.strip() +
+                    "</password><role-name>AUTHORIZED</role-name></user></jaas-config>\n")
+
         # --- --check ---
         write_config()
         ok = subprocess.run([args.posternd, "--check", "--config", config], capture_output=True, text=True)
@@ -169,7 +191,7 @@ def run(args):
               loose.returncode == 0 and "can be read or written by users other than its owner" in loose.stderr,
               loose.stderr)
         bad = CONFIG.format(http=http_port, tls=tls_port, web=web, extra="").replace(
-            "<type>echo</type>", "<type>ekko</type>").replace("64k", "lots")
+            "<type>echo</type>", "<type>ekko</type>", 1).replace("64k", "lots")
         write_config(text=bad)
         refused = subprocess.run([args.posternd, "--check", "--config", config], capture_output=True, text=True)
         bad_lines = bad.splitlines()
@@ -228,6 +250,17 @@ def run(args):
                                               origin=f"http://localhost:{http_port}") as ws:
                     await ws.send("same origin")
                     return await ws.recv() == "same origin"
+            async def login_status(headers):
+                try:
+                    async with websockets.connect(f"ws://localhost:{http_port}/secure", extra_headers=headers) as ws:
+                        await ws.send("logged in")
+                        return 101 if await ws.recv() == "logged in" else 0
+                except websockets.exceptions.InvalidStatusCode as refused:
+                    return refused.status_code
+            basic = lambda user, password: {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+            check("a realm challenges a client without credentials (401)", asyncio.run(login_status({})) == 401)
+            check("a wrong password is refused (401)", asyncio.run(login_status(basic("alice", "wrong"))) == 401)
+            check("the right password opens the session", asyncio.run(login_status(basic("alice", "alice secret"))) == 101)
             status = asyncio.run(refused_origin_status())
             check("a page from another origin is refused with 403", status == 403, str(status))
             check("a page from the service's own origin is served", asyncio.run(own_origin_works()))
@@ -283,7 +316,8 @@ def run(args):
             check("no session outlived its client (pipelined upgrades after FIN)",
                   "did not close in time" not in log and "closing 1 session(s)" in log,
                   [l for l in log.splitlines() if "closing" in l or "did not close" in l])
-            check("no secret in the log", open(password_file).read().strip() not in log)
+            check("no secret in the log", open(password_file).read().strip() not in log
+                  and "alice secret" not in log and "YWxpY2U6" not in log)
         finally:
             gateway.stop()
     finally:

@@ -244,9 +244,84 @@ private Q_SLOTS:
     <name>echo</name>
     <accept>ws://localhost:8000/echo</accept>
     <type>echo</type>
-    <realm-name>demo</realm-name><!--HERE-->
+    <balance>ws://balancer:8000/echo</balance><!--HERE-->
   </service>
-)") << "<realm-name> is not supported by this version";
+)") << "<balance> is not supported by this version";
+        QTest::newRow("undefined realm") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <realm-name>nowhere</realm-name><!--HERE-->
+  </service>
+)") << "realm 'nowhere' is not defined in <security>";
+        QTest::newRow("constraint without realm") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <authorization-constraint><!--HERE-->
+      <require-role>AUTHORIZED</require-role>
+    </authorization-constraint>
+  </service>
+)") << "<authorization-constraint> needs a <realm-name>";
+        QTest::newRow("realm without login module") << document(QByteArray(kEcho) + R"(  <security>
+    <realm><!--HERE-->
+      <name>demo</name>
+      <authentication><http-challenge-scheme>Basic</http-challenge-scheme></authentication>
+    </realm>
+  </security>
+)") << "realm 'demo' has no <login-module>";
+        QTest::newRow("unknown login module type") << document(QByteArray(kEcho) + R"(  <security>
+    <realm>
+      <name>demo</name>
+      <authentication>
+        <login-modules>
+          <login-module><!--HERE-->
+            <type>ldap</type>
+          </login-module>
+        </login-modules>
+      </authentication>
+    </realm>
+  </security>
+)") << "login module type 'ldap' is not supported";
+        QTest::newRow("bad success flag") << document(QByteArray(kEcho) + R"(  <security>
+    <realm>
+      <name>demo</name>
+      <authentication>
+        <login-modules>
+          <login-module>
+            <type>file</type>
+            <success>mandatory</success><!--HERE-->
+          </login-module>
+        </login-modules>
+      </authentication>
+    </realm>
+  </security>
+)") << "success 'mandatory' must be required, requisite, sufficient or optional";
+        QTest::newRow("missing users file") << document(QByteArray(kEcho) + R"(  <security>
+    <realm>
+      <name>demo</name>
+      <authentication>
+        <login-modules>
+          <login-module>
+            <type>file</type>
+            <options>
+              <file>no-such-users.xml</file><!--HERE-->
+            </options>
+          </login-module>
+        </login-modules>
+      </authentication>
+    </realm>
+  </security>
+)") << "users file";
+        QTest::newRow("unknown challenge scheme") << document(QByteArray(kEcho) + R"(  <security>
+    <realm>
+      <name>demo</name>
+      <authentication>
+        <http-challenge-scheme>Digest</http-challenge-scheme><!--HERE-->
+      </authentication>
+    </realm>
+  </security>
+)") << "unknown http-challenge-scheme 'Digest'";
         QTest::newRow("unsafe TLS version") << document(R"(  <service>
     <name>echo</name>
     <accept>ws://localhost:8000/echo</accept>
