@@ -37,5 +37,28 @@ elif [ "$covered" -ne 0 ]; then
     exit 1
 fi
 
+# The demo realm's user, made here with a random password that is printed once and stored
+# only as an Argon2id hash. Forgot it? Delete conf/users.xml and run again.
+users="$root/conf/users.xml"
+if [ ! -f "$users" ]; then
+    demo_password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=' | head -c 16)
+    hash=$(printf '%s\n' "$demo_password" | "$keytool" hash-password)
+    (
+        umask 077
+        printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' \
+            '<!-- Users of the demo realm (conf/gateway-config.xml). Passwords are Argon2id hashes' \
+            '     made by postern-keytool hash-password. -->' \
+            '<jaas-config>' \
+            '  <user>' \
+            '    <name>demo</name>' \
+            "    <password>$hash</password>" \
+            '    <role-name>AUTHORIZED</role-name>' \
+            '  </user>' \
+            '  <role><name>AUTHORIZED</name><description>May use secure-echo</description></role>' \
+            '</jaas-config>' > "$users"
+    )
+    echo "postern: created the demo realm's user: name 'demo', password '$demo_password' (shown only now)"
+fi
+
 echo "postern: open http://localhost:8000/ (or https://localhost:9000/); Ctrl-C stops the gateway"
 exec "$build/server/posternd" --config "$config"

@@ -272,15 +272,17 @@ bool HttpConnection::authenticate(const HttpRequestHead &request, const RouteMat
         HttpResponse response = HttpResponse::error(status, detail);
         if (status == 401)
             response.setHeader("WWW-Authenticate", realm->challenge());
-        // A refused request's body (if any) is not read: the connection ends with the answer.
-        respond(std::move(response), request.keepAlive() && !request.hasBody()
+        // A refused upgrade ends the connection (the client wanted no HTTP conversation, and
+        // WebSocket clients wait for the close); a refused HTTP request may be retried on it
+        // with credentials. A body, if any, is never read: the connection ends then too.
+        respond(std::move(response), !request.wantsWebSocket() && request.keepAlive() && !request.hasBody()
                                          && m_context->options.keepaliveTimeout.count() > 0);
         return false;
     };
     // Basic credentials, announced as "Basic" or (for Application Basic realms) either name.
     const QByteArray authorization = request.header("Authorization").trimmed();
     QByteArray encoded;
-    for (const QByteArray scheme : {QByteArray("Basic "), QByteArray("Application Basic ")})
+    for (const QByteArray &scheme : {QByteArray("Basic "), QByteArray("Application Basic ")})
         if (authorization.size() > scheme.size() && authorization.left(scheme.size()).compare(scheme, Qt::CaseInsensitive) == 0)
             encoded = authorization.mid(scheme.size()).trimmed();
     if (encoded.isEmpty())

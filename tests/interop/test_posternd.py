@@ -57,6 +57,7 @@ CONFIG = """<?xml version="1.0"?>
   <service>
     <name>secure</name>
     <accept>ws://localhost:{http}/secure</accept>
+    <accept>wss://localhost:{tls}/secure</accept>
     <type>echo</type>
     <realm-name>demo</realm-name>
     <authorization-constraint><require-role>AUTHORIZED</require-role></authorization-constraint>
@@ -258,7 +259,19 @@ def run(args):
                 except websockets.exceptions.InvalidStatusCode as refused:
                     return refused.status_code
             basic = lambda user, password: {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+            async def login_status_over_tls(headers):
+                # Over TLS, python3-websockets waits for the server to close a refused handshake.
+                try:
+                    async with websockets.connect(f"wss://localhost:{tls_port}/secure", ssl=ssl_context,
+                                                  extra_headers=headers, open_timeout=5):
+                        return 101
+                except websockets.exceptions.InvalidStatusCode as refused:
+                    return refused.status_code
+                except asyncio.TimeoutError:
+                    return "timed out: the connection was not closed after the refusal"
             check("a realm challenges a client without credentials (401)", asyncio.run(login_status({})) == 401)
+            refused_tls = asyncio.run(login_status_over_tls({}))
+            check("a refused wss handshake is answered and closed", refused_tls == 401, str(refused_tls))
             check("a wrong password is refused (401)", asyncio.run(login_status(basic("alice", "wrong"))) == 401)
             check("the right password opens the session", asyncio.run(login_status(basic("alice", "alice secret"))) == 101)
             status = asyncio.run(refused_origin_status())

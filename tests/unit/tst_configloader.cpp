@@ -68,9 +68,17 @@ private Q_SLOTS:
         QVERIFY(QFile::copy(Postern::Testing::sourceDir() + QStringLiteral("/conf/gateway-config.xml"), conf));
         QVERIFY(QFile::copy(m_dir.filePath(QStringLiteral("keystore.p12")), root.filePath(QStringLiteral("conf/keystore.p12"))));
         QVERIFY(QFile::copy(m_dir.filePath(QStringLiteral("keystore.pw")), root.filePath(QStringLiteral("conf/keystore.pw"))));
+        QFile users(root.filePath(QStringLiteral("conf/users.xml"))); // the run command makes it
+        QVERIFY(users.open(QIODevice::WriteOnly));
+        users.write("<jaas-config><user><name>demo</name><password>x</password></user></jaas-config>");
+        users.close();
         const auto config = ConfigLoader::loadFile(conf);
         QVERIFY2(config, config ? "" : qPrintable(config.error().first().toString()));
-        QCOMPARE(config->services.size(), 2);
+        QCOMPARE(config->services.size(), 3);
+        const ServiceConfig &secure = config->services.at(2);
+        QCOMPARE(secure.realmName, QStringLiteral("demo"));
+        QCOMPARE(secure.authorization->requireRoles, QStringList{QStringLiteral("AUTHORIZED")});
+        QCOMPARE(config->realm(QStringLiteral("demo"))->challengeScheme, QStringLiteral("Application Basic"));
         const ServiceConfig &welcome = config->services.at(0);
         QCOMPARE(welcome.type, QStringLiteral("directory"));
         QCOMPARE(welcome.accepts.at(0), QUrl(QStringLiteral("http://localhost:8000/")));
