@@ -104,6 +104,19 @@ std::expected<SharedKey, QString> readPrivateKey(const QByteArray &data, Passwor
     return std::unexpected(takeOpenSslError(QStringLiteral("%1 is not a private key (PEM or DER)").arg(purpose)));
 }
 
+SharedCertificate certificateFor(const SharedKey &key, const QList<SharedCertificate> &certificates)
+{
+    SharedCertificate found;
+    for (const auto &certificate : certificates) {
+        if (X509_check_private_key(certificate.get(), key.get()) == 1) {
+            found = certificate;
+            break;
+        }
+    }
+    ERR_clear_error(); // mismatches leave errors on the queue
+    return found;
+}
+
 QList<SharedCertificate> orderChain(const SharedCertificate &leaf, const QList<SharedCertificate> &pool,
                                     QList<SharedCertificate> *unused)
 {
@@ -137,14 +150,7 @@ std::expected<KeystoreEntry, QString> keyEntry(const QString &alias, const QList
 {
     if (alias.trimmed().isEmpty())
         return std::unexpected(QStringLiteral("an alias cannot be empty"));
-    SharedCertificate leaf;
-    for (const auto &certificate : certificates) {
-        if (X509_check_private_key(certificate.get(), key.get()) == 1) {
-            leaf = certificate;
-            break;
-        }
-    }
-    ERR_clear_error();
+    const SharedCertificate leaf = certificateFor(key, certificates);
     if (!leaf)
         return std::unexpected(QStringLiteral("the private key does not match %1")
                                    .arg(certificates.size() == 1

@@ -36,6 +36,9 @@ std::expected<KeystoreEntry, QString> keyEntryFromPkcs12(const QString &alias, c
 std::expected<QList<KeystoreEntry>, QString> trustedEntries(const QString &alias, const QByteArray &data,
                                                             const QByteArray &pkcs12Password = {});
 
+// The certificate among `certificates` that carries the public half of `key`, or null.
+SharedCertificate certificateFor(const SharedKey &key, const QList<SharedCertificate> &certificates);
+
 // `leaf` followed by those of `pool` that certify it, upwards; `unused` gets the rest.
 QList<SharedCertificate> orderChain(const SharedCertificate &leaf, const QList<SharedCertificate> &pool,
                                     QList<SharedCertificate> *unused = nullptr);

@@ -66,14 +66,7 @@ std::expected<KeystoreEntry, QString> installReply(const KeystoreEntry &pending,
 {
     if (!pending.hasPrivateKey())
         return std::unexpected(QStringLiteral("'%1' has no private key to install a reply onto").arg(pending.alias()));
-    SharedCertificate leaf;
-    for (const auto &certificate : reply) {
-        if (X509_check_private_key(certificate.get(), pending.key()) == 1) {
-            leaf = certificate;
-            break;
-        }
-    }
-    ERR_clear_error();
+    const SharedCertificate leaf = CertificateImporter::certificateFor(pending.sharedKey(), reply);
     if (!leaf)
         return std::unexpected(QStringLiteral("the reply does not match the key of '%1': no certificate in it carries "
                                               "that public key (was it issued for another request?)")
