@@ -11,6 +11,7 @@ std::expected<std::shared_ptr<const Realm>, QString> Realm::create(const Config:
     realm->m_name = config.name;
     realm->m_scheme = config.challengeScheme;
     realm->m_sessionTimeout = config.sessionTimeout;
+    realm->m_throttle = std::make_shared<LoginThrottle>(config.maximumFailures, config.failureWindow);
     for (const auto &module : config.loginModules) {
         const auto flag = LoginChain::flagFromName(module.success);
         if (!flag || module.type != u"file")

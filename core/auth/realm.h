@@ -4,6 +4,7 @@
 // built from a RealmConfig (loading the users files it names).
 
 #include "auth/loginchain.h"
+#include "auth/loginthrottle.h"
 #include "config/realmconfig.h"
 
 #include <QStringList>
@@ -26,12 +27,15 @@ public:
     QByteArray challenge() const;
     std::chrono::milliseconds sessionTimeout() const { return m_sessionTimeout; }
     std::optional<LoginResult> login(const Credentials &credentials) const { return m_chain.login(credentials); }
+    // The realm's record of failed logins: state that changes while the realm does not.
+    LoginThrottle &throttle() const { return *m_throttle; }
 
 private:
     QString m_name;
     QString m_scheme;
     std::chrono::milliseconds m_sessionTimeout{0};
     LoginChain m_chain;
+    std::shared_ptr<LoginThrottle> m_throttle;
 };
 
 } // namespace Postern::Auth

@@ -466,6 +466,32 @@ private:
                     else
                         realm.sessionTimeout = *timeout;
                 }
+            } else if (name == u"login-throttle") {
+                while (m_reader.readNextStartElement()) {
+                    if (!checkNamespace())
+                        continue;
+                    const QString setting = elementName();
+                    const SourceLocation settingWhere = here();
+                    const auto text = readText();
+                    if (!text)
+                        continue;
+                    if (setting == u"maximum-failures") {
+                        bool ok = false;
+                        const int failures = text->toInt(&ok);
+                        if (!ok || failures < 1 || failures > 1000)
+                            addError(settingWhere, QStringLiteral("maximum-failures: '%1' is not a number from 1 to 1000").arg(*text));
+                        else
+                            realm.maximumFailures = failures;
+                    } else if (setting == u"window") {
+                        const auto window = ValueParser::parseDuration(*text);
+                        if (!window || window->count() == 0)
+                            addError(settingWhere, QStringLiteral("window: '%1' is not a duration greater than zero").arg(*text));
+                        else
+                            realm.failureWindow = *window;
+                    } else {
+                        addError(settingWhere, QStringLiteral("unknown element <%1> in <login-throttle>").arg(setting));
+                    }
+                }
             } else if (name == u"login-modules") {
                 while (m_reader.readNextStartElement()) {
                     if (!checkNamespace())

@@ -27,6 +27,9 @@ struct RealmConfig
     QString description;
     QString challengeScheme = QStringLiteral("Basic"); // or "Application Basic"
     std::chrono::milliseconds sessionTimeout{0};       // 0: sessions may last as long as they like
+    // <login-throttle>: failed logins allowed per client address and per user name in a window
+    int maximumFailures = 10;
+    std::chrono::milliseconds failureWindow{60'000};
     QList<LoginModuleConfig> loginModules;
     SourceLocation where;
 };

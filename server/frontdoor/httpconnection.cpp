@@ -264,14 +264,21 @@ bool HttpConnection::authenticate(const HttpRequestHead &request, const RouteMat
     const Auth::Realm *realm = route.service->realm();
     if (!realm)
         return true;
+    const QString address = m_info.peerAddress.toString();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    qint64 retryAfter = 0;
     const auto answer = [&](int status, const QString &reason, const QString &detail) {
-        qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused %1 for service '%2' (realm '%3') with %4: %5")
-                                             .arg(m_info.peer(), route.service->name(), realm->name())
-                                             .arg(status).arg(reason);
+        // Throttled attempts are counted, not logged one by one: the block itself is logged once.
+        if (status != 429)
+            qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused %1 for service '%2' (realm '%3') with %4: %5")
+                                                 .arg(m_info.peer(), route.service->name(), realm->name())
+                                                 .arg(status).arg(reason);
         m_socket->skip(request.headLength);
         HttpResponse response = HttpResponse::error(status, detail);
         if (status == 401)
             response.setHeader("WWW-Authenticate", realm->challenge());
+        if (status == 429)
+            response.setHeader("Retry-After", QByteArray::number(retryAfter));
         // A refused upgrade ends the connection (the client wanted no HTTP conversation, and
         // WebSocket clients wait for the close); a refused HTTP request may be retried on it
         // with credentials. A body, if any, is never read: the connection ends then too.
@@ -285,6 +292,8 @@ bool HttpConnection::authenticate(const HttpRequestHead &request, const RouteMat
     for (const QByteArray &scheme : {QByteArray("Basic "), QByteArray("Application Basic ")})
         if (authorization.size() > scheme.size() && authorization.left(scheme.size()).compare(scheme, Qt::CaseInsensitive) == 0)
             encoded = authorization.mid(scheme.size()).trimmed();
+    if ((retryAfter = realm->throttle().retryAfter(address, {}, now)) > 0)
+        return answer(429, {}, QStringLiteral("too many failed logins; try again in %1 s").arg(retryAfter));
     if (encoded.isEmpty())
         return answer(401, QStringLiteral("no credentials"), QStringLiteral("authentication required"));
     const auto result = QByteArray::fromBase64Encoding(encoded, QByteArray::AbortOnBase64DecodingErrors);
@@ -294,11 +303,21 @@ bool HttpConnection::authenticate(const HttpRequestHead &request, const RouteMat
         return answer(401, QStringLiteral("malformed Basic credentials"), QStringLiteral("malformed credentials"));
     Auth::Credentials credentials{QString::fromUtf8(decoded.left(colon)), decoded.mid(colon + 1)};
     decoded.fill('\0'); // it held the password
+    if ((retryAfter = realm->throttle().retryAfter(address, credentials.user, now)) > 0) {
+        credentials.password.fill('\0');
+        // Even the right password gets 429 now: an answer would confirm a guess.
+        return answer(429, {}, QStringLiteral("too many failed logins; try again in %1 s").arg(retryAfter));
+    }
     const auto login = realm->login(credentials);
     credentials.password.fill('\0');
-    if (!login)
+    if (!login) {
+        if (realm->throttle().recordFailure(address, credentials.user, now))
+            qCWarning(lcFrontdoor).noquote()
+                << QStringLiteral("realm '%1': %2 failed logins from %3 or for user '%4': further attempts get 429 for a while")
+                       .arg(realm->name()).arg(realm->throttle().maximumFailures()).arg(address, credentials.user);
         return answer(401, QStringLiteral("wrong user name or password for user '%1'").arg(credentials.user),
                       QStringLiteral("wrong user name or password"));
+    }
     const Config::AuthorizationConstraint constraint = route.service->config().authorization.value_or(
         Config::AuthorizationConstraint{{}, true, {}});
     if (!constraint.admits(login->roles))

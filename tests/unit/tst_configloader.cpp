@@ -321,6 +321,17 @@ private Q_SLOTS:
     </realm>
   </security>
 )") << "users file";
+        QTest::newRow("bad login-throttle") << document(QByteArray(kEcho) + R"(  <security>
+    <realm>
+      <name>demo</name>
+      <authentication>
+        <login-throttle>
+          <maximum-failures>0</maximum-failures><!--HERE-->
+        </login-throttle>
+      </authentication>
+    </realm>
+  </security>
+)") << "maximum-failures: '0' is not a number from 1 to 1000";
         QTest::newRow("unknown challenge scheme") << document(QByteArray(kEcho) + R"(  <security>
     <realm>
       <name>demo</name>
