@@ -158,6 +158,22 @@ private:
         return result;
     }
 
+    // Calls handle(name, where, text) for each child element of the current one that holds
+    // text (after ${} substitution); children in a foreign namespace or with bad text are
+    // reported and skipped.
+    template<typename Handler>
+    void forEachTextChild(Handler handle)
+    {
+        while (m_reader.readNextStartElement()) {
+            if (!checkNamespace())
+                continue;
+            const QString name = elementName();
+            const SourceLocation where = here();
+            if (const auto text = readText())
+                handle(name, where, *text);
+        }
+    }
+
     void parseDocument()
     {
         if (!m_reader.readNextStartElement()) {
@@ -251,18 +267,12 @@ private:
     void parseOptions(QList<RawOption> &options, const QString &parent)
     {
         QSet<QString> seen;
-        while (m_reader.readNextStartElement()) {
-            if (!checkNamespace())
-                continue;
-            const QString name = elementName();
-            const SourceLocation where = here();
-            const auto value = readText();
+        forEachTextChild([&](const QString &name, SourceLocation where, const QString &value) {
             if (seen.contains(name))
                 addError(where, QStringLiteral("option '%1' appears twice in <%2>").arg(name, parent));
             seen.insert(name);
-            if (value)
-                options.append({name, *value, where});
-        }
+            options.append({name, value, where});
+        });
     }
 
     void parseMimeMapping(QMap<QString, QString> &mappings)
@@ -467,31 +477,24 @@ private:
                         realm.sessionTimeout = *timeout;
                 }
             } else if (name == u"login-throttle") {
-                while (m_reader.readNextStartElement()) {
-                    if (!checkNamespace())
-                        continue;
-                    const QString setting = elementName();
-                    const SourceLocation settingWhere = here();
-                    const auto text = readText();
-                    if (!text)
-                        continue;
+                forEachTextChild([&](const QString &setting, SourceLocation settingWhere, const QString &text) {
                     if (setting == u"maximum-failures") {
                         bool ok = false;
-                        const int failures = text->toInt(&ok);
+                        const int failures = text.toInt(&ok);
                         if (!ok || failures < 1 || failures > 1000)
-                            addError(settingWhere, QStringLiteral("maximum-failures: '%1' is not a number from 1 to 1000").arg(*text));
+                            addError(settingWhere, QStringLiteral("maximum-failures: '%1' is not a number from 1 to 1000").arg(text));
                         else
                             realm.maximumFailures = failures;
                     } else if (setting == u"window") {
-                        const auto window = ValueParser::parseDuration(*text);
+                        const auto window = ValueParser::parseDuration(text);
                         if (!window || window->count() == 0)
-                            addError(settingWhere, QStringLiteral("window: '%1' is not a duration greater than zero").arg(*text));
+                            addError(settingWhere, QStringLiteral("window: '%1' is not a duration greater than zero").arg(text));
                         else
                             realm.failureWindow = *window;
                     } else {
                         addError(settingWhere, QStringLiteral("unknown element <%1> in <login-throttle>").arg(setting));
                     }
-                }
+                });
             } else if (name == u"login-modules") {
                 while (m_reader.readNextStartElement()) {
                     if (!checkNamespace())
@@ -533,23 +536,16 @@ private:
                         addError(where, QStringLiteral("success '%1' must be required, requisite, sufficient or optional").arg(*text));
                 }
             } else if (name == u"options") {
-                while (m_reader.readNextStartElement()) {
-                    if (!checkNamespace())
-                        continue;
-                    const QString option = elementName();
-                    const SourceLocation optionWhere = here();
-                    const auto value = readText();
-                    if (!value)
-                        continue;
+                forEachTextChild([&](const QString &option, SourceLocation optionWhere, const QString &value) {
                     if (option != u"file") {
                         addError(optionWhere, QStringLiteral("login module option '%1' is not supported (the file module takes <file>)").arg(option));
-                        continue;
+                        return;
                     }
-                    const QString file = resolvePath(*value);
+                    const QString file = resolvePath(value);
                     if (!QFileInfo(file).isFile())
                         addError(optionWhere, QStringLiteral("users file '%1' does not exist").arg(file));
                     module.options.insert(option, file);
-                }
+                });
             } else {
                 unknownElement(QStringLiteral("login-module"));
             }
@@ -660,19 +656,12 @@ private:
 
     void parseServiceProperties(RawService &raw)
     {
-        while (m_reader.readNextStartElement()) {
-            if (!checkNamespace())
-                continue;
-            const QString name = elementName();
-            const SourceLocation where = here();
-            const auto value = readText();
+        forEachTextChild([&](const QString &name, SourceLocation where, const QString &value) {
             if (raw.config.properties.contains(name))
                 addError(where, QStringLiteral("property '%1' appears twice").arg(name));
-            if (value) {
-                raw.config.properties.insert(name, *value);
-                raw.propertyLocations.insert(name, where);
-            }
-        }
+            raw.config.properties.insert(name, value);
+            raw.propertyLocations.insert(name, where);
+        });
     }
 
     void parseSecurity()
@@ -702,27 +691,20 @@ private:
         KeystoreConfig keystore;
         keystore.where = here();
         SourceLocation fileWhere = keystore.where, passwordWhere = keystore.where;
-        while (m_reader.readNextStartElement()) {
-            if (!checkNamespace())
-                continue;
-            const QString name = elementName();
-            const SourceLocation where = here();
-            const auto text = readText();
-            if (!text)
-                continue;
+        forEachTextChild([&](const QString &name, SourceLocation where, const QString &text) {
             if (name == u"type") {
-                if (text->compare(u"PKCS12", Qt::CaseInsensitive) != 0)
-                    addError(where, QStringLiteral("%1 type '%2' is not supported; use PKCS12").arg(kind, *text));
+                if (text.compare(u"PKCS12", Qt::CaseInsensitive) != 0)
+                    addError(where, QStringLiteral("%1 type '%2' is not supported; use PKCS12").arg(kind, text));
             } else if (name == u"file") {
-                keystore.file = resolvePath(*text);
+                keystore.file = resolvePath(text);
                 fileWhere = where;
             } else if (name == u"password-file") {
-                keystore.passwordFile = resolvePath(*text);
+                keystore.passwordFile = resolvePath(text);
                 passwordWhere = where;
             } else {
                 addError(where, QStringLiteral("unknown element <%1> in <%2>").arg(name, kind));
             }
-        }
+        });
         if (keystore.file.isEmpty())
             addError(keystore.where, QStringLiteral("<%1> needs a <file>").arg(kind));
         else if (!QFileInfo(keystore.file).isFile())
