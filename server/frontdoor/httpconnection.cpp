@@ -244,6 +244,10 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
         handOver(*route);
         return;
     }
+    // Log in first (it consumes the head itself when it refuses): a protected service does not
+    // tell strangers even that it speaks WebSocket.
+    if (!authenticate(request, *route))
+        return;
     m_socket->skip(request.headLength);
     if (route->upgradeOnly) {
         HttpResponse response = HttpResponse::error(426, QStringLiteral("this is a WebSocket service: connect with ws:// or wss://"));
@@ -252,8 +256,6 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
         respond(response, keepAlive);
         return;
     }
-    if (!authenticate(request, *route))
-        return;
     HttpResponse response = route->service->handleHttp(request, route->relativePath, m_info);
     origins.decorate(response, request);
     respond(std::move(response), keepAlive);

@@ -613,6 +613,20 @@ private Q_SLOTS:
         QVERIFY(!client.received.contains("alice-pw"));
     }
 
+    void refusedLoginKeepsThePipelinedRequest()
+    {
+        // Regression: a refused HTTP login consumed the request head twice, eating the start
+        // of the next pipelined request. Also: a plain GET to a protected WebSocket service is
+        // challenged (401) before anything (such as 426) says what the service is.
+        RawClient client(m_http);
+        QVERIFY(client.waitConnected());
+        client.send(request("GET", "/secure") + request("GET", "/notes.txt"));
+        QVERIFY(QTest::qWaitFor([&] { return client.received.endsWith("plain notes\n"); }, 5000));
+        QVERIFY(client.received.startsWith("HTTP/1.1 401"));
+        QCOMPARE(client.received.count("HTTP/1.1 "), 2);
+        QVERIFY(client.received.contains("HTTP/1.1 200"));
+    }
+
     void realmProtectsHttpToo()
     {
         RawClient anonymous(m_http);
