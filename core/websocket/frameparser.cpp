@@ -1,0 +1,236 @@
+#include "websocket/frameparser.h"
+
+#include "websocket/framewriter.h"
+
+#include <QtEndian>
+
+#include <cstring>
+
+namespace Postern::WebSocket {
+
+namespace {
+
+// Consumed bytes at the front of the buffer are dropped when there are at least this many
+// and they are at least half of it, so each byte is moved O(1) times.
+constexpr qsizetype kCompactAbove = 64 * 1024;
+// An empty buffer keeps its allocation for the next bytes unless it grew beyond this.
+constexpr qsizetype kKeepCapacity = 1024 * 1024;
+// A frame whose payload has not arrived yet gets at most this much memory reserved up
+// front; the rest grows as the payload does, so a header alone cannot make us allocate much.
+constexpr qint64 kInitialReserve = 64 * 1024;
+
+} // namespace
+
+FrameParser::FrameParser(Role role, qint64 maximumMessageSize)
+    : m_role(role), m_maximumMessageSize(maximumMessageSize)
+{
+}
+
+void FrameParser::append(QByteArrayView bytes)
+{
+    if (m_failed || bytes.isEmpty())
+        return;
+    compact();
+    m_buffer.append(bytes.data(), bytes.size());
+}
+
+qint64 FrameParser::bufferedBytes() const
+{
+    qint64 buffered = m_buffer.size() - m_offset;
+    if (m_inFrame)
+        buffered += m_headerLength + m_frame.payload.size();
+    return buffered;
+}
+
+void FrameParser::compact()
+{
+    if (m_offset == 0)
+        return;
+    if (m_offset == m_buffer.size()) {
+        if (m_buffer.capacity() > kKeepCapacity)
+            m_buffer.clear();
+        else
+            m_buffer.resize(0);
+        m_offset = 0;
+    } else if (m_offset >= kCompactAbove && m_offset * 2 >= m_buffer.size()) {
+        m_buffer.remove(0, m_offset);
+        m_offset = 0;
+    }
+}
+
+FrameParser::Result FrameParser::fail(quint16 closeCode, const QString &reason)
+{
+    m_failed = true;
+    m_error = Error{closeCode, reason};
+    m_buffer.clear();
+    m_offset = 0;
+    m_inFrame = false;
+    m_frame = Frame();
+    Result result;
+    result.kind = Result::Kind::Error;
+    result.error = m_error;
+    return result;
+}
+
+FrameParser::Result FrameParser::readHeader()
+{
+    const qsizetype available = m_buffer.size() - m_offset;
+    if (available < 2)
+        return {};
+    const auto *header = reinterpret_cast<const uchar *>(m_buffer.constData() + m_offset);
+
+    // Everything in the first two bytes is checked before waiting for the rest (fail fast).
+    if (header[0] & 0x70)
+        return fail(CloseCode::ProtocolError, QStringLiteral("reserved bits set without a negotiated extension"));
+    const quint8 opcodeValue = header[0] & 0x0F;
+    if (!isKnownOpcode(opcodeValue))
+        return fail(CloseCode::ProtocolError, QStringLiteral("reserved opcode %1").arg(opcodeValue));
+    const auto opcode = Opcode(opcodeValue);
+    const bool fin = header[0] & 0x80;
+    const bool masked = header[1] & 0x80;
+    const quint8 shortLength = header[1] & 0x7F;
+    if (isControl(opcode)) {
+        if (!fin)
+            return fail(CloseCode::ProtocolError, QStringLiteral("fragmented control frame"));
+    } else if (opcode == Opcode::Continuation) {
+        if (m_message == MessageKind::None)
+            return fail(CloseCode::ProtocolError, QStringLiteral("continuation frame without a message to continue"));
+    } else if (m_message != MessageKind::None) {
+        return fail(CloseCode::ProtocolError, QStringLiteral("new message before the final fragment of the previous one"));
+    }
+    if (m_role == Role::Server && !masked)
+        return fail(CloseCode::ProtocolError, QStringLiteral("unmasked frame from a client"));
+    if (m_role == Role::Client && masked)
+        return fail(CloseCode::ProtocolError, QStringLiteral("masked frame from a server"));
+
+    const int lengthBytes = shortLength == 126 ? 2 : shortLength == 127 ? 8 : 0;
+    if (lengthBytes == 8 && available >= 3 && (header[2] & 0x80))
+        return fail(CloseCode::ProtocolError, QStringLiteral("64-bit payload length with the most significant bit set"));
+    if (available < 2 + lengthBytes)
+        return {};
+    // Length encodings longer than needed (5 in 64 bits) are accepted, for control frames
+    // too: the minimal encoding is a rule for senders (§5.2), and the payload is what counts.
+    qint64 length = shortLength;
+    if (lengthBytes == 2)
+        length = qFromBigEndian<quint16>(header + 2);
+    else if (lengthBytes == 8)
+        length = qint64(qFromBigEndian<quint64>(header + 2));
+
+    if (isControl(opcode) && length > 125)
+        return fail(CloseCode::ProtocolError, QStringLiteral("control frame payload longer than 125 bytes"));
+    // The size limit, from the header alone: a frame over it is refused before its payload
+    // has arrived, so it is never buffered.
+    const bool isData = !isControl(opcode);
+    const qint64 messageSoFar = opcode == Opcode::Continuation ? m_messageSize : 0;
+    if (isData && m_maximumMessageSize > 0 && length > m_maximumMessageSize - messageSoFar)
+        return fail(CloseCode::TooBig, QStringLiteral("message larger than %1 bytes").arg(m_maximumMessageSize));
+
+    const qsizetype headerLength = 2 + lengthBytes + (masked ? 4 : 0);
+    if (available < headerLength)
+        return {};
+    if (masked)
+        m_maskKey = qFromBigEndian<quint32>(header + 2 + lengthBytes);
+    m_offset += headerLength;
+
+    m_inFrame = true;
+    m_headerLength = headerLength;
+    m_payloadLength = length;
+    m_masked = masked;
+    m_frame = Frame{opcode, fin, QByteArray()};
+    if (length > 0)
+        m_frame.payload.reserve(qsizetype(qMin(length, qMax<qint64>(available - headerLength, kInitialReserve))));
+    if (opcode == Opcode::Text || opcode == Opcode::Binary) {
+        m_messageSize = 0;
+        m_utf8.reset();
+    }
+    if (isData)
+        m_messageSize += length;
+    m_validateText = opcode == Opcode::Text || (opcode == Opcode::Continuation && m_message == MessageKind::Text);
+
+    Result result;
+    result.kind = Result::Kind::Frame;
+    return result;
+}
+
+FrameParser::Result FrameParser::next()
+{
+    if (m_failed) {
+        Result result;
+        result.kind = Result::Kind::Error;
+        result.error = m_error;
+        return result;
+    }
+    if (!m_inFrame) {
+        Result header = readHeader();
+        if (!header.isFrame()) {
+            compact();
+            return header;
+        }
+    }
+
+    // Move what has arrived of the payload into the frame: one copy, unmasking on the way,
+    // and text checked as it comes so that invalid UTF-8 fails before the frame is complete.
+    const qsizetype read = m_frame.payload.size();
+    const qsizetype chunk = qsizetype(qMin<qint64>(m_payloadLength - read, m_buffer.size() - m_offset));
+    if (chunk > 0) {
+        const QByteArrayView source(m_buffer.constData() + m_offset, chunk);
+        m_frame.payload.resize(read + chunk);
+        char *destination = m_frame.payload.data() + read;
+        if (m_masked)
+            FrameWriter::applyMask(source, destination, m_maskKey, read);
+        else
+            std::memcpy(destination, source.data(), size_t(chunk));
+        m_offset += chunk;
+        if (m_validateText && !m_utf8.feed(QByteArrayView(destination, chunk)))
+            return fail(CloseCode::InvalidPayload, QStringLiteral("text message is not valid UTF-8"));
+    }
+    if (m_frame.payload.size() < m_payloadLength) {
+        compact();
+        return {};
+    }
+    return finishFrame();
+}
+
+FrameParser::Result FrameParser::finishFrame()
+{
+    Result result;
+    result.kind = Result::Kind::Frame;
+    result.frame = std::move(m_frame);
+    m_frame = Frame();
+    m_inFrame = false;
+    const Frame &frame = result.frame;
+
+    switch (frame.opcode) {
+    case Opcode::Close:
+        if (frame.payload.size() == 1)
+            return fail(CloseCode::ProtocolError, QStringLiteral("close frame with a one-byte payload"));
+        if (frame.payload.size() >= 2) {
+            const quint16 code = qFromBigEndian<quint16>(frame.payload.constData());
+            if (!isValidCloseCodeOnWire(code))
+                return fail(CloseCode::ProtocolError, QStringLiteral("invalid close code %1").arg(code));
+            if (!Utf8Validator::isValid(QByteArrayView(frame.payload).sliced(2)))
+                return fail(CloseCode::InvalidPayload, QStringLiteral("close reason is not valid UTF-8"));
+        }
+        break;
+    case Opcode::Ping:
+    case Opcode::Pong:
+        break;
+    case Opcode::Text:
+    case Opcode::Binary:
+    case Opcode::Continuation:
+        if (frame.fin) {
+            if (m_validateText && !m_utf8.atBoundary())
+                return fail(CloseCode::InvalidPayload, QStringLiteral("text message ends inside a UTF-8 sequence"));
+            m_message = MessageKind::None;
+            m_messageSize = 0;
+        } else if (frame.opcode == Opcode::Text) {
+            m_message = MessageKind::Text;
+        } else if (frame.opcode == Opcode::Binary) {
+            m_message = MessageKind::Binary;
+        }
+        break;
+    }
+    return result;
+}
+
+} // namespace Postern::WebSocket

@@ -1,0 +1,86 @@
+#include "websocket/framewriter.h"
+
+#include <QRandomGenerator>
+#include <QtEndian>
+
+#include <cstring>
+
+namespace Postern::WebSocket {
+
+void FrameWriter::applyMask(QByteArrayView source, char *destination, quint32 maskKey, qint64 offset)
+{
+    // The key rotated so that the byte for payload position `offset` comes first, repeated to
+    // 8 bytes: XORing whole words lets the compiler vectorise the loop.
+    quint8 key[4];
+    qToBigEndian(maskKey, key);
+    quint8 rotated[8];
+    for (int i = 0; i < 8; ++i)
+        rotated[i] = key[(offset + i) & 3];
+    const char *input = source.data();
+    const qsizetype size = source.size();
+    quint64 wideKey;
+    std::memcpy(&wideKey, rotated, sizeof wideKey);
+    qsizetype i = 0;
+    for (; size - i >= 8; i += 8) {
+        quint64 word;
+        std::memcpy(&word, input + i, sizeof word);
+        word ^= wideKey;
+        std::memcpy(destination + i, &word, sizeof word);
+    }
+    for (; i < size; ++i)
+        destination[i] = char(quint8(input[i]) ^ rotated[i & 7]);
+}
+
+QByteArray FrameWriter::frame(Opcode opcode, QByteArrayView payload, bool fin, std::optional<quint32> maskKey)
+{
+    Q_ASSERT(!isControl(opcode) || (fin && payload.size() <= 125));
+    const qsizetype size = payload.size();
+    const int lengthBytes = size <= 125 ? 0 : size <= 0xFFFF ? 2 : 8;
+    const int headerSize = 2 + lengthBytes + (maskKey ? 4 : 0);
+
+    QByteArray frame(headerSize + size, Qt::Uninitialized);
+    auto *out = reinterpret_cast<quint8 *>(frame.data());
+    out[0] = quint8((fin ? 0x80 : 0x00) | quint8(opcode));
+    const quint8 maskBit = maskKey ? 0x80 : 0x00;
+    if (lengthBytes == 0) {
+        out[1] = quint8(maskBit | size);
+    } else if (lengthBytes == 2) {
+        out[1] = maskBit | 126;
+        qToBigEndian(quint16(size), out + 2);
+    } else {
+        out[1] = maskBit | 127;
+        qToBigEndian(quint64(size), out + 2);
+    }
+    char *body = frame.data() + headerSize;
+    if (maskKey) {
+        qToBigEndian(*maskKey, out + 2 + lengthBytes);
+        applyMask(payload, body, *maskKey);
+    } else if (size > 0) {
+        std::memcpy(body, payload.data(), size_t(size));
+    }
+    return frame;
+}
+
+QByteArray FrameWriter::closePayload(quint16 code, const QString &reason)
+{
+    Q_ASSERT(isValidCloseCodeOnWire(code));
+    QByteArray utf8 = reason.toUtf8();
+    if (utf8.size() > kMaximumCloseReasonBytes) {
+        // Cut before the code point that straddles the limit: back up over continuation bytes.
+        qsizetype cut = kMaximumCloseReasonBytes;
+        while (cut > 0 && (quint8(utf8.at(cut)) & 0xC0) == 0x80)
+            --cut;
+        utf8.truncate(cut);
+    }
+    QByteArray payload(2, Qt::Uninitialized);
+    qToBigEndian(code, payload.data());
+    payload += utf8;
+    return payload;
+}
+
+quint32 FrameWriter::randomMaskKey()
+{
+    return QRandomGenerator::system()->generate();
+}
+
+} // namespace Postern::WebSocket
