@@ -2,11 +2,13 @@
 
 namespace Postern::Auth {
 
-std::optional<LoginResult> FileLoginModule::login(const Credentials &credentials) const
+std::expected<LoginResult, QString> FileLoginModule::login(const Credentials &credentials) const
 {
+    if (credentials.user.isEmpty())
+        return std::unexpected(QStringLiteral("no user name and password"));
     const auto roles = m_users.authenticate(credentials.user, credentials.password);
     if (!roles)
-        return std::nullopt;
+        return std::unexpected(QStringLiteral("wrong user name or password for user '%1'").arg(credentials.user));
     return LoginResult{credentials.user, *roles};
 }
 

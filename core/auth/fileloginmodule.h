@@ -11,7 +11,7 @@ class FileLoginModule final : public LoginModule
 {
 public:
     explicit FileLoginModule(UsersFile users) : m_users(std::move(users)) {}
-    std::optional<LoginResult> login(const Credentials &credentials) const override;
+    std::expected<LoginResult, QString> login(const Credentials &credentials) const override;
 
 private:
     UsersFile m_users;

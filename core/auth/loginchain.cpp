@@ -20,9 +20,11 @@ void LoginChain::add(std::shared_ptr<const LoginModule> module, Flag flag)
     m_modules.append({std::move(module), flag});
 }
 
-std::optional<LoginResult> LoginChain::login(const Credentials &credentials) const
+std::expected<LoginResult, QString> LoginChain::login(const Credentials &credentials) const
 {
     bool mandatoryFailed = false;
+    QString mandatoryReason; // why the first required module failed
+    QString firstReason;     // why the first module of any kind failed
     bool anyMandatory = false;
     bool anySucceeded = false;
     LoginResult result;
@@ -36,18 +38,22 @@ std::optional<LoginResult> LoginChain::login(const Credentials &credentials) con
     };
     for (const auto &[module, flag] : m_modules) {
         const auto outcome = module->login(credentials);
+        if (!outcome && firstReason.isEmpty())
+            firstReason = outcome.error();
         switch (flag) {
         case Flag::Required:
             anyMandatory = true;
-            if (outcome)
+            if (outcome) {
                 merge(*outcome);
-            else
+            } else if (!mandatoryFailed) {
                 mandatoryFailed = true;
+                mandatoryReason = outcome.error();
+            }
             break;
         case Flag::Requisite:
             anyMandatory = true;
             if (!outcome)
-                return std::nullopt;
+                return std::unexpected(mandatoryFailed ? mandatoryReason : outcome.error());
             merge(*outcome);
             break;
         case Flag::Sufficient:
@@ -62,8 +68,10 @@ std::optional<LoginResult> LoginChain::login(const Credentials &credentials) con
             break;
         }
     }
-    if (mandatoryFailed || (!anyMandatory && !anySucceeded) || !anySucceeded)
-        return std::nullopt;
+    if (mandatoryFailed)
+        return std::unexpected(mandatoryReason);
+    if (!anySucceeded)
+        return std::unexpected(firstReason.isEmpty() ? QStringLiteral("no login module accepted the credentials") : firstReason);
     return result;
 }
 

@@ -26,7 +26,9 @@ public:
     static std::optional<Flag> flagFromName(const QString &name);
 
     void add(std::shared_ptr<const LoginModule> module, Flag flag);
-    std::optional<LoginResult> login(const Credentials &credentials) const;
+    // The user, or the reason of the module whose failure decided (the first required or
+    // requisite one that failed; else the first that failed).
+    std::expected<LoginResult, QString> login(const Credentials &credentials) const;
     bool isEmpty() const { return m_modules.isEmpty(); }
 
 private:

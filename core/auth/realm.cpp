@@ -1,25 +1,89 @@
 #include "auth/realm.h"
 
+#include "auth/certificateloginmodule.h"
 #include "auth/fileloginmodule.h"
+#include "auth/tokenloginmodule.h"
+#include "config/valueparser.h"
+#include "tls/keystore.h"
+
+#include <QFileInfo>
 
 namespace Postern::Auth {
 
+namespace {
+
+std::expected<std::shared_ptr<const LoginModule>, QString> tokenModule(const Config::LoginModuleConfig &config,
+                                                                       const RealmKeys &keys, QStringList *warnings)
+{
+    const auto algorithm = JwtKey::algorithmFromName(config.options.value(QStringLiteral("algorithm")));
+    if (!algorithm)
+        return std::unexpected(QStringLiteral("token login module: unknown algorithm"));
+    std::expected<JwtKey, QString> key = std::unexpected(QString());
+    if (config.options.contains(QStringLiteral("key-file"))) {
+        const QString path = config.options.value(QStringLiteral("key-file"));
+        key = JwtKey::fromFile(*algorithm, path);
+        const QFile::Permissions others = QFile::ReadGroup | QFile::ReadOther;
+        if (key && *algorithm == JwtKey::Algorithm::HS256 && warnings && (QFileInfo(path).permissions() & others))
+            warnings->append(QStringLiteral("'%1' holds a token signing secret and can be read by users other than "
+                                            "its owner (chmod 600 it)").arg(path));
+    } else {
+        // A certificate: the truststore's (whose issuer's key we trust), else the keystore's.
+        const QString alias = config.options.value(QStringLiteral("key-alias"));
+        const Tls::KeystoreEntry *entry = keys.truststore ? keys.truststore->find(alias) : nullptr;
+        if (!entry && keys.keystore)
+            entry = keys.keystore->find(alias);
+        if (!entry)
+            return std::unexpected(QStringLiteral("token login module: key-alias '%1' is in neither the truststore nor the keystore")
+                                       .arg(alias));
+        key = JwtKey::fromCertificate(*algorithm, entry->certificate());
+    }
+    if (!key)
+        return std::unexpected(QStringLiteral("token login module: %1").arg(key.error()));
+    JwtRules rules;
+    rules.issuer = config.options.value(QStringLiteral("issuer"));
+    rules.audience = config.options.value(QStringLiteral("audience"));
+    rules.rolesClaim = config.options.value(QStringLiteral("roles-claim"), rules.rolesClaim);
+    if (config.options.contains(QStringLiteral("clock-skew")))
+        rules.leeway = std::chrono::duration_cast<std::chrono::seconds>(
+            Config::ValueParser::parseDuration(config.options.value(QStringLiteral("clock-skew"))).value_or(rules.leeway));
+    return std::make_shared<TokenLoginModule>(JwtValidator(std::move(*key), std::move(rules)));
+}
+
+} // namespace
+
 std::expected<std::shared_ptr<const Realm>, QString> Realm::create(const Config::RealmConfig &config,
-                                                                  QStringList *warnings)
+                                                                  const RealmKeys &keys, QStringList *warnings)
 {
     auto realm = std::make_shared<Realm>();
     realm->m_name = config.name;
     realm->m_scheme = config.challengeScheme;
+    realm->m_tokenHeaders = config.tokenHeaders;
+    realm->m_tokenQueryParameters = config.tokenQueryParameters;
+    realm->m_tokenCookies = config.tokenCookies;
     realm->m_sessionTimeout = config.sessionTimeout;
     realm->m_throttle = std::make_shared<LoginThrottle>(config.maximumFailures, config.failureWindow);
     for (const auto &module : config.loginModules) {
         const auto flag = LoginChain::flagFromName(module.success);
-        if (!flag || module.type != u"file")
+        if (!flag)
             return std::unexpected(QStringLiteral("realm '%1': unusable login module").arg(config.name));
-        auto users = UsersFile::load(module.options.value(QStringLiteral("file")), warnings);
-        if (!users)
-            return std::unexpected(QStringLiteral("realm '%1': %2").arg(config.name, users.error()));
-        realm->m_chain.add(std::make_shared<FileLoginModule>(std::move(*users)), *flag);
+        if (module.type == u"file") {
+            auto users = UsersFile::load(module.options.value(QStringLiteral("file")), warnings);
+            if (!users)
+                return std::unexpected(QStringLiteral("realm '%1': %2").arg(config.name, users.error()));
+            realm->m_chain.add(std::make_shared<FileLoginModule>(std::move(*users)), *flag);
+        } else if (module.type == u"token") {
+            auto token = tokenModule(module, keys, warnings);
+            if (!token)
+                return std::unexpected(QStringLiteral("realm '%1': %2").arg(config.name, token.error()));
+            realm->m_chain.add(std::move(*token), *flag);
+        } else if (module.type == u"client-certificate") {
+            const auto userName = module.options.value(QStringLiteral("user-name")) == u"subject"
+                ? CertificateLoginModule::UserName::Subject
+                : CertificateLoginModule::UserName::CommonName;
+            realm->m_chain.add(std::make_shared<CertificateLoginModule>(userName, module.roleNames), *flag);
+        } else {
+            return std::unexpected(QStringLiteral("realm '%1': unknown login module type '%2'").arg(config.name, module.type));
+        }
     }
     return std::shared_ptr<const Realm>(std::move(realm));
 }

@@ -13,26 +13,44 @@
 #include <expected>
 #include <memory>
 
+namespace Postern::Tls { class Keystore; }
+
 namespace Postern::Auth {
+
+// Where a token login module's <key-alias> is looked up.
+struct RealmKeys
+{
+    const Tls::Keystore *keystore = nullptr;
+    const Tls::Keystore *truststore = nullptr;
+};
 
 class Realm
 {
 public:
-    // Errors name the users file; `warnings` gets plain-text passwords.
+    // Errors name the users or key file; `warnings` gets plain-text passwords and loosely
+    // protected secrets.
     static std::expected<std::shared_ptr<const Realm>, QString> create(const Config::RealmConfig &config,
-                                                                      QStringList *warnings);
+                                                                      const RealmKeys &keys, QStringList *warnings);
 
     const QString &name() const { return m_name; }
     // The WWW-Authenticate value: 'Basic realm="demo"'.
     QByteArray challenge() const;
+    const QString &scheme() const { return m_scheme; }
+    // Where tokens may be besides the Authorization header.
+    const QStringList &tokenHeaders() const { return m_tokenHeaders; }
+    const QStringList &tokenQueryParameters() const { return m_tokenQueryParameters; }
+    const QStringList &tokenCookies() const { return m_tokenCookies; }
     std::chrono::milliseconds sessionTimeout() const { return m_sessionTimeout; }
-    std::optional<LoginResult> login(const Credentials &credentials) const { return m_chain.login(credentials); }
+    std::expected<LoginResult, QString> login(const Credentials &credentials) const { return m_chain.login(credentials); }
     // The realm's record of failed logins: state that changes while the realm does not.
     LoginThrottle &throttle() const { return *m_throttle; }
 
 private:
     QString m_name;
     QString m_scheme;
+    QStringList m_tokenHeaders;
+    QStringList m_tokenQueryParameters;
+    QStringList m_tokenCookies;
     std::chrono::milliseconds m_sessionTimeout{0};
     LoginChain m_chain;
     std::shared_ptr<LoginThrottle> m_throttle;

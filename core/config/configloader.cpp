@@ -30,6 +30,21 @@ const QStringList kUnsupportedServiceElements = {
     QStringLiteral("balance"), QStringLiteral("notify")};
 
 // One option as written, kept until service-defaults (which may come later) are known.
+// RFC 9110 §5.6.2 token: what a header, cookie or (here) query parameter name may be.
+bool isHttpToken(const QString &text)
+{
+    if (text.isEmpty())
+        return false;
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        const bool ok = (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') || (u >= u'0' && u <= u'9')
+            || QStringView(u"!#$%&'*+-.^_`|~").contains(c);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
 struct RawOption
 {
     QString name;
@@ -461,13 +476,32 @@ private:
                 const auto scheme = readText();
                 if (!scheme)
                     continue;
-                if (*scheme == u"Basic" || *scheme == u"Application Basic")
+                if (*scheme == u"Basic" || *scheme == u"Application Basic" || *scheme == u"Application Token")
                     realm.challengeScheme = *scheme;
-                else if (*scheme == u"Application Token" || *scheme == u"Negotiate" || *scheme == u"Application Negotiate")
+                else if (*scheme == u"Negotiate" || *scheme == u"Application Negotiate")
                     addError(where, QStringLiteral("http-challenge-scheme '%1' is not supported by this version of Postern "
-                                                   "(use Basic or Application Basic)").arg(*scheme));
+                                                   "(use Basic, Application Basic or Application Token)").arg(*scheme));
                 else
-                    addError(where, QStringLiteral("unknown http-challenge-scheme '%1' (use Basic or Application Basic)").arg(*scheme));
+                    addError(where, QStringLiteral("unknown http-challenge-scheme '%1' (use Basic, Application Basic or Application Token)")
+                                        .arg(*scheme));
+            } else if (name == u"http-header" || name == u"http-query-parameter" || name == u"http-cookie") {
+                const auto text = readText();
+                if (!text)
+                    continue;
+                if (!isHttpToken(*text)) {
+                    addError(where, QStringLiteral("<%1> '%2' is not a valid name").arg(name, *text));
+                    continue;
+                }
+                QStringList &names = name == u"http-header" ? realm.tokenHeaders
+                    : name == u"http-query-parameter"         ? realm.tokenQueryParameters
+                                                              : realm.tokenCookies;
+                if (name == u"http-header" && (text->compare(u"Authorization", Qt::CaseInsensitive) == 0
+                                               || text->compare(u"Cookie", Qt::CaseInsensitive) == 0))
+                    addError(where, QStringLiteral("<http-header> '%1' is read already; name the header that carries a bare token").arg(*text));
+                else if (names.contains(*text, name == u"http-header" ? Qt::CaseInsensitive : Qt::CaseSensitive))
+                    addError(where, QStringLiteral("<%1> '%2' is named twice").arg(name, *text));
+                else
+                    names.append(*text);
             } else if (name == u"session-timeout") {
                 if (const auto text = readText()) {
                     const auto timeout = ValueParser::parseDuration(*text);
@@ -504,8 +538,7 @@ private:
                     else
                         unknownElement(QStringLiteral("login-modules"));
                 }
-            } else if (name == u"http-header" || name == u"http-query-parameter" || name == u"http-cookie"
-                       || name == u"authorization-mode" || name == u"authorization-timeout") {
+            } else if (name == u"authorization-mode" || name == u"authorization-timeout") {
                 addError(where, QStringLiteral("<%1> is not supported by this version of Postern").arg(name));
                 m_reader.skipCurrentElement();
             } else {
@@ -519,6 +552,13 @@ private:
         LoginModuleConfig module;
         module.where = here();
         module.success = QStringLiteral("required");
+        struct Option
+        {
+            QString name;
+            SourceLocation where;
+            QString value;
+        };
+        QList<Option> options;
         while (m_reader.readNextStartElement()) {
             if (!checkNamespace())
                 continue;
@@ -537,28 +577,69 @@ private:
                 }
             } else if (name == u"options") {
                 forEachTextChild([&](const QString &option, SourceLocation optionWhere, const QString &value) {
-                    if (option != u"file") {
-                        addError(optionWhere, QStringLiteral("login module option '%1' is not supported (the file module takes <file>)").arg(option));
-                        return;
-                    }
-                    const QString file = resolvePath(value);
-                    if (!QFileInfo(file).isFile())
-                        addError(optionWhere, QStringLiteral("users file '%1' does not exist").arg(file));
-                    module.options.insert(option, file);
+                    options.append({option, optionWhere, value});
                 });
             } else {
                 unknownElement(QStringLiteral("login-module"));
             }
         }
-        if (module.type != u"file") {
+        // The options each type takes; the first name listed is required.
+        static const QMap<QString, QStringList> known = {
+            {QStringLiteral("file"), {QStringLiteral("file")}},
+            {QStringLiteral("token"), {QStringLiteral("algorithm"), QStringLiteral("key-file"), QStringLiteral("key-alias"),
+                                       QStringLiteral("issuer"), QStringLiteral("audience"), QStringLiteral("roles-claim"),
+                                       QStringLiteral("clock-skew")}},
+            {QStringLiteral("client-certificate"), {QStringLiteral("user-name"), QStringLiteral("role-name")}},
+        };
+        if (!known.contains(module.type)) {
             addError(module.where, module.type.isEmpty()
                                        ? QStringLiteral("<login-module> needs a <type>")
-                                       : QStringLiteral("login module type '%1' is not supported by this version of Postern (use file)")
-                                             .arg(module.type));
+                                       : QStringLiteral("login module type '%1' is not supported by this version of Postern "
+                                                        "(use file, token or client-certificate)").arg(module.type));
             return;
         }
-        if (!module.options.contains(QStringLiteral("file")))
+        const QStringList allowed = known.value(module.type);
+        for (const Option &option : std::as_const(options)) {
+            if (!allowed.contains(option.name)) {
+                addError(option.where, QStringLiteral("login module option '%1' is not one the %2 module takes (%3)")
+                                           .arg(option.name, module.type, allowed.join(u", ")));
+                continue;
+            }
+            if (option.name == u"role-name") {
+                module.roleNames.append(option.value);
+                continue;
+            }
+            if (module.options.contains(option.name)) {
+                addError(option.where, QStringLiteral("login module option '%1' is given twice").arg(option.name));
+                continue;
+            }
+            QString value = option.value;
+            if (option.name == u"file" || option.name == u"key-file") {
+                value = resolvePath(value);
+                if (!QFileInfo(value).isFile())
+                    addError(option.where, QStringLiteral("%1 '%2' does not exist")
+                                               .arg(option.name == u"file" ? u"users file" : u"key file", value));
+            } else if (option.name == u"algorithm" && value != u"HS256" && value != u"RS256" && value != u"ES256") {
+                addError(option.where, QStringLiteral("algorithm '%1' is not HS256, RS256 or ES256").arg(value));
+            } else if (option.name == u"clock-skew") {
+                const auto skew = ValueParser::parseDuration(value);
+                if (!skew || *skew > std::chrono::minutes(10))
+                    addError(option.where, QStringLiteral("clock-skew: '%1' is not a duration of at most 10 minutes").arg(value));
+            } else if (option.name == u"user-name" && value != u"common-name" && value != u"subject") {
+                addError(option.where, QStringLiteral("user-name '%1' is not common-name or subject").arg(value));
+            }
+            module.options.insert(option.name, value);
+        }
+        if (module.type == u"file" && !module.options.contains(QStringLiteral("file")))
             addError(module.where, QStringLiteral("the file login module needs <options><file>users.xml</file></options>"));
+        if (module.type == u"token") {
+            if (!module.options.contains(QStringLiteral("algorithm")))
+                addError(module.where, QStringLiteral("the token login module needs <options><algorithm> (HS256, RS256 or ES256)"));
+            if (module.options.contains(QStringLiteral("key-file")) == module.options.contains(QStringLiteral("key-alias")))
+                addError(module.where, QStringLiteral("the token login module needs exactly one of <key-file> and <key-alias> in <options>"));
+            if (module.options.value(QStringLiteral("algorithm")) == u"HS256" && module.options.contains(QStringLiteral("key-alias")))
+                addError(module.where, QStringLiteral("HS256 needs its shared secret in a <key-file>; <key-alias> names a certificate"));
+        }
         realm.loginModules.append(module);
     }
 

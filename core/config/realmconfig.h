@@ -15,9 +15,13 @@ namespace Postern::Config {
 
 struct LoginModuleConfig
 {
-    QString type;     // "file"
+    QString type;     // "file", "token", "client-certificate"
     QString success;  // "required", "requisite", "sufficient", "optional"
-    QMap<QString, QString> options; // <options> children; for "file", "file" is an absolute path
+    // <options> children, checked per type: file: "file" (absolute); token: "algorithm",
+    // "key-file" (absolute) or "key-alias", "issuer", "audience", "roles-claim",
+    // "clock-skew"; client-certificate: "user-name" ("common-name" or "subject").
+    QMap<QString, QString> options;
+    QStringList roleNames; // client-certificate: <role-name> options, the roles it grants
     SourceLocation where;
 };
 
@@ -25,7 +29,12 @@ struct RealmConfig
 {
     QString name;
     QString description;
-    QString challengeScheme = QStringLiteral("Basic"); // or "Application Basic"
+    QString challengeScheme = QStringLiteral("Basic"); // or "Application Basic", "Application Token"
+    // Where tokens may come from besides "Authorization: Bearer": request headers, query
+    // parameters and cookies, by name.
+    QStringList tokenHeaders;
+    QStringList tokenQueryParameters;
+    QStringList tokenCookies;
     std::chrono::milliseconds sessionTimeout{0};       // 0: sessions may last as long as they like
     // <login-throttle>: failed logins allowed per client address and per user name in a window
     int maximumFailures = 10;

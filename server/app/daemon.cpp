@@ -87,11 +87,12 @@ int runDaemon(QCoreApplication &application)
     if (parser.isSet(checkOption)) {
         QStringList warnings;
         QStringList errors;
-        if (const auto tls = Gateway::loadTls(*config, &warnings); !tls)
+        const auto tls = Gateway::loadTls(*config, &warnings);
+        if (!tls)
             errors << tls.error();
         if (const auto listeners = Gateway::checkListeners(*config); !listeners)
             errors << listeners.error();
-        if (const auto realms = Gateway::loadRealms(*config, &warnings); !realms)
+        if (const auto realms = Gateway::loadRealms(*config, tls ? tls->get() : nullptr, &warnings); !realms)
             errors << realms.error();
         for (const QString &warning : std::as_const(warnings))
             printLine(stderr, QStringLiteral("warning: ") + warning);

@@ -56,19 +56,23 @@ Gateway::~Gateway() = default;
 std::expected<std::shared_ptr<const Frontdoor::TlsContext>, QStringList>
 Gateway::loadTls(const Config::GatewayConfig &config, QStringList *warnings)
 {
-    if (!config.keystore)
+    if (!config.keystore && !config.truststore)
         return std::shared_ptr<const Frontdoor::TlsContext>();
-    const auto password = Tls::Keystore::readPasswordFile(config.keystore->passwordFile);
-    if (!password)
-        return std::unexpected(QStringList{password.error()});
-    auto keystore = Tls::Keystore::load(config.keystore->file, *password);
-    if (!keystore)
-        return std::unexpected(QStringList{keystore.error()});
-    if (config.needsTls() && !keystore->firstKeyEntry())
+    Tls::Keystore keystore;
+    if (config.keystore) {
+        const auto password = Tls::Keystore::readPasswordFile(config.keystore->passwordFile);
+        if (!password)
+            return std::unexpected(QStringList{password.error()});
+        auto loaded = Tls::Keystore::load(config.keystore->file, *password);
+        if (!loaded)
+            return std::unexpected(QStringList{loaded.error()});
+        keystore = std::move(*loaded);
+    }
+    if (config.needsTls() && !keystore.firstKeyEntry())
         return std::unexpected(QStringList{
             QStringLiteral("keystore '%1' has no certificate with a private key; wss and https accepts need one")
-                .arg(config.keystore->file)});
-    if (warnings) {
+                .arg(config.keystore ? config.keystore->file : QStringLiteral("(none configured)"))});
+    if (warnings && config.keystore) {
         for (const QString &path : {config.keystore->file, config.keystore->passwordFile}) {
             const QFile::Permissions others = QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther;
             if (QFileInfo(path).permissions() & others)
@@ -77,38 +81,39 @@ Gateway::loadTls(const Config::GatewayConfig &config, QStringList *warnings)
                                      .arg(path));
         }
         // The same findings postern-keytool check reports, with the default 30-day horizon.
-        for (const auto &finding : Tls::StoreCheck::checkHosts(*keystore, config))
-            warnings->append(finding.message + QStringLiteral("; clients will see the certificate of '%1'")
-                                                   .arg(keystore->firstKeyEntry()->alias()));
-        for (const auto &finding : Tls::StoreCheck::check(*keystore, 30))
+        if (const Tls::KeystoreEntry *first = keystore.firstKeyEntry())
+            for (const auto &finding : Tls::StoreCheck::checkHosts(keystore, config))
+                warnings->append(finding.message + QStringLiteral("; clients will see the certificate of '%1'")
+                                                       .arg(first->alias()));
+        for (const auto &finding : Tls::StoreCheck::check(keystore, 30))
             warnings->append(QStringLiteral("keystore: ") + finding.message);
     }
-    QList<QSslCertificate> trusted;
+    Tls::Keystore truststore;
     if (config.truststore) {
         const auto trustPassword = Tls::Keystore::readPasswordFile(config.truststore->passwordFile);
         if (!trustPassword)
             return std::unexpected(QStringList{trustPassword.error()});
-        const auto truststore = Tls::Keystore::load(config.truststore->file, *trustPassword);
-        if (!truststore)
-            return std::unexpected(QStringList{QStringLiteral("truststore: ") + truststore.error()});
-        for (const auto &entry : truststore->entries())
-            if (!entry.hasPrivateKey())
-                trusted.append(entry.certificate());
-        if (trusted.isEmpty())
+        auto loaded = Tls::Keystore::load(config.truststore->file, *trustPassword);
+        if (!loaded)
+            return std::unexpected(QStringList{QStringLiteral("truststore: ") + loaded.error()});
+        truststore = std::move(*loaded);
+        if (std::none_of(truststore.entries().cbegin(), truststore.entries().cend(),
+                         [](const Tls::KeystoreEntry &entry) { return !entry.hasPrivateKey(); }))
             return std::unexpected(QStringList{QStringLiteral("truststore '%1' holds no trusted certificate "
                                                               "(add one with postern-keytool trust)")
                                                    .arg(config.truststore->file)});
     }
-    return std::make_shared<const Frontdoor::TlsContext>(std::move(*keystore), std::move(trusted));
+    return std::make_shared<const Frontdoor::TlsContext>(std::move(keystore), std::move(truststore));
 }
 
 std::expected<QMap<QString, std::shared_ptr<const Auth::Realm>>, QStringList>
-Gateway::loadRealms(const Config::GatewayConfig &config, QStringList *warnings)
+Gateway::loadRealms(const Config::GatewayConfig &config, const Frontdoor::TlsContext *tls, QStringList *warnings)
 {
+    const Auth::RealmKeys keys{tls ? &tls->keystore() : nullptr, tls ? &tls->truststore() : nullptr};
     QMap<QString, std::shared_ptr<const Auth::Realm>> realms;
     QStringList errors;
     for (const auto &realmConfig : config.realms) {
-        auto realm = Auth::Realm::create(realmConfig, warnings);
+        auto realm = Auth::Realm::create(realmConfig, keys, warnings);
         if (realm)
             realms.insert(realmConfig.name, *realm);
         else
@@ -197,7 +202,7 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
     if (const auto listeners = checkListeners(config); !listeners)
         return listeners;
     QStringList realmWarnings;
-    const auto realms = loadRealms(config, &realmWarnings);
+    const auto realms = loadRealms(config, tls->get(), &realmWarnings);
     if (!realms)
         return std::unexpected(realms.error());
     for (const QString &warning : std::as_const(realmWarnings))

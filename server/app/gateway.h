@@ -37,9 +37,10 @@ public:
     static std::expected<std::shared_ptr<const Frontdoor::TlsContext>, QStringList>
     loadTls(const Config::GatewayConfig &config, QStringList *warnings);
 
-    // Builds the realms (loading their users files). Plain-text passwords go to `warnings`.
+    // Builds the realms (loading their users and key files; key aliases are looked up in
+    // `tls`, which may be null). Plain-text passwords go to `warnings`.
     static std::expected<QMap<QString, std::shared_ptr<const Auth::Realm>>, QStringList>
-    loadRealms(const Config::GatewayConfig &config, QStringList *warnings);
+    loadRealms(const Config::GatewayConfig &config, const Frontdoor::TlsContext *tls, QStringList *warnings);
 
     // Checks what only resolving accept hosts shows: two spellings of one address (localhost
     // and 127.0.0.1) used with and without TLS, or with different listener options.

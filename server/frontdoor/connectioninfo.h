@@ -18,7 +18,9 @@ struct ConnectionInfo
     QString serverName;  // SNI, when the client sent one
     QString tlsProtocol; // "TLSv1.3"
     QString tlsCipher;
-    QString clientCertificateSubject; // verified against the truststore, when one was asked for
+    // Verified against the truststore, when one was asked for: RFC 2253 DN and common name.
+    QString clientCertificateSubject;
+    QString clientCertificateCommonName;
     QString user;        // the realm's login, when the service has a realm
     QStringList roles;
     QDateTime loginTime; // when that login was checked (session-timeout counts from it)

@@ -3,10 +3,14 @@
 #include "auth/realm.h"
 #include "frontdoor/clientcertificateverifier.h"
 #include "frontdoor/clienthelloparser.h"
+#include "frontdoor/credentialreader.h"
 #include "frontdoor/httprequestparser.h"
 #include "logging.h"
 #include "services/service.h"
+#include "tls/certificatedetails.h"
+#include "tls/opensslhandles.h"
 
+#include <QScopeGuard>
 #include <QSslCipher>
 #include <QSslSocket>
 
@@ -140,10 +144,16 @@ void HttpConnection::onEncrypted()
                 chain.prepend(certificate);
             problem = ClientCertificateVerifier::verify(chain, m_context->tls ? m_context->tls->trusted()
                                                                              : QList<QSslCertificate>());
-            if (problem.isEmpty())
-                m_info.clientCertificateSubject = certificate.subjectDisplayName();
-            else
+            if (problem.isEmpty()) {
+                const QByteArray der = certificate.toDer();
+                const auto *bytes = reinterpret_cast<const unsigned char *>(der.constData());
+                const Tls::X509Ptr x509(d2i_X509(nullptr, &bytes, long(der.size())));
+                const Tls::CertificateDetails details = Tls::CertificateDetails::of(x509.get());
+                m_info.clientCertificateSubject = details.subject;
+                m_info.clientCertificateCommonName = details.subjectCommonName;
+            } else {
                 problem = QStringLiteral("client certificate '%1' refused: %2").arg(certificate.subjectDisplayName(), problem);
+            }
         }
         if (!problem.isEmpty()) {
             m_state = State::ReadingHead;
@@ -288,37 +298,33 @@ bool HttpConnection::authenticate(const HttpRequestHead &request, const RouteMat
                                          && m_context->options.keepaliveTimeout.count() > 0);
         return false;
     };
-    // Basic credentials, announced as "Basic" or (for Application Basic realms) either name.
-    const QByteArray authorization = request.header("Authorization").trimmed();
-    QByteArray encoded;
-    for (const QByteArray &scheme : {QByteArray("Basic "), QByteArray("Application Basic ")})
-        if (authorization.size() > scheme.size() && authorization.left(scheme.size()).compare(scheme, Qt::CaseInsensitive) == 0)
-            encoded = authorization.mid(scheme.size()).trimmed();
     if ((retryAfter = realm->throttle().retryAfter(address, {}, now)) > 0)
         return answer(429, {}, QStringLiteral("too many failed logins; try again in %1 s").arg(retryAfter));
-    if (encoded.isEmpty())
-        return answer(401, QStringLiteral("no credentials"), QStringLiteral("authentication required"));
-    const auto result = QByteArray::fromBase64Encoding(encoded, QByteArray::AbortOnBase64DecodingErrors);
-    QByteArray decoded = result ? result.decoded : QByteArray();
-    const qsizetype colon = decoded.indexOf(':');
-    if (colon <= 0)
-        return answer(401, QStringLiteral("malformed Basic credentials"), QStringLiteral("malformed credentials"));
-    Auth::Credentials credentials{QString::fromUtf8(decoded.left(colon)), decoded.mid(colon + 1)};
-    decoded.fill('\0'); // it held the password
-    if ((retryAfter = realm->throttle().retryAfter(address, credentials.user, now)) > 0) {
+    CredentialReader::Result presented = CredentialReader::read(request, *realm, m_info);
+    Auth::Credentials &credentials = presented.credentials;
+    const auto forget = qScopeGuard([&] {
         credentials.password.fill('\0');
+        credentials.token.fill('\0');
+    });
+    if (credentials.isEmpty())
+        return answer(401, presented.malformed.isEmpty() ? QStringLiteral("no credentials") : presented.malformed,
+                      QStringLiteral("authentication required"));
+    if (!credentials.user.isEmpty() && (retryAfter = realm->throttle().retryAfter(address, credentials.user, now)) > 0) {
         // Even the right password gets 429 now: an answer would confirm a guess.
         return answer(429, {}, QStringLiteral("too many failed logins; try again in %1 s").arg(retryAfter));
     }
     const auto login = realm->login(credentials);
-    credentials.password.fill('\0');
     if (!login) {
-        if (realm->throttle().recordFailure(address, credentials.user, now))
+        // Only guesses count: a password or a token that did not work.
+        if ((!credentials.password.isEmpty() || !credentials.token.isEmpty())
+            && realm->throttle().recordFailure(address, credentials.user, now))
             qCWarning(lcFrontdoor).noquote()
-                << QStringLiteral("realm '%1': %2 failed logins from %3 or for user '%4': further attempts get 429 for a while")
-                       .arg(realm->name()).arg(realm->throttle().maximumFailures()).arg(address, credentials.user);
-        return answer(401, QStringLiteral("wrong user name or password for user '%1'").arg(credentials.user),
-                      QStringLiteral("wrong user name or password"));
+                << QStringLiteral("realm '%1': %2 failed logins from %3%4: further attempts get 429 for a while")
+                       .arg(realm->name()).arg(realm->throttle().maximumFailures()).arg(address,
+                            credentials.user.isEmpty() ? QString() : QStringLiteral(" or for user '%1'").arg(credentials.user));
+        return answer(401, login.error(), credentials.password.isEmpty() && credentials.token.isEmpty()
+                                              ? QStringLiteral("authentication required")
+                                              : QStringLiteral("wrong credentials"));
     }
     const Config::AuthorizationConstraint constraint = route.service->config().authorization.value_or(
         Config::AuthorizationConstraint{{}, true, {}});

@@ -22,6 +22,39 @@ bool HttpRequestHead::headerHasToken(QByteArrayView name, QByteArrayView token) 
     return false;
 }
 
+QByteArray HttpRequestHead::queryParameter(QByteArrayView name) const
+{
+    for (const QByteArray &pair : query.split('&')) {
+        const qsizetype equals = pair.indexOf('=');
+        QByteArray key = equals < 0 ? pair : pair.left(equals);
+        if (QByteArray::fromPercentEncoding(key.replace('+', ' ')) != name)
+            continue;
+        QByteArray value = equals < 0 ? QByteArray("") : pair.mid(equals + 1);
+        value = QByteArray::fromPercentEncoding(value.replace('+', ' '));
+        return value.isNull() ? QByteArray("") : value;
+    }
+    return {};
+}
+
+QByteArray HttpRequestHead::cookie(QByteArrayView name) const
+{
+    for (const auto &[key, value] : headers) {
+        if (key.compare("Cookie", Qt::CaseInsensitive) != 0)
+            continue;
+        for (const QByteArray &pair : value.split(';')) {
+            const QByteArray trimmed = pair.trimmed();
+            const qsizetype equals = trimmed.indexOf('=');
+            if (equals <= 0 || trimmed.first(equals).trimmed() != name)
+                continue;
+            QByteArray cookieValue = trimmed.mid(equals + 1).trimmed();
+            if (cookieValue.size() >= 2 && cookieValue.startsWith('"') && cookieValue.endsWith('"'))
+                cookieValue = cookieValue.mid(1, cookieValue.size() - 2);
+            return cookieValue.isNull() ? QByteArray("") : cookieValue;
+        }
+    }
+    return {};
+}
+
 QString HttpRequestHead::host() const
 {
     QByteArray value = absoluteAuthority.isEmpty() ? header("Host") : absoluteAuthority;

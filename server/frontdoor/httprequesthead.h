@@ -26,6 +26,11 @@ struct HttpRequestHead
     // Whether a comma-separated header holds `token` (case-insensitive), e.g. Connection: upgrade.
     bool headerHasToken(QByteArrayView name, QByteArrayView token) const;
 
+    // The first query parameter `name`, percent-decoded ('+' as space); null when absent.
+    QByteArray queryParameter(QByteArrayView name) const;
+    // The first cookie `name` from the Cookie headers (RFC 6265 §5.4); null when absent.
+    QByteArray cookie(QByteArrayView name) const;
+
     QString host() const;       // the absolute-form authority's or Host's host, no port, lower case
     bool wantsWebSocket() const; // Upgrade: websocket with Connection: upgrade
     bool keepAlive() const;     // HTTP/1.1 unless "close"; HTTP/1.0 only with "keep-alive"

@@ -4,9 +4,12 @@
 
 namespace Postern::Frontdoor {
 
-TlsContext::TlsContext(Tls::Keystore keystore, QList<QSslCertificate> trusted)
-    : m_keystore(std::move(keystore)), m_trusted(std::move(trusted))
+TlsContext::TlsContext(Tls::Keystore keystore, Tls::Keystore truststore)
+    : m_keystore(std::move(keystore)), m_truststore(std::move(truststore))
 {
+    for (const auto &entry : m_truststore.entries())
+        if (!entry.hasPrivateKey())
+            m_trusted.append(entry.certificate());
     for (const auto &entry : m_keystore.entries())
         if (entry.hasPrivateKey())
             m_configurations.insert(entry.alias(), configurationForEntry(entry));

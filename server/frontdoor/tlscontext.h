@@ -15,20 +15,22 @@ namespace Postern::Frontdoor {
 class TlsContext final
 {
 public:
-    // `trusted`: the truststore's certificates, which client certificates must lead to.
-    explicit TlsContext(Tls::Keystore keystore, QList<QSslCertificate> trusted = {});
+    // `truststore`: the certificates client certificates (and, later, back-ends) must lead to.
+    explicit TlsContext(Tls::Keystore keystore, Tls::Keystore truststore = {});
 
     // The certificate for `serverName` (SNI); without one, the one for `fallbackHost` (the
     // accept URL's host); failing both, the keystore's first key entry.
     QSslConfiguration configurationFor(const QString &serverName, const QString &fallbackHost) const;
 
     const Tls::Keystore &keystore() const { return m_keystore; }
+    const Tls::Keystore &truststore() const { return m_truststore; }
     const QList<QSslCertificate> &trusted() const { return m_trusted; }
 
 private:
     QSslConfiguration configurationForEntry(const Tls::KeystoreEntry &entry) const;
 
     Tls::Keystore m_keystore;
+    Tls::Keystore m_truststore;
     QList<QSslCertificate> m_trusted;
     QHash<QString, QSslConfiguration> m_configurations; // by alias, built once
 };

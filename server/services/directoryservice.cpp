@@ -45,7 +45,7 @@ Frontdoor::HttpResponse DirectoryService::handleHttp(const Frontdoor::HttpReques
     for (const QString &segment : relativePath.split(u'/', Qt::SkipEmptyParts)) {
         if (segment == u".." || segment == u"." || segment.contains(u'\\')) {
             qCInfo(lcService).noquote() << QStringLiteral("refused %1 from %2: path escapes the web root of '%3'")
-                                               .arg(QString::fromLatin1(request.target), connection.peer(), name());
+                                               .arg(request.path, connection.peer(), name()); // never the query: it may hold a token
             return HttpResponse::error(404);
         }
         segments << segment;

@@ -6,6 +6,7 @@
 #include "config/configloader.h"
 #include "sessions/sessionregistry.h"
 #include "sessions/websocketsession.h"
+#include "rawclient.h"
 #include "testpki.h"
 
 #include <QDir>
@@ -17,79 +18,12 @@
 #include <QtTest>
 
 using namespace Postern;
+using Testing::RawClient;
 using Testing::TestPki;
+using Testing::kUpgrade;
+using Testing::request;
 
 namespace {
-
-// A plain socket client that collects everything it receives, for exact HTTP checks.
-class RawClient
-{
-public:
-    explicit RawClient(quint16 port)
-    {
-        QObject::connect(&socket, &QTcpSocket::readyRead, [this] { received += socket.readAll(); });
-        QObject::connect(&socket, &QTcpSocket::disconnected, [this] { closed = true; });
-        socket.connectToHost(QHostAddress::LocalHost, port);
-    }
-    bool waitConnected() { return QTest::qWaitFor([this] { return socket.state() == QAbstractSocket::ConnectedState; }, 5000); }
-    void send(const QByteArray &data) { socket.write(data); }
-    // Connects, sends `data` and waits for one whole response.
-    bool exchange(const QByteArray &data, int timeout = 5000)
-    {
-        if (!waitConnected())
-            return false;
-        send(data);
-        return waitForResponse(timeout);
-    }
-
-    // Waits for one whole response (head, and a body as long as Content-Length says).
-    bool waitForResponse(int timeout = 5000)
-    {
-        return QTest::qWaitFor([this] { return responseComplete() || closed; }, timeout) && responseComplete();
-    }
-    bool responseComplete() const
-    {
-        const qsizetype end = received.indexOf("\r\n\r\n");
-        if (end < 0)
-            return false;
-        return received.size() >= end + 4 + contentLength();
-    }
-    qsizetype contentLength() const
-    {
-        if (received.startsWith("HTTP/1.1 304") || headerValue("X-Head-Only") == "1")
-            return 0;
-        return headerValue("Content-Length").toLongLong();
-    }
-    int status() const { return received.mid(9, 3).toInt(); }
-    QByteArray headerValue(const QByteArray &name) const
-    {
-        const qsizetype end = received.indexOf("\r\n\r\n");
-        for (const QByteArray &line : received.left(end).split('\n')) {
-            const qsizetype colon = line.indexOf(':');
-            if (colon > 0 && line.left(colon).compare(name, Qt::CaseInsensitive) == 0)
-                return line.mid(colon + 1).trimmed();
-        }
-        return {};
-    }
-    QByteArray body() const { return received.mid(received.indexOf("\r\n\r\n") + 4); }
-    // Drops the first response, for the next one on a kept-alive connection.
-    void takeResponse()
-    {
-        const qsizetype end = received.indexOf("\r\n\r\n") + 4 + contentLength();
-        received = received.mid(end);
-    }
-
-    QTcpSocket socket;
-    QByteArray received;
-    bool closed = false;
-};
-
-QByteArray request(const QByteArray &method, const QByteArray &target, const QByteArray &extra = {})
-{
-    return method + ' ' + target + " HTTP/1.1\r\nHost: localhost\r\n" + extra + "\r\n";
-}
-
-const QByteArray kUpgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
 
 // A client frame (masked, with an all-zero mask so the payload stays as it is).
 QByteArray clientBinaryFrame(const QByteArray &payload)

@@ -151,6 +151,59 @@ private Q_SLOTS:
         QCOMPARE(constraints[1].allowMethods, (QStringList{QStringLiteral("GET"), QStringLiteral("HEAD"), QStringLiteral("POST")}));
     }
 
+    void tokenRealm()
+    {
+        QFile secret(m_dir.filePath(QStringLiteral("jwt.secret")));
+        QVERIFY(secret.open(QIODevice::WriteOnly));
+        secret.write("made-up-test-secret-of-more-than-32-bytes");
+        secret.close();
+        const auto config = ConfigLoader::loadData(document(QByteArray(kEcho) + R"(  <security>
+    <realm>
+      <name>api</name>
+      <authentication>
+        <http-challenge-scheme>Application Token</http-challenge-scheme>
+        <http-header>X-Access-Token</http-header>
+        <http-query-parameter>access_token</http-query-parameter>
+        <http-cookie>token</http-cookie>
+        <login-modules>
+          <login-module>
+            <type>token</type>
+            <success>sufficient</success>
+            <options>
+              <algorithm>HS256</algorithm>
+              <key-file>jwt.secret</key-file>
+              <issuer>https://issuer.test</issuer>
+              <audience>postern</audience>
+              <roles-claim>realm_access.roles</roles-claim>
+              <clock-skew>5s</clock-skew>
+            </options>
+          </login-module>
+          <login-module>
+            <type>client-certificate</type>
+            <success>optional</success>
+            <options><user-name>subject</user-name><role-name>DEVICE</role-name><role-name>MTLS</role-name></options>
+          </login-module>
+        </login-modules>
+      </authentication>
+    </realm>
+  </security>
+)"), path());
+        QVERIFY2(config, config ? "" : qPrintable(config.error().first().toString()));
+        const RealmConfig *realm = config->realm(QStringLiteral("api"));
+        QCOMPARE(realm->challengeScheme, QStringLiteral("Application Token"));
+        QCOMPARE(realm->tokenHeaders, QStringList{QStringLiteral("X-Access-Token")});
+        QCOMPARE(realm->tokenQueryParameters, QStringList{QStringLiteral("access_token")});
+        QCOMPARE(realm->tokenCookies, QStringList{QStringLiteral("token")});
+        QCOMPARE(realm->loginModules.size(), 2);
+        const LoginModuleConfig &token = realm->loginModules[0];
+        QCOMPARE(token.type, QStringLiteral("token"));
+        QCOMPARE(token.options.value(QStringLiteral("key-file")), m_dir.filePath(QStringLiteral("jwt.secret")));
+        QCOMPARE(token.options.value(QStringLiteral("roles-claim")), QStringLiteral("realm_access.roles"));
+        const LoginModuleConfig &certificate = realm->loginModules[1];
+        QCOMPARE(certificate.options.value(QStringLiteral("user-name")), QStringLiteral("subject"));
+        QCOMPARE(certificate.roleNames, QStringList({QStringLiteral("DEVICE"), QStringLiteral("MTLS")}));
+    }
+
     void noNamespaceIsAccepted()
     {
         const auto config = ConfigLoader::loadData(document(kEcho, false), path());
@@ -332,6 +385,140 @@ private Q_SLOTS:
     </realm>
   </security>
 )") << "maximum-failures: '0' is not a number from 1 to 1000";
+        QTest::newRow("token module needs an algorithm") << document(QByteArray(kEcho) + R"(  <security>
+    <realm>
+      <name>demo</name>
+      <authentication>
+        <login-modules>
+          <login-module><!--HERE-->
+            <type>token</type>
+            <options><key-alias>issuer</key-alias></options>
+          </login-module>
+        </login-modules>
+      </authentication>
+    </realm>
+  </security>
+)") << "the token login module needs <options><algorithm>";
+        QTest::newRow("token module with two keys") << document(QByteArray(kEcho) + R"(  <security>
+    <realm>
+      <name>demo</name>
+      <authentication>
+        <login-modules>
+          <login-module><!--HERE-->
+            <type>token</type>
+            <options><algorithm>RS256</algorithm><key-alias>a</key-alias><key-file>keystore.pw</key-file></options>
+          </login-module>
+        </login-modules>
+      </authentication>
+    </realm>
+  </security>
+)") << "exactly one of <key-file> and <key-alias>";
+        QTest::newRow("HS256 from a certificate") << document(QByteArray(kEcho) + R"(  <security>
+    <realm>
+      <name>demo</name>
+      <authentication>
+        <login-modules>
+          <login-module><!--HERE-->
+            <type>token</type>
+            <options><algorithm>HS256</algorithm><key-alias>a</key-alias></options>
+          </login-module>
+        </login-modules>
+      </authentication>
+    </realm>
+  </security>
+)") << "HS256 needs its shared secret in a <key-file>";
+        QTest::newRow("unknown token algorithm") << document(QByteArray(kEcho) + R"(  <security>
+    <realm>
+      <name>demo</name>
+      <authentication>
+        <login-modules>
+          <login-module>
+            <type>token</type>
+            <options>
+              <algorithm>none</algorithm><!--HERE-->
+              <key-alias>a</key-alias>
+            </options>
+          </login-module>
+        </login-modules>
+      </authentication>
+    </realm>
+  </security>
+)") << "algorithm 'none' is not HS256, RS256 or ES256";
+        QTest::newRow("option of another module") << document(QByteArray(kEcho) + R"(  <security>
+    <realm>
+      <name>demo</name>
+      <authentication>
+        <login-modules>
+          <login-module>
+            <type>token</type>
+            <options>
+              <file>users.xml</file><!--HERE-->
+            </options>
+          </login-module>
+        </login-modules>
+      </authentication>
+    </realm>
+  </security>
+)") << "login module option 'file' is not one the token module takes";
+        QTest::newRow("bad clock skew") << document(QByteArray(kEcho) + R"(  <security>
+    <realm>
+      <name>demo</name>
+      <authentication>
+        <login-modules>
+          <login-module>
+            <type>token</type>
+            <options>
+              <clock-skew>1 hour</clock-skew><!--HERE-->
+            </options>
+          </login-module>
+        </login-modules>
+      </authentication>
+    </realm>
+  </security>
+)") << "clock-skew: '1 hour' is not a duration of at most 10 minutes";
+        QTest::newRow("bad certificate user name") << document(QByteArray(kEcho) + R"(  <security>
+    <realm>
+      <name>demo</name>
+      <authentication>
+        <login-modules>
+          <login-module>
+            <type>client-certificate</type>
+            <options>
+              <user-name>email</user-name><!--HERE-->
+            </options>
+          </login-module>
+        </login-modules>
+      </authentication>
+    </realm>
+  </security>
+)") << "user-name 'email' is not common-name or subject";
+        QTest::newRow("token header that is read anyway") << document(QByteArray(kEcho) + R"(  <security>
+    <realm>
+      <name>demo</name>
+      <authentication>
+        <http-header>Authorization</http-header><!--HERE-->
+      </authentication>
+    </realm>
+  </security>
+)") << "<http-header> 'Authorization' is read already";
+        QTest::newRow("cookie name that is no token") << document(QByteArray(kEcho) + R"(  <security>
+    <realm>
+      <name>demo</name>
+      <authentication>
+        <http-cookie>my token</http-cookie><!--HERE-->
+      </authentication>
+    </realm>
+  </security>
+)") << "<http-cookie> 'my token' is not a valid name";
+        QTest::newRow("authorization-timeout") << document(QByteArray(kEcho) + R"(  <security>
+    <realm>
+      <name>demo</name>
+      <authentication>
+        <authorization-timeout>5 min</authorization-timeout><!--HERE-->
+      </authentication>
+    </realm>
+  </security>
+)") << "<authorization-timeout> is not supported by this version of Postern";
         QTest::newRow("unknown challenge scheme") << document(QByteArray(kEcho) + R"(  <security>
     <realm>
       <name>demo</name>

@@ -11,10 +11,10 @@ class Fixed final : public LoginModule
 {
 public:
     Fixed(bool succeeds, QString role) : m_succeeds(succeeds), m_role(std::move(role)) {}
-    std::optional<LoginResult> login(const Credentials &credentials) const override
+    std::expected<LoginResult, QString> login(const Credentials &credentials) const override
     {
         if (!m_succeeds)
-            return std::nullopt;
+            return std::unexpected(QStringLiteral("%1 refused").arg(m_role));
         return LoginResult{credentials.user, {m_role}};
     }
 
@@ -36,24 +36,27 @@ private Q_SLOTS:
         QTest::addColumn<QString>("chain");
         QTest::addColumn<bool>("succeeds");
         QTest::addColumn<QString>("roles");
-        QTest::newRow("required ok") << "R+" << true << "R0";
-        QTest::newRow("required fails") << "R-" << false << "";
-        QTest::newRow("required fails, later sufficient ok") << "R- S+" << false << "";
-        QTest::newRow("requisite fails stops") << "Q- O+" << false << "";
-        QTest::newRow("required ok, requisite ok") << "R+ Q+" << true << "R0,Q1";
-        QTest::newRow("sufficient ok stops the chain") << "S+ R-" << true << "S0";
-        QTest::newRow("sufficient fails, required ok") << "S- R+" << true << "R1";
-        QTest::newRow("only optional, one ok") << "O- O+" << true << "O1";
-        QTest::newRow("only optional, none ok") << "O- O-" << false << "";
-        QTest::newRow("required ok, optional fails") << "R+ O-" << true << "R0";
-        QTest::newRow("roles of every success") << "R+ O+ S+" << true << "R0,O1,S2";
-        QTest::newRow("required fails, then sufficient ok is not enough") << "R- S+ O+" << false << "";
+        QTest::addColumn<QString>("reason"); // of a failure: the module that decided it
+        QTest::newRow("required ok") << "R+" << true << "R0" << "";
+        QTest::newRow("required fails") << "R-" << false << "" << "R0 refused";
+        QTest::newRow("required fails, later sufficient ok") << "R- S+" << false << "" << "R0 refused";
+        QTest::newRow("requisite fails stops") << "Q- O+" << false << "" << "Q0 refused";
+        QTest::newRow("required ok, requisite ok") << "R+ Q+" << true << "R0,Q1" << "";
+        QTest::newRow("sufficient ok stops the chain") << "S+ R-" << true << "S0" << "";
+        QTest::newRow("sufficient fails, required ok") << "S- R+" << true << "R1" << "";
+        QTest::newRow("only optional, one ok") << "O- O+" << true << "O1" << "";
+        QTest::newRow("only optional, none ok") << "O- O-" << false << "" << "O0 refused";
+        QTest::newRow("required ok, optional fails") << "R+ O-" << true << "R0" << "";
+        QTest::newRow("roles of every success") << "R+ O+ S+" << true << "R0,O1,S2" << "";
+        QTest::newRow("required fails, then sufficient ok is not enough") << "R- S+ O+" << false << "" << "R0 refused";
+        QTest::newRow("first required failure is the reason") << "O- R- Q-" << false << "" << "R1 refused";
     }
     void semantics()
     {
         QFETCH(QString, chain);
         QFETCH(bool, succeeds);
         QFETCH(QString, roles);
+        QFETCH(QString, reason);
         LoginChain login;
         const QStringList parts = chain.split(u' ');
         for (int i = 0; i < parts.size(); ++i) {
@@ -64,11 +67,16 @@ private Q_SLOTS:
                                                        : LoginChain::Flag::Optional;
             login.add(std::make_shared<Fixed>(parts[i].at(1) == u'+', QString(kind) + QString::number(i)), flag);
         }
-        const auto result = login.login({QStringLiteral("alice"), "pw"});
+        Credentials credentials;
+        credentials.user = QStringLiteral("alice");
+        credentials.password = "pw";
+        const auto result = login.login(credentials);
         QCOMPARE(bool(result), succeeds);
         if (result) {
             QCOMPARE(result->user, QStringLiteral("alice"));
             QCOMPARE(result->roles.join(u','), roles);
+        } else {
+            QCOMPARE(result.error(), reason);
         }
     }
 

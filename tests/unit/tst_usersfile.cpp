@@ -83,13 +83,20 @@ private Q_SLOTS:
         Config::RealmConfig config;
         config.name = QStringLiteral("demo");
         config.challengeScheme = QStringLiteral("Application Basic");
-        config.loginModules = {{QStringLiteral("file"), QStringLiteral("required"), {{QStringLiteral("file"), path}}, {}}};
-        const auto realm = Realm::create(config, nullptr);
+        Config::LoginModuleConfig module;
+        module.type = QStringLiteral("file");
+        module.success = QStringLiteral("required");
+        module.options.insert(QStringLiteral("file"), path);
+        config.loginModules = {module};
+        const auto realm = Realm::create(config, {}, nullptr);
         QVERIFY(realm);
         QCOMPARE((*realm)->challenge(), QByteArray("Application Basic realm=\"demo\""));
-        QVERIFY((*realm)->login({QStringLiteral("a"), "pw"}));
+        Credentials credentials;
+        credentials.user = QStringLiteral("a");
+        credentials.password = "pw";
+        QVERIFY((*realm)->login(credentials));
         config.loginModules.first().options.insert(QStringLiteral("file"), m_dir.filePath(QStringLiteral("absent.xml")));
-        const auto broken = Realm::create(config, nullptr);
+        const auto broken = Realm::create(config, {}, nullptr);
         QVERIFY(!broken);
         QVERIFY(broken.error().contains(QStringLiteral("realm 'demo'")));
     }

@@ -1,0 +1,79 @@
+#include "rawclient.h"
+
+#include <QHostAddress>
+#include <QTest>
+
+namespace Postern::Testing {
+
+const QByteArray kUpgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+
+RawClient::RawClient(quint16 port)
+{
+    QObject::connect(&socket, &QTcpSocket::readyRead, [this] { received += socket.readAll(); });
+    QObject::connect(&socket, &QTcpSocket::disconnected, [this] { closed = true; });
+    socket.connectToHost(QHostAddress::LocalHost, port);
+}
+
+bool RawClient::waitConnected()
+{
+    return QTest::qWaitFor([this] { return socket.state() == QAbstractSocket::ConnectedState; }, 5000);
+}
+
+bool RawClient::exchange(const QByteArray &data, int timeout)
+{
+    if (!waitConnected())
+        return false;
+    send(data);
+    return waitForResponse(timeout);
+}
+
+bool RawClient::waitForResponse(int timeout)
+{
+    return QTest::qWaitFor([this] { return responseComplete() || closed; }, timeout) && responseComplete();
+}
+
+bool RawClient::responseComplete() const
+{
+    const qsizetype end = received.indexOf("\r\n\r\n");
+    if (end < 0)
+        return false;
+    return received.size() >= end + 4 + contentLength();
+}
+
+qsizetype RawClient::contentLength() const
+{
+    if (received.startsWith("HTTP/1.1 304") || received.startsWith("HTTP/1.1 101") || headerValue("X-Head-Only") == "1")
+        return 0;
+    return headerValue("Content-Length").toLongLong();
+}
+
+QByteArray RawClient::headerValue(const QByteArray &name) const
+{
+    const QList<QByteArray> values = headerValues(name);
+    return values.isEmpty() ? QByteArray() : values.first();
+}
+
+QList<QByteArray> RawClient::headerValues(const QByteArray &name) const
+{
+    QList<QByteArray> values;
+    const qsizetype end = received.indexOf("\r\n\r\n");
+    for (const QByteArray &line : received.left(end).split('\n')) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0 && line.left(colon).compare(name, Qt::CaseInsensitive) == 0)
+            values.append(line.mid(colon + 1).trimmed());
+    }
+    return values;
+}
+
+void RawClient::takeResponse()
+{
+    const qsizetype end = received.indexOf("\r\n\r\n") + 4 + contentLength();
+    received = received.mid(end);
+}
+
+QByteArray request(const QByteArray &method, const QByteArray &target, const QByteArray &extra)
+{
+    return method + ' ' + target + " HTTP/1.1\r\nHost: localhost\r\n" + extra + "\r\n";
+}
+
+} // namespace Postern::Testing
