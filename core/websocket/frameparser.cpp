@@ -37,8 +37,8 @@ void FrameParser::append(QByteArrayView bytes)
 qint64 FrameParser::bufferedBytes() const
 {
     qint64 buffered = m_buffer.size() - m_offset;
-    if (m_inFrame)
-        buffered += m_headerLength + m_frame.payload.size();
+    if (m_inFrame) // the header counts until a first piece of the frame is handed out
+        buffered += m_frame.payload.size() + (m_payloadRead == m_frame.payload.size() ? m_headerLength : 0);
     return buffered;
 }
 
@@ -66,6 +66,7 @@ FrameParser::Result FrameParser::fail(quint16 closeCode, const QString &reason)
     m_offset = 0;
     m_inFrame = false;
     m_frame = Frame();
+    m_payloadRead = 0;
     Result result;
     result.kind = Result::Kind::Error;
     result.error = m_error;
@@ -135,9 +136,10 @@ FrameParser::Result FrameParser::readHeader()
     m_inFrame = true;
     m_headerLength = headerLength;
     m_payloadLength = length;
+    m_payloadRead = 0;
     m_masked = masked;
     m_frame = Frame{opcode, fin, QByteArray()};
-    if (length > 0)
+    if (length > 0 && !m_streaming) // a streamed piece is sized by what has arrived
         m_frame.payload.reserve(qsizetype(qMin(length, qMax<qint64>(available - headerLength, kInitialReserve))));
     if (opcode == Opcode::Text || opcode == Opcode::Binary) {
         m_messageSize = 0;
@@ -170,34 +172,46 @@ FrameParser::Result FrameParser::next()
 
     // Move what has arrived of the payload into the frame: one copy, unmasking on the way,
     // and text checked as it comes so that invalid UTF-8 fails before the frame is complete.
-    const qsizetype read = m_frame.payload.size();
-    const qsizetype chunk = qsizetype(qMin<qint64>(m_payloadLength - read, m_buffer.size() - m_offset));
+    const qsizetype chunk = qsizetype(qMin<qint64>(m_payloadLength - m_payloadRead, m_buffer.size() - m_offset));
     if (chunk > 0) {
         const QByteArrayView source(m_buffer.constData() + m_offset, chunk);
-        m_frame.payload.resize(read + chunk);
-        char *destination = m_frame.payload.data() + read;
+        const qsizetype held = m_frame.payload.size();
+        m_frame.payload.resize(held + chunk);
+        char *destination = m_frame.payload.data() + held;
         if (m_masked)
-            FrameWriter::applyMask(source, destination, m_maskKey, read);
+            FrameWriter::applyMask(source, destination, m_maskKey, m_payloadRead);
         else
             std::memcpy(destination, source.data(), size_t(chunk));
         m_offset += chunk;
+        m_payloadRead += chunk;
         if (m_validateText && !m_utf8.feed(QByteArrayView(destination, chunk)))
             return fail(CloseCode::InvalidPayload, QStringLiteral("text message is not valid UTF-8"));
     }
-    if (m_frame.payload.size() < m_payloadLength) {
+    const bool complete = m_payloadRead == m_payloadLength;
+    const bool piece = m_streaming && !isControl(m_frame.opcode) && !m_frame.payload.isEmpty();
+    if (!complete && !piece) {
         compact();
         return {};
     }
-    return finishFrame();
+    compact();
+    return handOut();
 }
 
-FrameParser::Result FrameParser::finishFrame()
+FrameParser::Result FrameParser::handOut()
 {
     Result result;
     result.kind = Result::Kind::Frame;
     result.frame = std::move(m_frame);
+    result.frame.offset = m_payloadRead - result.frame.payload.size();
+    result.frame.remaining = m_payloadLength - m_payloadRead;
+    if (result.frame.remaining > 0) {
+        // More of this frame is coming: keep its header, hand out this piece.
+        m_frame = Frame{result.frame.opcode, result.frame.fin, QByteArray()};
+        return result;
+    }
     m_frame = Frame();
     m_inFrame = false;
+    m_payloadRead = 0;
     const Frame &frame = result.frame;
 
     switch (frame.opcode) {

@@ -46,6 +46,13 @@ public:
     // fragments; 0 means no limit.
     explicit FrameParser(Role role, qint64 maximumMessageSize = 0);
 
+    // Streaming: Text, Binary and Continuation frames are handed out in pieces as their
+    // payload arrives (see Frame), so a frame is never held whole; control frames still come
+    // whole. Text pieces are handed out only once their bytes are known to be valid UTF-8 so
+    // far. Set it between frames.
+    void setStreaming(bool streaming) { m_streaming = streaming; }
+    bool isStreaming() const { return m_streaming; }
+
     // Adds received bytes. Ignored once the parser has failed.
     void append(QByteArrayView bytes);
 
@@ -54,7 +61,8 @@ public:
     Result next();
 
     // Bytes appended but not yet returned in a frame (including the header and the part of
-    // the payload already read of a frame still arriving).
+    // the payload already read of a frame still arriving; once a piece of a streamed frame
+    // has been handed out, its header no longer counts).
     qint64 bufferedBytes() const;
 
     bool hasFailed() const { return m_failed; }
@@ -70,8 +78,9 @@ private:
     // Reads the header at m_offset when it is complete; NeedMoreData, Error, or Frame meaning
     // "header read, m_frame set up".
     Result readHeader();
-    // Checks a complete frame, updates the message state, and hands the frame out.
-    Result finishFrame();
+    // Hands out what m_frame holds: a piece of a frame still arriving, or the end of the
+    // frame (then checked, and the message state updated).
+    Result handOut();
     void compact();
 
     Role m_role;
@@ -83,10 +92,14 @@ private:
     bool m_failed = false;
     Error m_error;
 
-    // The frame being read, once its header has been.
+    bool m_streaming = false;
+
+    // The frame being read, once its header has been; m_frame.payload holds what has arrived
+    // and not yet been handed out.
     bool m_inFrame = false;
     Frame m_frame;
     qint64 m_payloadLength = 0;
+    qint64 m_payloadRead = 0; // of the frame's payload, handed out or in m_frame.payload
     qint64 m_headerLength = 0;
     bool m_masked = false;
     quint32 m_maskKey = 0;

@@ -31,33 +31,56 @@ void FrameWriter::applyMask(QByteArrayView source, char *destination, quint32 ma
         destination[i] = char(quint8(input[i]) ^ rotated[i & 7]);
 }
 
+namespace {
+
+int headerSize(qint64 length, bool masked)
+{
+    return 2 + (length <= 125 ? 0 : length <= 0xFFFF ? 2 : 8) + (masked ? 4 : 0);
+}
+
+// Writes the header of a frame into `out`, which has room for headerSize() bytes.
+void writeHeader(quint8 *out, Opcode opcode, qint64 length, bool fin, std::optional<quint32> maskKey)
+{
+    out[0] = quint8((fin ? 0x80 : 0x00) | quint8(opcode));
+    const quint8 maskBit = maskKey ? 0x80 : 0x00;
+    int lengthBytes = 0;
+    if (length <= 125) {
+        out[1] = quint8(maskBit | length);
+    } else if (length <= 0xFFFF) {
+        out[1] = maskBit | 126;
+        qToBigEndian(quint16(length), out + 2);
+        lengthBytes = 2;
+    } else {
+        out[1] = maskBit | 127;
+        qToBigEndian(quint64(length), out + 2);
+        lengthBytes = 8;
+    }
+    if (maskKey)
+        qToBigEndian(*maskKey, out + 2 + lengthBytes);
+}
+
+} // namespace
+
+QByteArray FrameWriter::header(Opcode opcode, qint64 length, bool fin, std::optional<quint32> maskKey)
+{
+    Q_ASSERT(!isControl(opcode) || (fin && length <= 125));
+    QByteArray header(headerSize(length, maskKey.has_value()), Qt::Uninitialized);
+    writeHeader(reinterpret_cast<quint8 *>(header.data()), opcode, length, fin, maskKey);
+    return header;
+}
+
 QByteArray FrameWriter::frame(Opcode opcode, QByteArrayView payload, bool fin, std::optional<quint32> maskKey)
 {
     Q_ASSERT(!isControl(opcode) || (fin && payload.size() <= 125));
     const qsizetype size = payload.size();
-    const int lengthBytes = size <= 125 ? 0 : size <= 0xFFFF ? 2 : 8;
-    const int headerSize = 2 + lengthBytes + (maskKey ? 4 : 0);
-
-    QByteArray frame(headerSize + size, Qt::Uninitialized);
-    auto *out = reinterpret_cast<quint8 *>(frame.data());
-    out[0] = quint8((fin ? 0x80 : 0x00) | quint8(opcode));
-    const quint8 maskBit = maskKey ? 0x80 : 0x00;
-    if (lengthBytes == 0) {
-        out[1] = quint8(maskBit | size);
-    } else if (lengthBytes == 2) {
-        out[1] = maskBit | 126;
-        qToBigEndian(quint16(size), out + 2);
-    } else {
-        out[1] = maskBit | 127;
-        qToBigEndian(quint64(size), out + 2);
-    }
-    char *body = frame.data() + headerSize;
-    if (maskKey) {
-        qToBigEndian(*maskKey, out + 2 + lengthBytes);
+    const int header = headerSize(size, maskKey.has_value());
+    QByteArray frame(header + size, Qt::Uninitialized);
+    writeHeader(reinterpret_cast<quint8 *>(frame.data()), opcode, size, fin, maskKey);
+    char *body = frame.data() + header;
+    if (maskKey)
         applyMask(payload, body, *maskKey);
-    } else if (size > 0) {
+    else if (size > 0)
         std::memcpy(body, payload.data(), size_t(size));
-    }
     return frame;
 }
 

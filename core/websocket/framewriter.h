@@ -24,6 +24,10 @@ public:
     static QByteArray frame(Opcode opcode, QByteArrayView payload, bool fin = true,
                             std::optional<quint32> maskKey = std::nullopt);
 
+    // The header alone, for a frame whose `length` payload bytes follow in pieces (masked
+    // with applyMask(piece, ..., maskKey, offset) when a key is given).
+    static QByteArray header(Opcode opcode, qint64 length, bool fin = true, std::optional<quint32> maskKey = std::nullopt);
+
     // A close frame's payload: `code` (big-endian; must be valid on the wire) and `reason` in
     // UTF-8, cut at a code point boundary so that the payload fits a control frame's 125 bytes.
     static QByteArray closePayload(quint16 code, const QString &reason);

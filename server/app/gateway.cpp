@@ -6,6 +6,7 @@
 #include "logging.h"
 #include "sessions/sessionregistry.h"
 #include "tls/storecheck.h"
+#include "websocket/opcode.h"
 
 #include <QFileInfo>
 #include <QHostInfo>
@@ -313,7 +314,7 @@ void Gateway::shutdown(std::chrono::milliseconds drainTimeout)
         QMetaObject::invokeMethod(this, &Gateway::stopped, Qt::QueuedConnection);
     });
     m_drainTimer.start(drainTimeout);
-    m_sessions->closeAll(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("gateway shutting down"));
+    m_sessions->closeAll(WebSocket::CloseCode::GoingAway, QStringLiteral("gateway shutting down"));
 }
 
 QStringList Gateway::listeningDescriptions() const

@@ -5,10 +5,12 @@
 #include "frontdoor/clienthelloparser.h"
 #include "frontdoor/credentialreader.h"
 #include "frontdoor/httprequestparser.h"
+#include "frontdoor/pendingupgrade.h"
 #include "logging.h"
 #include "services/service.h"
 #include "tls/certificatedetails.h"
 #include "tls/opensslhandles.h"
+#include "websocket/handshake.h"
 
 #include <QScopeGuard>
 #include <QSslCipher>
@@ -20,7 +22,6 @@ namespace {
 
 constexpr qint64 kChunk = 64 * 1024;
 constexpr qint64 kHighWater = 256 * 1024; // stop queueing file data past this many unsent bytes
-constexpr qsizetype kWebSocketHeaderLineLimit = 8 * 1024; // Qt's handshake reader drops longer lines
 
 QString protocolName(QSsl::SslProtocol protocol)
 {
@@ -224,23 +225,10 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
             return;
         }
         // RFC 6455 §4.2.1: the handshake is a GET over HTTP/1.1 with a 16-byte key and version 13.
-        const QByteArray key = QByteArray::fromBase64(request.header("Sec-WebSocket-Key"));
-        if (request.method != "GET" || request.minorVersion != 1 || key.size() != 16) {
+        if (request.method != "GET" || request.minorVersion != 1
+            || !WebSocket::Handshake::isValidClientKey(request.header("Sec-WebSocket-Key").trimmed())) {
             refuse(400, QStringLiteral("malformed WebSocket handshake"), QStringLiteral("malformed WebSocket handshake"));
             return;
-        }
-        // Qt's handshake reader is stricter than RFC 6455 here; refuse with an answer what it
-        // would drop without one.
-        if (request.header("Upgrade").trimmed().compare("websocket", Qt::CaseInsensitive) != 0) {
-            refuse(400, QStringLiteral("Upgrade must be exactly 'websocket'"),
-                   QStringLiteral("the Upgrade header must be exactly 'websocket'"));
-            return;
-        }
-        for (const auto &header : request.headers) {
-            if (header.first.size() + 2 + header.second.size() > kWebSocketHeaderLineLimit) {
-                refuse(431, QStringLiteral("a handshake header line is longer than %1 bytes").arg(kWebSocketHeaderLineLimit));
-                return;
-            }
         }
         if (!authenticate(request, *route))
             return;
@@ -251,7 +239,7 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
             respond(response, false);
             return;
         }
-        handOver(*route);
+        handOver(request, *route);
         return;
     }
     // Log in first (it consumes the head itself when it refuses): a protected service does not
@@ -337,21 +325,22 @@ bool HttpConnection::authenticate(const HttpRequestHead &request, const RouteMat
     return true;
 }
 
-void HttpConnection::handOver(const RouteMatch &route)
+void HttpConnection::handOver(const HttpRequestHead &request, const RouteMatch &route)
 {
     if (m_socket->state() != QAbstractSocket::ConnectedState) {
         // The client left while its upgrade waited behind an earlier response.
         closeConnection();
         return;
     }
-    m_socket->setReadBufferSize(0); // from here on the WebSocket layer reads and limits
+    m_socket->skip(request.headLength);
     m_timer.stop();
     m_state = State::Closing;
     disconnect(m_socket, nullptr, this, nullptr);
     QTcpSocket *socket = m_socket;
     m_socket = nullptr;
     m_ssl = nullptr;
-    route.service->upgrade(socket, m_info);
+    auto *upgrade = new PendingUpgrade(socket, request, m_info, {}, parent());
+    route.service->upgrade(upgrade);
     deleteLater();
 }
 

@@ -2,7 +2,8 @@
 
 // One client connection at the front door, from accept until it is closed or handed to a
 // WebSocket service: TLS (certificate chosen by SNI), the request head read under a time
-// and size limit, routing, and HTTP/1.1 responses with keep-alive.
+// and size limit, routing, and HTTP/1.1 responses with keep-alive; a WebSocket handshake
+// goes to its service as a PendingUpgrade.
 
 #include "frontdoor/connectioninfo.h"
 #include "frontdoor/httpresponse.h"
@@ -35,7 +36,7 @@ private:
     void onEncrypted();
     void readHead();
     void dispatch(const HttpRequestHead &request);
-    void handOver(const RouteMatch &route);
+    void handOver(const HttpRequestHead &request, const RouteMatch &route);
     // Logs the user in to the service's realm and checks its authorization constraint. False
     // when it answered (401 or 403) instead.
     bool authenticate(const HttpRequestHead &request, const RouteMatch &route);

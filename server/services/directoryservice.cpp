@@ -3,7 +3,6 @@
 #include "frontdoor/httpdate.h"
 #include "logging.h"
 #include "services/mimetypes.h"
-#include "sessions/websocketsession.h"
 
 #include <QDir>
 #include <QFile>
@@ -18,12 +17,6 @@ DirectoryService::DirectoryService(Config::ServiceConfig config, Sessions::Sessi
       m_root(QFileInfo(this->config().directoryRoot()).canonicalFilePath()),
       m_welcomeFile(this->config().properties.value(QStringLiteral("welcome-file"), QStringLiteral("index.html")))
 {
-}
-
-void DirectoryService::startSession(Sessions::WebSocketSession *session)
-{
-    // The router never sends an upgrade to an http-only service; be safe anyway.
-    session->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("not a WebSocket service"));
 }
 
 Frontdoor::HttpResponse DirectoryService::handleHttp(const Frontdoor::HttpRequestHead &request,

@@ -18,9 +18,6 @@ public:
     Frontdoor::HttpResponse handleHttp(const Frontdoor::HttpRequestHead &request, const QString &relativePath,
                                        const Frontdoor::ConnectionInfo &connection) override;
 
-protected:
-    void startSession(Sessions::WebSocketSession *session) override;
-
 private:
     QString m_root;       // canonical
     QString m_welcomeFile;

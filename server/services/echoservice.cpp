@@ -4,12 +4,15 @@
 
 namespace Postern::Services {
 
-void EchoService::startSession(Sessions::WebSocketSession *session)
+void EchoService::upgrade(Frontdoor::PendingUpgrade *upgrade)
 {
-    connect(session, &Sessions::WebSocketSession::textMessageReceived, session,
-            &Sessions::WebSocketSession::sendText);
-    connect(session, &Sessions::WebSocketSession::binaryMessageReceived, session,
-            &Sessions::WebSocketSession::sendBinary);
+    Sessions::WebSocketSession *session = acceptUpgrade(upgrade, {}, clientEndpointOptions());
+    if (!session)
+        return;
+    WebSocket::Endpoint *endpoint = session->endpoint();
+    connect(endpoint, &WebSocket::Endpoint::messageReceived, endpoint,
+            [endpoint](WebSocket::Opcode opcode, const QByteArray &payload) { endpoint->sendMessage(opcode, payload); });
+    session->start();
 }
 
 } // namespace Postern::Services

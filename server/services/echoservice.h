@@ -13,8 +13,7 @@ class EchoService final : public Service
 public:
     using Service::Service;
 
-protected:
-    void startSession(Sessions::WebSocketSession *session) override;
+    void upgrade(Frontdoor::PendingUpgrade *upgrade) override;
 };
 
 } // namespace Postern::Services

@@ -1,38 +1,22 @@
 #include "services/service.h"
 
 #include "auth/realm.h"
+#include "frontdoor/pendingupgrade.h"
 #include "logging.h"
 #include "sessions/sessionregistry.h"
 #include "sessions/websocketsession.h"
 
-#include <QTcpSocket>
-#include <QWebSocket>
-#include <QWebSocketServer>
-
 namespace Postern::Services {
 
 namespace {
-
-QString pendingKey(const QHostAddress &peer, quint16 peerPort, quint16 localPort)
-{
-    return peer.toString() + u'|' + QString::number(peerPort) + u'|' + QString::number(localPort);
+constexpr qint64 kMinimumPendingOutput = 1024 * 1024;
 }
-
-} // namespace
 
 Service::Service(Config::ServiceConfig config, Sessions::SessionRegistry *registry,
                  std::shared_ptr<const Auth::Realm> realm, QObject *parent)
     : QObject(parent), m_config(std::move(config)), m_crossOrigin(m_config), m_realm(std::move(realm)),
       m_registry(registry)
 {
-    // TLS is terminated by the front door, so the WebSocket layer always runs "non-secure".
-    m_webSockets = new QWebSocketServer(QStringLiteral("Postern"), QWebSocketServer::NonSecureMode, this);
-    connect(m_webSockets, &QWebSocketServer::newConnection, this, &Service::onNewWebSocket);
-    // The front door refuses what it knows Qt would; anything left is logged, not silent.
-    connect(m_webSockets, &QWebSocketServer::serverError, this, [this](QWebSocketProtocol::CloseCode code) {
-        qCInfo(lcFrontdoor).noquote() << QStringLiteral("service '%1': WebSocket handshake refused (%2): %3")
-                                             .arg(m_config.name).arg(int(code)).arg(m_webSockets->errorString());
-    });
 }
 
 Service::~Service() = default;
@@ -43,51 +27,42 @@ Frontdoor::HttpResponse Service::handleHttp(const Frontdoor::HttpRequestHead &, 
     return Frontdoor::HttpResponse::error(404);
 }
 
-void Service::upgrade(QTcpSocket *socket, const Frontdoor::ConnectionInfo &connection)
+void Service::upgrade(Frontdoor::PendingUpgrade *upgrade)
 {
-    if (socket->state() != QAbstractSocket::ConnectedState) {
-        socket->deleteLater();
-        return;
-    }
-    const QString key = pendingKey(socket->peerAddress(), socket->peerPort(), socket->localPort());
-    m_pending.insert(key, {connection, socket});
-    socket->setParent(this);
-    // A handshake that Qt refuses after all leaves the socket closed: forget and free it.
-    connect(socket, &QTcpSocket::disconnected, this, [this, key, socket] {
-        if (m_pending.remove(key))
-            socket->deleteLater();
-    });
-    m_webSockets->handleConnection(socket);
+    // The router sends no upgrade to an http-only service; be safe anyway.
+    upgrade->refuse(404, QStringLiteral("not a WebSocket service"));
 }
 
-void Service::onNewWebSocket()
+WebSocket::Endpoint::Options Service::clientEndpointOptions() const
 {
-    while (QWebSocket *socket = m_webSockets->nextPendingConnection()) {
-        const QString key = pendingKey(socket->peerAddress(), socket->peerPort(), socket->localPort());
-        Pending pending = m_pending.take(key);
-        Frontdoor::ConnectionInfo connection = pending.connection;
-        if (connection.peerAddress.isNull()) {
-            connection.peerAddress = socket->peerAddress();
-            connection.peerPort = socket->peerPort();
-        }
-        auto *session = new Sessions::WebSocketSession(socket, m_config.name, connection, m_config.acceptOptions);
-        if (m_realm && m_realm->sessionTimeout().count() > 0 && connection.loginTime.isValid()) {
-            // session-timeout: the login ages from when it was checked, not from now.
-            const qint64 remaining = m_realm->sessionTimeout().count()
-                - connection.loginTime.msecsTo(QDateTime::currentDateTimeUtc());
-            session->closeAfter(std::chrono::milliseconds(qMax<qint64>(remaining, 0)),
-                                QStringLiteral("session timeout of realm '%1'").arg(m_realm->name()));
-        }
-        // QWebSocket does not take the TCP socket as a child: the session must own it, or it
-        // would die with this service (a reload replaces services, never their sessions).
-        if (pending.socket)
-            pending.socket->setParent(session);
-        const quint64 id = m_registry->add(session);
-        qCDebug(lcSession).noquote() << QStringLiteral("session %1 opened: service '%2', client %3%4")
-                                            .arg(id).arg(m_config.name, connection.peer(),
-                                                         connection.secure ? u", " + connection.tlsProtocol : QString());
-        startSession(session);
+    WebSocket::Endpoint::Options options;
+    options.maximumMessageSize = m_config.acceptOptions.maximumMessageSize;
+    options.inactivityTimeout = m_config.acceptOptions.inactivityTimeout;
+    // At most this much may wait unsent for a client that does not read (replies, pongs).
+    options.maximumPendingOutput = qMax<qint64>(4 * m_config.acceptOptions.maximumMessageSize, kMinimumPendingOutput);
+    return options;
+}
+
+Sessions::WebSocketSession *Service::acceptUpgrade(Frontdoor::PendingUpgrade *upgrade, const QByteArray &protocol,
+                                                   const WebSocket::Endpoint::Options &options)
+{
+    const Frontdoor::ConnectionInfo connection = upgrade->connection();
+    WebSocket::Endpoint *endpoint = upgrade->accept(protocol, options);
+    if (!endpoint)
+        return nullptr;
+    auto *session = new Sessions::WebSocketSession(endpoint, m_config.name, connection);
+    if (m_realm && m_realm->sessionTimeout().count() > 0 && connection.loginTime.isValid()) {
+        // session-timeout: the login ages from when it was checked, not from now.
+        const qint64 remaining = m_realm->sessionTimeout().count()
+            - connection.loginTime.msecsTo(QDateTime::currentDateTimeUtc());
+        session->closeAfter(std::chrono::milliseconds(qMax<qint64>(remaining, 0)),
+                            QStringLiteral("session timeout of realm '%1'").arg(m_realm->name()));
     }
+    const quint64 id = m_registry->add(session);
+    qCDebug(lcSession).noquote() << QStringLiteral("session %1 opened: service '%2', client %3%4")
+                                        .arg(id).arg(m_config.name, connection.peer(),
+                                                     connection.secure ? u", " + connection.tlsProtocol : QString());
+    return session;
 }
 
 } // namespace Postern::Services

@@ -1,26 +1,22 @@
 #pragma once
 
 // Base of every service type: its configuration, and the two ways a request reaches it —
-// a plain HTTP request answered with an HttpResponse, or a WebSocket upgrade after which
-// the service runs the session.
+// a plain HTTP request answered with an HttpResponse, or a WebSocket handshake that the
+// service answers (and then runs the session).
 
 #include "config/serviceconfig.h"
 #include "frontdoor/connectioninfo.h"
 #include "frontdoor/crossoriginpolicy.h"
 #include "frontdoor/httprequesthead.h"
 #include "frontdoor/httpresponse.h"
+#include "websocket/endpoint.h"
 
-#include <QHash>
 #include <QObject>
-#include <QPointer>
 
 #include <memory>
 
-class QTcpSocket;
-class QWebSocket;
-class QWebSocketServer;
-
 namespace Postern::Auth { class Realm; }
+namespace Postern::Frontdoor { class PendingUpgrade; }
 
 namespace Postern::Sessions {
 class SessionRegistry;
@@ -50,29 +46,23 @@ public:
                                                const QString &relativePath,
                                                const Frontdoor::ConnectionInfo &connection);
 
-    // Takes over `socket`, whose unread data starts with an upgrade request that the front
-    // door has already validated, and completes the WebSocket handshake.
-    void upgrade(QTcpSocket *socket, const Frontdoor::ConnectionInfo &connection);
+    // A WebSocket handshake the front door has checked; the service must answer it (accept
+    // or refuse) now or later. This one refuses: not a WebSocket service.
+    virtual void upgrade(Frontdoor::PendingUpgrade *upgrade);
 
 protected:
-    // A session whose handshake completed, already registered; the service gives it behaviour.
-    virtual void startSession(Sessions::WebSocketSession *session) = 0;
+    // The client endpoint's options from this service's accept-options.
+    WebSocket::Endpoint::Options clientEndpointOptions() const;
+    // Completes the handshake (with `protocol` when not empty) and registers the session,
+    // which is set up but not started (session-timeout included). Null when the client left.
+    Sessions::WebSocketSession *acceptUpgrade(Frontdoor::PendingUpgrade *upgrade, const QByteArray &protocol,
+                                              const WebSocket::Endpoint::Options &options);
 
 private:
-    void onNewWebSocket();
-
     Config::ServiceConfig m_config;
     Frontdoor::CrossOriginPolicy m_crossOrigin;
     std::shared_ptr<const Auth::Realm> m_realm;
     Sessions::SessionRegistry *m_registry;
-    QWebSocketServer *m_webSockets = nullptr;
-    // Connections between upgrade() and the completed handshake, by peer and local port.
-    struct Pending
-    {
-        Frontdoor::ConnectionInfo connection;
-        QPointer<QTcpSocket> socket;
-    };
-    QHash<QString, Pending> m_pending;
 };
 
 } // namespace Postern::Services

@@ -22,7 +22,7 @@ quint64 SessionRegistry::add(WebSocketSession *session)
     return id;
 }
 
-bool SessionRegistry::close(quint64 id, QWebSocketProtocol::CloseCode code, const QString &reason)
+bool SessionRegistry::close(quint64 id, quint16 code, const QString &reason)
 {
     WebSocketSession *session = m_sessions.value(id);
     if (!session)
@@ -31,7 +31,7 @@ bool SessionRegistry::close(quint64 id, QWebSocketProtocol::CloseCode code, cons
     return true;
 }
 
-void SessionRegistry::closeAll(QWebSocketProtocol::CloseCode code, const QString &reason)
+void SessionRegistry::closeAll(quint16 code, const QString &reason)
 {
     const auto all = m_sessions.values();
     for (WebSocketSession *session : all)

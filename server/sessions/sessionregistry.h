@@ -5,7 +5,6 @@
 
 #include <QHash>
 #include <QObject>
-#include <QWebSocketProtocol>
 
 namespace Postern::Sessions {
 
@@ -26,8 +25,8 @@ public:
     qsizetype count() const { return m_sessions.size(); }
     quint64 totalOpened() const { return m_nextId - 1; }
 
-    bool close(quint64 id, QWebSocketProtocol::CloseCode code, const QString &reason);
-    void closeAll(QWebSocketProtocol::CloseCode code, const QString &reason);
+    bool close(quint64 id, quint16 code, const QString &reason);
+    void closeAll(quint16 code, const QString &reason);
 
 Q_SIGNALS:
     void sessionOpened(quint64 id);

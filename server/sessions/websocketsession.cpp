@@ -4,140 +4,84 @@
 
 namespace Postern::Sessions {
 
-namespace {
-constexpr auto kCloseGrace = std::chrono::seconds(5); // how long a peer has to answer our close
-constexpr qint64 kMinimumPendingOutput = 1024 * 1024;
-}
-
-WebSocketSession::WebSocketSession(QWebSocket *socket, QString serviceName, Frontdoor::ConnectionInfo connection,
-                                   const Config::AcceptOptions &options, QObject *parent)
-    : QObject(parent), m_socket(socket), m_serviceName(std::move(serviceName)),
+WebSocketSession::WebSocketSession(WebSocket::Endpoint *endpoint, QString serviceName,
+                                   Frontdoor::ConnectionInfo connection, QObject *parent)
+    : QObject(parent), m_endpoint(endpoint), m_serviceName(std::move(serviceName)),
       m_connection(std::move(connection)), m_startedAt(QDateTime::currentDateTimeUtc())
 {
     m_age.start();
-    m_socket->setParent(this);
-    m_socket->setMaxAllowedIncomingMessageSize(quint64(options.maximumMessageSize));
-    m_socket->setMaxAllowedIncomingFrameSize(quint64(options.maximumMessageSize));
-
-    connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &message) {
-        ++m_counters.messagesIn;
-        m_counters.bytesIn += quint64(message.toUtf8().size());
-        Q_EMIT textMessageReceived(message);
+    m_endpoint->setParent(this);
+    connect(m_endpoint, &WebSocket::Endpoint::disconnected, this, &WebSocketSession::onEndpointFinished);
+    connect(m_endpoint, &WebSocket::Endpoint::protocolError, this, [this](quint16 code, const QString &reason) {
+        m_note = QStringLiteral("gateway closed with %1: %2").arg(code).arg(reason);
     });
-    connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &message) {
-        ++m_counters.messagesIn;
-        m_counters.bytesIn += quint64(message.size());
-        Q_EMIT binaryMessageReceived(message);
+    connect(m_endpoint, &WebSocket::Endpoint::outputOverflow, this, [this](qint64 unsent) {
+        m_note = QStringLiteral("client is not reading (%1 bytes unsent): closed with 1008 and cut off").arg(unsent);
+        qCInfo(lcSession).noquote() << QStringLiteral("session %1: %2").arg(m_id).arg(m_note);
     });
-    connect(m_socket, &QWebSocket::disconnected, this, &WebSocketSession::onDisconnected);
-
-    if (options.inactivityTimeout.count() > 0) {
-        // Every half timeout: a quiet peer gets a ping; a peer quiet for a whole timeout
-        // (its ping unanswered) is closed.
-        connect(m_socket, &QWebSocket::textFrameReceived, this, &WebSocketSession::noteActivity);
-        connect(m_socket, &QWebSocket::binaryFrameReceived, this, &WebSocketSession::noteActivity);
-        connect(m_socket, &QWebSocket::pong, this, &WebSocketSession::noteActivity);
-        m_inactivity.setInterval(std::max<std::chrono::milliseconds>(options.inactivityTimeout / 2,
-                                                                     std::chrono::milliseconds(1)));
-        connect(&m_inactivity, &QTimer::timeout, this, &WebSocketSession::onInactivityTick);
-        m_inactivity.start();
-    }
-    m_closeGrace.setSingleShot(true);
-    m_closeGrace.setInterval(kCloseGrace);
-    connect(&m_closeGrace, &QTimer::timeout, m_socket, &QWebSocket::abort);
-
-    // At most this much may wait unsent for a peer that does not read (echo replies, pongs).
-    m_maximumPendingOutput = qMax<qint64>(4 * options.maximumMessageSize, kMinimumPendingOutput);
-    if (!m_socket->isValid()) {
-        // The peer left between the handshake and now: there will be no disconnected() to wait for.
-        QMetaObject::invokeMethod(this, &WebSocketSession::onDisconnected, Qt::QueuedConnection);
-    }
-}
-
-void WebSocketSession::closeAfter(std::chrono::milliseconds delay, const QString &reason)
-{
     m_sessionTimeout.setSingleShot(true);
-    connect(&m_sessionTimeout, &QTimer::timeout, this,
-            [this, reason] { close(QWebSocketProtocol::CloseCodePolicyViolated, reason); });
-    m_sessionTimeout.start(delay);
-}
-
-bool WebSocketSession::canSend(qint64 size)
-{
-    if (m_socket->bytesToWrite() + size <= m_maximumPendingOutput)
-        return true;
-    close(QWebSocketProtocol::CloseCodePolicyViolated,
-          QStringLiteral("peer is not reading (%1 bytes unsent)").arg(m_socket->bytesToWrite()));
-    // It cannot read the close frame either: do not wait the whole grace period for it.
-    m_socket->abort();
-    return false;
 }
 
 WebSocketSession::~WebSocketSession() = default;
 
-void WebSocketSession::sendText(const QString &message)
+void WebSocketSession::start()
 {
-    if (!canSend(message.size()))
-        return;
-    ++m_counters.messagesOut;
-    m_counters.bytesOut += quint64(m_socket->sendTextMessage(message));
+    m_endpoint->start();
 }
 
-void WebSocketSession::sendBinary(const QByteArray &message)
+void WebSocketSession::release()
 {
-    if (!canSend(message.size()))
-        return;
-    ++m_counters.messagesOut;
-    m_counters.bytesOut += quint64(m_socket->sendBinaryMessage(message));
+    Q_ASSERT(m_holds > 0);
+    if (--m_holds == 0 && m_clientGone)
+        finish();
 }
 
-void WebSocketSession::close(QWebSocketProtocol::CloseCode code, const QString &reason)
+void WebSocketSession::closeAfter(std::chrono::milliseconds delay, const QString &reason)
 {
-    if (m_finished || m_closeGrace.isActive() || !m_closeNote.isEmpty())
-        return;
-    m_closeNote = reason;
-    m_inactivity.stop();
-    m_socket->close(code, reason);
-    m_closeGrace.start();
+    connect(&m_sessionTimeout, &QTimer::timeout, this,
+            [this, reason] { close(WebSocket::CloseCode::PolicyViolation, reason); });
+    m_sessionTimeout.start(delay);
 }
 
-void WebSocketSession::noteActivity()
+void WebSocketSession::close(quint16 code, const QString &reason)
 {
-    m_pingOutstanding = false;
-    if (m_inactivity.isActive())
-        m_inactivity.start(); // restart the half-timeout period
+    if (m_endpoint->closeSent() || m_endpoint->isFinished())
+        return;
+    if (m_note.isEmpty())
+        m_note = QStringLiteral("closed by gateway with %1: %2").arg(code).arg(reason);
+    m_endpoint->close(code, reason);
 }
 
-void WebSocketSession::onInactivityTick()
+void WebSocketSession::onEndpointFinished()
 {
-    if (m_pingOutstanding) {
-        close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("inactivity timeout"));
-        return;
+    m_clientGone = true;
+    m_sessionTimeout.stop();
+    if (m_note.isEmpty()) {
+        const quint16 code = m_endpoint->peerCloseCode();
+        m_note = code == WebSocket::CloseCode::Abnormal
+            ? QStringLiteral("connection lost without a close (1006)")
+            : QStringLiteral("client closed with %1%2").arg(code).arg(m_endpoint->peerCloseReason().isEmpty()
+                                                                          ? QString()
+                                                                          : QStringLiteral(" \"%1\"").arg(m_endpoint->peerCloseReason()));
     }
-    m_pingOutstanding = true;
-    m_socket->ping();
+    finish();
 }
 
-void WebSocketSession::onDisconnected()
+void WebSocketSession::finish()
 {
-    if (m_finished)
+    if (m_finished || m_holds > 0)
         return;
     m_finished = true;
-    m_inactivity.stop();
-    m_closeGrace.stop();
-    m_sessionTimeout.stop();
-    const QString note = m_closeNote.isEmpty()
-        ? QStringLiteral("close %1%2").arg(int(m_socket->closeCode()))
-              .arg(m_socket->closeReason().isEmpty() ? QString() : QStringLiteral(" \"%1\"").arg(m_socket->closeReason()))
-        : QStringLiteral("closed by gateway: %1").arg(m_closeNote);
-    qCInfo(lcSession).noquote() << QStringLiteral("session %1 ended: service '%2', client %3%4, %5, "
-                                                  "in %6 msg/%7 B, out %8 msg/%9 B, %10 ms")
+    const Counters &counters = m_endpoint->counters();
+    qCInfo(lcSession).noquote() << QStringLiteral("session %1 ended: service '%2', client %3%4%5, %6, "
+                                                  "in %7 msg/%8 B, out %9 msg/%10 B, %11 ms")
                                        .arg(m_id).arg(m_serviceName, m_connection.peer(),
                                                       m_connection.user.isEmpty() ? QString()
                                                                                   : QStringLiteral(", user '%1'").arg(m_connection.user),
-                                                      note)
-                                       .arg(m_counters.messagesIn).arg(m_counters.bytesIn)
-                                       .arg(m_counters.messagesOut).arg(m_counters.bytesOut)
+                                                      m_backend.isEmpty() ? QString() : QStringLiteral(", back-end %1").arg(m_backend),
+                                                      m_note)
+                                       .arg(counters.messagesIn).arg(counters.bytesIn)
+                                       .arg(counters.messagesOut).arg(counters.bytesOut)
                                        .arg(m_age.elapsed());
     Q_EMIT finished();
     deleteLater();

@@ -1,16 +1,16 @@
 #pragma once
 
-// One live WebSocket session: owns the QWebSocket, enforces the accept options that apply
-// to it (message size, inactivity), counts messages and bytes, and closes cleanly.
+// One live client WebSocket session, as the registry and the log know it: its service, the
+// client and its login, the endpoint that speaks the protocol, its counters, and how it
+// ended. The service gives it behaviour by connecting to the endpoint.
 
-#include "config/acceptoptions.h"
 #include "frontdoor/connectioninfo.h"
+#include "websocket/endpoint.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
-#include <QWebSocket>
 
 namespace Postern::Sessions {
 
@@ -20,16 +20,11 @@ class WebSocketSession final : public QObject
     Q_DISABLE_COPY_MOVE(WebSocketSession)
 
 public:
-    struct Counters
-    {
-        quint64 messagesIn = 0;
-        quint64 messagesOut = 0;
-        quint64 bytesIn = 0;
-        quint64 bytesOut = 0;
-    };
+    using Counters = WebSocket::Endpoint::Counters;
 
-    WebSocketSession(QWebSocket *socket, QString serviceName, Frontdoor::ConnectionInfo connection,
-                     const Config::AcceptOptions &options, QObject *parent = nullptr);
+    // Takes the endpoint (and starts it once the session is set up: see start()).
+    WebSocketSession(WebSocket::Endpoint *endpoint, QString serviceName, Frontdoor::ConnectionInfo connection,
+                     QObject *parent = nullptr);
     ~WebSocketSession() override;
 
     quint64 id() const { return m_id; }
@@ -37,42 +32,42 @@ public:
     const QString &serviceName() const { return m_serviceName; }
     const Frontdoor::ConnectionInfo &connection() const { return m_connection; }
     QDateTime startedAt() const { return m_startedAt; }
-    const Counters &counters() const { return m_counters; }
-    QWebSocket *socket() const { return m_socket; }
+    const Counters &counters() const { return m_endpoint->counters(); }
+    WebSocket::Endpoint *endpoint() const { return m_endpoint; }
 
-    void sendText(const QString &message);
-    void sendBinary(const QByteArray &message);
+    // What the session is connected to beyond the gateway ("tcp://db:5432"), for the log.
+    void setBackend(const QString &description) { m_backend = description; }
+    // While held, the session outlives its client (a relay still closing its back-end side):
+    // it ends at the last release() after the client has gone.
+    void hold() { ++m_holds; }
+    void release();
+
+    // Starts reading from the client; the service connects to the endpoint first.
+    void start();
     // Closes the session with 1008 and `reason` when `delay` has passed (session-timeout).
     void closeAfter(std::chrono::milliseconds delay, const QString &reason);
-    // Sends a close frame; the connection is dropped if the peer does not answer in time.
-    void close(QWebSocketProtocol::CloseCode code, const QString &reason);
+    // Sends a close frame; the connection is cut if the client does not answer in time.
+    void close(quint16 code, const QString &reason);
 
 Q_SIGNALS:
-    void textMessageReceived(const QString &message);
-    void binaryMessageReceived(const QByteArray &message);
     void finished();
 
 private:
-    // Whether `size` more bytes may be queued; if not, the session is closed (1008).
-    bool canSend(qint64 size);
-    void noteActivity();
-    void onInactivityTick();
-    void onDisconnected();
+    void onEndpointFinished();
+    void finish();
 
-    QWebSocket *m_socket;
+    WebSocket::Endpoint *m_endpoint;
     QString m_serviceName;
     Frontdoor::ConnectionInfo m_connection;
+    QString m_backend;
     quint64 m_id = 0;
     QDateTime m_startedAt;
     QElapsedTimer m_age;
-    Counters m_counters;
-    QTimer m_inactivity;
-    QTimer m_closeGrace;
     QTimer m_sessionTimeout;
-    qint64 m_maximumPendingOutput = 0;
-    bool m_pingOutstanding = false;
+    QString m_note; // how it ended, for the log line
+    int m_holds = 0;
+    bool m_clientGone = false;
     bool m_finished = false;
-    QString m_closeNote; // why we closed, for the log line
 };
 
 } // namespace Postern::Sessions

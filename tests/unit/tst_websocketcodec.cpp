@@ -264,6 +264,89 @@ private Q_SLOTS:
         QCOMPARE(describe(parsed), expected);
     }
 
+    // --- streaming (pieces of data frames as they arrive) ---
+
+    void streamingPiecesRebuildTheFrames()
+    {
+        // The same stream as above, cut at every byte: pieces of one frame share its opcode
+        // and FIN, follow each other without gap, and join into the frame; control frames
+        // stay whole; nothing of a handed-out payload stays buffered.
+        const QList<Frame> frames = {
+            {Opcode::Text, false, "Hel\xce"},
+            {Opcode::Ping, true, "ping!"},
+            {Opcode::Continuation, false, {}},
+            {Opcode::Continuation, true, "\xbalo \xe2\x82\xac"},
+            {Opcode::Binary, true, pattern(300)},
+            {Opcode::Text, true, {}},
+            {Opcode::Close, true, closeCodeBytes(1000) + "bye"},
+        };
+        QByteArray wire;
+        for (const Frame &frame : frames)
+            wire += FrameWriter::frame(frame.opcode, frame.payload, frame.fin, 0x0badcafe);
+        for (qsizetype step : {qsizetype(1), qsizetype(2), qsizetype(7), qsizetype(64), wire.size()}) {
+            FrameParser parser(FrameParser::Role::Server);
+            parser.setStreaming(true);
+            QList<Frame> pieces;
+            for (qsizetype start = 0; start < wire.size(); start += step) {
+                parser.append(QByteArrayView(wire).sliced(start, qMin(step, wire.size() - start)));
+                QVERIFY(drain(parser, pieces).needsMoreData());
+                QVERIFY2(parser.bufferedBytes() <= 14 + 125, qPrintable(QString::number(parser.bufferedBytes())));
+            }
+            QList<Frame> joined;
+            for (const Frame &piece : std::as_const(pieces)) {
+                if (piece.startsFrame()) {
+                    joined.append({piece.opcode, piece.fin, piece.payload});
+                } else {
+                    QCOMPARE(piece.opcode, joined.last().opcode);
+                    QCOMPARE(piece.fin, joined.last().fin);
+                    QCOMPARE(piece.offset, qint64(joined.last().payload.size()));
+                    joined.last().payload += piece.payload;
+                }
+                QCOMPARE(piece.frameLength(), qint64(frames[joined.size() - 1].payload.size()));
+                if (isControl(piece.opcode))
+                    QVERIFY(piece.startsFrame() && piece.endsFrame());
+            }
+            QCOMPARE(describe(joined), describe(frames));
+            if (step == 1)
+                QCOMPARE(pieces.size(), qsizetype(4 + 1 + 1 + 7 + 300 + 1 + 1)); // one piece a byte; empty frames once
+        }
+    }
+
+    void streamingFailsAtTheFirstInvalidByte()
+    {
+        // Valid text is handed out up to the byte that breaks it; then 1007, for good.
+        FrameParser parser(FrameParser::Role::Server);
+        parser.setStreaming(true);
+        const QByteArray text = "valid \xce\xba then \xff and more";
+        const QByteArray wire = masked(Opcode::Text, text);
+        QList<Frame> pieces;
+        const qsizetype bad = wire.size() - text.size() + text.indexOf('\xff');
+        parser.append(QByteArrayView(wire).first(bad));
+        QVERIFY(drain(parser, pieces).needsMoreData());
+        QByteArray handedOut;
+        for (const Frame &piece : std::as_const(pieces))
+            handedOut += piece.payload;
+        QCOMPARE(handedOut, text.first(text.indexOf('\xff')));
+        parser.append(QByteArrayView(wire).sliced(bad));
+        const FrameParser::Result result = drain(parser, pieces);
+        QVERIFY(result.isError());
+        QCOMPARE(result.error.closeCode, CloseCode::InvalidPayload);
+        QVERIFY(parser.next().isError());
+    }
+
+    void streamingKeepsTheSizeLimit()
+    {
+        FrameParser parser(FrameParser::Role::Server, 100);
+        parser.setStreaming(true);
+        parser.append(masked(Opcode::Binary, pattern(60), false));
+        QList<Frame> pieces;
+        QVERIFY(drain(parser, pieces).needsMoreData());
+        parser.append(masked(Opcode::Continuation, pattern(41)).first(4)); // the header is enough
+        const FrameParser::Result result = drain(parser, pieces);
+        QVERIFY(result.isError());
+        QCOMPARE(result.error.closeCode, CloseCode::TooBig);
+    }
+
     void thousandFramesInOneBuffer()
     {
         QList<Frame> frames;
@@ -911,6 +994,26 @@ private Q_SLOTS:
         const FrameParser::Result result = parser.next();
         QVERIFY(result.isFrame());
         QCOMPARE(result.frame.payload, payload);
+    }
+
+    void headerThenPiecesIsTheFrame()
+    {
+        for (const qsizetype size : {qsizetype(0), qsizetype(125), qsizetype(126), qsizetype(65535), qsizetype(65536)}) {
+            const QByteArray payload = pattern(size);
+            for (const std::optional<quint32> key : {std::optional<quint32>(), std::optional<quint32>(0x12345678)}) {
+                QByteArray wire = FrameWriter::header(Opcode::Binary, size, false, key);
+                for (qsizetype offset = 0; offset < size; offset += 1000) {
+                    const QByteArrayView piece = QByteArrayView(payload).sliced(offset, qMin<qsizetype>(1000, size - offset));
+                    QByteArray out(piece.size(), Qt::Uninitialized);
+                    if (key)
+                        FrameWriter::applyMask(piece, out.data(), *key, offset);
+                    else
+                        out = piece.toByteArray();
+                    wire += out;
+                }
+                QCOMPARE(wire, FrameWriter::frame(Opcode::Binary, payload, false, key));
+            }
+        }
     }
 
     void applyMaskInPieces()

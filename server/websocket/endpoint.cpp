@@ -1,0 +1,331 @@
+#include "websocket/endpoint.h"
+
+#include "websocket/framewriter.h"
+
+#include <QPointer>
+#include <QTcpSocket>
+#include <QtEndian>
+
+namespace Postern::WebSocket {
+
+Endpoint::Endpoint(QTcpSocket *socket, Role role, const Options &options, QObject *parent)
+    : QObject(parent), m_socket(socket), m_parser(role, options.maximumMessageSize), m_options(options)
+{
+    m_socket->setParent(this);
+    m_socket->setReadBufferSize(qMax<qint64>(options.readBufferSize, 1024));
+    m_parser.setStreaming(options.delivery == Delivery::Frames);
+    connect(m_socket, &QTcpSocket::readyRead, this, &Endpoint::readSome);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, &Endpoint::bytesWritten);
+    connect(m_socket, &QTcpSocket::disconnected, this, &Endpoint::onDisconnected);
+
+    m_closeTimer.setSingleShot(true);
+    connect(&m_closeTimer, &QTimer::timeout, this, &Endpoint::abort);
+    if (options.inactivityTimeout.count() > 0) {
+        m_inactivity.setInterval(std::max<std::chrono::milliseconds>(options.inactivityTimeout / 2,
+                                                                     std::chrono::milliseconds(1)));
+        connect(&m_inactivity, &QTimer::timeout, this, &Endpoint::onInactivityTick);
+    }
+}
+
+Endpoint::~Endpoint() = default;
+
+void Endpoint::start()
+{
+    if (m_socket->state() != QAbstractSocket::ConnectedState) {
+        // The peer left before we began: there will be no disconnected() to wait for.
+        QMetaObject::invokeMethod(this, &Endpoint::onDisconnected, Qt::QueuedConnection);
+        return;
+    }
+    if (m_options.inactivityTimeout.count() > 0)
+        m_inactivity.start();
+    resumeReading();
+}
+
+qint64 Endpoint::bytesToWrite() const
+{
+    return m_socket->bytesToWrite();
+}
+
+qint64 Endpoint::bufferedIncoming() const
+{
+    return m_socket->bytesAvailable() + m_parser.bufferedBytes() + m_message.size();
+}
+
+void Endpoint::pauseReading()
+{
+    m_paused = true;
+}
+
+void Endpoint::resumeReading()
+{
+    if (m_finished)
+        return;
+    m_paused = false;
+    readSome();
+}
+
+void Endpoint::readSome()
+{
+    if (m_reading || m_finished)
+        return;
+    m_reading = true;
+    const QPointer<Endpoint> self(this);
+    for (;;) {
+        // What was parsed before a pause goes first; it was taken within an earlier budget.
+        if (!deliverParsed() || !self)
+            break;
+        if (m_closeReceived || m_parser.hasFailed()) {
+            // Nothing after a close (or a broken frame) means anything; reading on is how the
+            // socket notices the peer leaving.
+            m_socket->skip(m_socket->bytesAvailable());
+            break;
+        }
+        if (m_paused)
+            break;
+        qint64 budget = m_socket->bytesAvailable();
+        if (budget == 0)
+            break;
+        if (m_budget) {
+            budget = qMin(budget, m_budget());
+            if (budget <= 0) {
+                m_paused = true; // the owner resumes when there is room again
+                break;
+            }
+        }
+        m_parser.append(m_socket->read(budget));
+    }
+    if (self)
+        m_reading = false;
+}
+
+bool Endpoint::deliverParsed()
+{
+    const QPointer<Endpoint> self(this);
+    while (!m_paused && !m_closeReceived && !m_finished) {
+        FrameParser::Result result = m_parser.next();
+        if (result.needsMoreData())
+            return true;
+        if (result.isError()) {
+            const FrameParser::Error error = result.error;
+            close(error.closeCode, error.reason);
+            // Failing the connection (RFC 6455 §7.1.7): the TCP connection ends once the
+            // close frame is out (or when the close timer cuts it), whatever the peer does.
+            m_socket->disconnectFromHost();
+            if (self)
+                Q_EMIT protocolError(error.closeCode, error.reason);
+            return false;
+        }
+        noteActivity();
+        if (isControl(result.frame.opcode))
+            handleControl(result.frame);
+        else
+            handleData(std::move(result.frame));
+        if (!self)
+            return false;
+    }
+    return false;
+}
+
+void Endpoint::handleData(Frame &&frame)
+{
+    m_counters.bytesIn += quint64(frame.payload.size());
+    if (frame.fin && frame.endsFrame())
+        ++m_counters.messagesIn;
+    if (m_options.delivery == Delivery::Frames) {
+        Q_EMIT frameReceived(frame);
+        return;
+    }
+    if (frame.fin && frame.opcode != Opcode::Continuation) {
+        Q_EMIT messageReceived(frame.opcode, frame.payload); // unfragmented: no copy
+        return;
+    }
+    if (frame.opcode != Opcode::Continuation)
+        m_messageOpcode = frame.opcode;
+    m_message += frame.payload;
+    if (frame.fin) {
+        const QByteArray message = std::exchange(m_message, QByteArray());
+        Q_EMIT messageReceived(m_messageOpcode, message);
+    }
+}
+
+void Endpoint::handleControl(const Frame &frame)
+{
+    switch (frame.opcode) {
+    case Opcode::Ping:
+        if (!m_closeSent)
+            writeControl(Opcode::Pong, frame.payload);
+        break;
+    case Opcode::Pong:
+        Q_EMIT pongReceived(frame.payload);
+        break;
+    case Opcode::Close: {
+        m_closeReceived = true;
+        m_inactivity.stop();
+        // The parser has checked the payload: empty, or a valid code and UTF-8 reason.
+        m_peerCloseCode = frame.payload.size() >= 2 ? qFromBigEndian<quint16>(frame.payload.constData())
+                                                    : CloseCode::NoStatus;
+        m_peerCloseReason = QString::fromUtf8(QByteArrayView(frame.payload).sliced(qMin<qsizetype>(2, frame.payload.size())));
+        if (m_closeSent) {
+            closingHandshakeDone();
+        } else if (m_options.answerCloseAtOnce) {
+            // Echo the peer's code (§5.5.1); a close without one is answered without one.
+            m_closeSent = true;
+            m_localCloseCode = m_peerCloseCode;
+            writeControl(Opcode::Close, frame.payload.first(qMin<qsizetype>(2, frame.payload.size())));
+            closingHandshakeDone();
+        }
+        Q_EMIT closeReceived(m_peerCloseCode, m_peerCloseReason);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+bool Endpoint::sendMessage(Opcode opcode, QByteArrayView payload)
+{
+    Q_ASSERT(opcode == Opcode::Text || opcode == Opcode::Binary);
+    if (m_closeSent || m_finished)
+        return false;
+    if (m_options.maximumPendingOutput > 0 && m_socket->bytesToWrite() + payload.size() > m_options.maximumPendingOutput) {
+        const qint64 unsent = m_socket->bytesToWrite();
+        close(CloseCode::PolicyViolation, QStringLiteral("peer is not reading (%1 bytes unsent)").arg(unsent));
+        // It cannot read the close frame either: do not wait for an answer.
+        Q_EMIT outputOverflow(unsent);
+        abort();
+        return false;
+    }
+    const std::optional<quint32> key = role() == Role::Client ? std::optional(FrameWriter::randomMaskKey()) : std::nullopt;
+    writeRaw(FrameWriter::frame(opcode, payload, true, key));
+    ++m_counters.messagesOut;
+    m_counters.bytesOut += quint64(payload.size());
+    return true;
+}
+
+void Endpoint::sendPiece(const Frame &piece)
+{
+    if (m_finished)
+        return;
+    if (piece.startsFrame()) {
+        Q_ASSERT(m_outRemaining == 0);
+        if (m_closeSent)
+            return; // no data after our close
+        const std::optional<quint32> key = role() == Role::Client ? std::optional(FrameWriter::randomMaskKey()) : std::nullopt;
+        m_outMaskKey = key.value_or(0);
+        m_outOffset = 0;
+        m_outRemaining = piece.frameLength();
+        writeRaw(FrameWriter::header(piece.opcode, m_outRemaining, piece.fin, key));
+    } else if (m_outRemaining == 0) {
+        return; // the rest of a frame that was not started (it began before our close)
+    }
+    Q_ASSERT(piece.payload.size() <= m_outRemaining);
+    if (role() == Role::Client && !piece.payload.isEmpty()) {
+        QByteArray masked(piece.payload.size(), Qt::Uninitialized);
+        FrameWriter::applyMask(piece.payload, masked.data(), m_outMaskKey, m_outOffset);
+        writeRaw(masked);
+    } else if (!piece.payload.isEmpty()) {
+        writeRaw(piece.payload);
+    }
+    m_outOffset += piece.payload.size();
+    m_outRemaining -= piece.payload.size();
+    m_counters.bytesOut += quint64(piece.payload.size());
+    if (m_outRemaining == 0) {
+        if (piece.fin)
+            ++m_counters.messagesOut;
+        for (const QByteArray &control : std::exchange(m_heldControl, {}))
+            writeRaw(control);
+    }
+}
+
+void Endpoint::ping(QByteArrayView payload)
+{
+    if (!m_closeSent && !m_finished)
+        writeControl(Opcode::Ping, payload.first(qMin<qsizetype>(payload.size(), 125)));
+}
+
+void Endpoint::close(quint16 code, const QString &reason)
+{
+    if (m_closeSent || m_finished)
+        return;
+    m_closeSent = true;
+    m_localCloseCode = code;
+    m_localCloseReason = reason;
+    m_inactivity.stop();
+    writeControl(Opcode::Close, FrameWriter::closePayload(code, reason));
+    if (m_closeReceived)
+        closingHandshakeDone();
+    else
+        m_closeTimer.start(m_options.closeTimeout);
+}
+
+void Endpoint::abort()
+{
+    if (m_finished)
+        return;
+    m_socket->abort();
+    // abort() emits disconnected() only from a connected socket.
+    if (!m_finished)
+        onDisconnected();
+}
+
+void Endpoint::writeControl(Opcode opcode, QByteArrayView payload)
+{
+    const std::optional<quint32> key = role() == Role::Client ? std::optional(FrameWriter::randomMaskKey()) : std::nullopt;
+    QByteArray frame = FrameWriter::frame(opcode, payload, true, key);
+    if (m_outRemaining > 0)
+        m_heldControl.append(std::move(frame)); // never inside a frame going out in pieces
+    else
+        writeRaw(frame);
+}
+
+void Endpoint::writeRaw(const QByteArray &bytes)
+{
+    if (m_socket->state() == QAbstractSocket::ConnectedState)
+        m_socket->write(bytes);
+}
+
+void Endpoint::closingHandshakeDone()
+{
+    if (m_outRemaining > 0) {
+        // Our close waits behind a frame whose rest will not come now: cut the connection.
+        abort();
+        return;
+    }
+    if (role() == Role::Server) {
+        m_closeTimer.stop();
+        m_closeTimer.start(m_options.closeTimeout); // for a peer that never reads our close
+        m_socket->disconnectFromHost();
+    } else {
+        m_closeTimer.start(m_options.closeTimeout);
+    }
+}
+
+void Endpoint::noteActivity()
+{
+    m_pingOutstanding = false;
+    if (m_inactivity.isActive())
+        m_inactivity.start(); // the half period starts again
+}
+
+void Endpoint::onInactivityTick()
+{
+    if (m_pingOutstanding) {
+        close(CloseCode::GoingAway, QStringLiteral("inactivity timeout"));
+        return;
+    }
+    m_pingOutstanding = true;
+    ping();
+}
+
+void Endpoint::onDisconnected()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_paused = true;
+    m_inactivity.stop();
+    m_closeTimer.stop();
+    Q_EMIT disconnected();
+}
+
+} // namespace Postern::WebSocket
