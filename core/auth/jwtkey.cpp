@@ -155,15 +155,24 @@ std::expected<JwtKey, QString> JwtKey::fromPublicKey(Algorithm algorithm, std::s
     return key;
 }
 
+QByteArray JwtKey::sign(QByteArrayView signingInput) const
+{
+    Q_ASSERT(m_algorithm == Algorithm::HS256);
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int macLength = 0;
+    if (m_algorithm != Algorithm::HS256
+        || !HMAC(EVP_sha256(), m_secret.constData(), int(m_secret.size()),
+                 reinterpret_cast<const unsigned char *>(signingInput.data()), size_t(signingInput.size()), mac, &macLength))
+        return {};
+    return QByteArray(reinterpret_cast<const char *>(mac), int(macLength));
+}
+
 bool JwtKey::verify(QByteArrayView signingInput, QByteArrayView signature) const
 {
     if (m_algorithm == Algorithm::HS256) {
-        unsigned char mac[EVP_MAX_MD_SIZE];
-        unsigned int macLength = 0;
-        if (!HMAC(EVP_sha256(), m_secret.constData(), int(m_secret.size()),
-                  reinterpret_cast<const unsigned char *>(signingInput.data()), size_t(signingInput.size()), mac, &macLength))
-            return false;
-        return signature.size() == qsizetype(macLength) && CRYPTO_memcmp(mac, signature.data(), macLength) == 0;
+        const QByteArray mac = sign(signingInput);
+        return !mac.isEmpty() && signature.size() == mac.size()
+            && CRYPTO_memcmp(mac.constData(), signature.data(), size_t(mac.size())) == 0;
     }
     const QByteArray der = m_algorithm == Algorithm::ES256 ? es256ToDer(signature) : QByteArray();
     const QByteArrayView toVerify = m_algorithm == Algorithm::ES256 ? QByteArrayView(der) : signature;

@@ -36,6 +36,8 @@ public:
     Algorithm algorithm() const { return m_algorithm; }
     // Whether `signature` (the decoded third part) signs `signingInput` ("header.payload").
     bool verify(QByteArrayView signingInput, QByteArrayView signature) const;
+    // The HS256 signature of `signingInput` (the gateway signs only its own session cookies).
+    QByteArray sign(QByteArrayView signingInput) const;
 
 private:
     static std::expected<JwtKey, QString> fromPublicKey(Algorithm algorithm, std::shared_ptr<EVP_PKEY> key,

@@ -46,7 +46,8 @@ QString timeText(double seconds)
 
 } // namespace
 
-std::expected<LoginResult, QString> JwtValidator::validate(QByteArrayView token, const QDateTime &now) const
+std::expected<LoginResult, QString> JwtValidator::validate(QByteArrayView token, const QDateTime &now,
+                                                           QJsonObject *claimsOut) const
 {
     if (token.size() > kMaximumTokenSize)
         return std::unexpected(QStringLiteral("token longer than %1 bytes").arg(kMaximumTokenSize));
@@ -75,7 +76,7 @@ std::expected<LoginResult, QString> JwtValidator::validate(QByteArrayView token,
     const auto claims = decodeObject(token.sliced(firstDot + 1, secondDot - firstDot - 1));
     if (!claims)
         return std::unexpected(QStringLiteral("malformed token claims"));
-    const double nowSeconds = double(now.toSecsSinceEpoch());
+    const double nowSeconds = double(now.toMSecsSinceEpoch()) / 1000.0;
     const double leeway = double(m_rules.leeway.count());
     const QJsonValue exp = claims->value(u"exp");
     if (!exp.isDouble() || !std::isfinite(exp.toDouble()))
@@ -119,6 +120,8 @@ std::expected<LoginResult, QString> JwtValidator::validate(QByteArrayView token,
         return std::unexpected(QStringLiteral("token claim '%1' is neither a list of role names nor a string").arg(m_rules.rolesClaim));
     }
     result.roles.removeDuplicates();
+    if (claimsOut)
+        *claimsOut = *claims;
     return result;
 }
 

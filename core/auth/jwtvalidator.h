@@ -8,6 +8,7 @@
 #include "auth/loginmodule.h"
 
 #include <QDateTime>
+#include <QJsonObject>
 
 #include <chrono>
 
@@ -30,8 +31,10 @@ public:
 
     JwtValidator(JwtKey key, JwtRules rules) : m_key(std::move(key)), m_rules(std::move(rules)) {}
 
-    // The user and roles, or why the token is refused (without the token's text).
-    std::expected<LoginResult, QString> validate(QByteArrayView token, const QDateTime &now) const;
+    // The user and roles, or why the token is refused (without the token's text). The
+    // claims of a token that passes go to `claims` when given.
+    std::expected<LoginResult, QString> validate(QByteArrayView token, const QDateTime &now,
+                                                 QJsonObject *claims = nullptr) const;
 
     const JwtRules &rules() const { return m_rules; }
 

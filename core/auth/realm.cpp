@@ -12,6 +12,14 @@ namespace Postern::Auth {
 
 namespace {
 
+void warnIfReadableByOthers(const QString &path, const QString &what, QStringList *warnings)
+{
+    const QFile::Permissions others = QFile::ReadGroup | QFile::ReadOther;
+    if (warnings && (QFileInfo(path).permissions() & others))
+        warnings->append(QStringLiteral("'%1' holds %2 and can be read by users other than its owner (chmod 600 it)")
+                             .arg(path, what));
+}
+
 std::expected<std::shared_ptr<const LoginModule>, QString> tokenModule(const Config::LoginModuleConfig &config,
                                                                        const RealmKeys &keys, QStringList *warnings)
 {
@@ -22,10 +30,8 @@ std::expected<std::shared_ptr<const LoginModule>, QString> tokenModule(const Con
     if (config.options.contains(QStringLiteral("key-file"))) {
         const QString path = config.options.value(QStringLiteral("key-file"));
         key = JwtKey::fromFile(*algorithm, path);
-        const QFile::Permissions others = QFile::ReadGroup | QFile::ReadOther;
-        if (key && *algorithm == JwtKey::Algorithm::HS256 && warnings && (QFileInfo(path).permissions() & others))
-            warnings->append(QStringLiteral("'%1' holds a token signing secret and can be read by users other than "
-                                            "its owner (chmod 600 it)").arg(path));
+        if (key && *algorithm == JwtKey::Algorithm::HS256)
+            warnIfReadableByOthers(path, QStringLiteral("a token signing secret"), warnings);
     } else {
         // A certificate: the truststore's (whose issuer's key we trust), else the keystore's.
         const QString alias = config.options.value(QStringLiteral("key-alias"));
@@ -84,6 +90,21 @@ std::expected<std::shared_ptr<const Realm>, QString> Realm::create(const Config:
         } else {
             return std::unexpected(QStringLiteral("realm '%1': unknown login module type '%2'").arg(config.name, module.type));
         }
+    }
+    if (config.sessionCookie.enabled) {
+        const Config::SessionCookieConfig &cookie = config.sessionCookie;
+        auto key = cookie.keyFile.isEmpty() ? JwtKey::fromSecret(keys.sessionSecret)
+                                            : JwtKey::fromFile(JwtKey::Algorithm::HS256, cookie.keyFile);
+        if (!key)
+            return std::unexpected(QStringLiteral("realm '%1': session cookie: %2").arg(config.name, key.error()));
+        if (!cookie.keyFile.isEmpty())
+            warnIfReadableByOthers(cookie.keyFile, QStringLiteral("a session cookie key"), warnings);
+        // A cookie never outlives the login it stands for.
+        const std::chrono::milliseconds lifetime = config.sessionTimeout.count() > 0
+            ? std::min(cookie.maximumAge, config.sessionTimeout)
+            : cookie.maximumAge;
+        realm->m_sessionCookie = std::make_shared<const SessionCookie>(config.name, cookie.name, cookie.sameSite,
+                                                                       lifetime, std::move(*key));
     }
     return std::shared_ptr<const Realm>(std::move(realm));
 }

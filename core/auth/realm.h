@@ -4,6 +4,7 @@
 // built from a RealmConfig (loading the users files it names).
 
 #include "auth/loginchain.h"
+#include "auth/sessioncookie.h"
 #include "auth/loginthrottle.h"
 #include "config/realmconfig.h"
 
@@ -17,11 +18,12 @@ namespace Postern::Tls { class Keystore; }
 
 namespace Postern::Auth {
 
-// Where a token login module's <key-alias> is looked up.
+// Where a token login module's <key-alias> is looked up, and what signs single sign-on cookies when the realm names no key file.
 struct RealmKeys
 {
     const Tls::Keystore *keystore = nullptr;
     const Tls::Keystore *truststore = nullptr;
+    QByteArray sessionSecret; // at least 32 random bytes, kept for the gateway's lifetime
 };
 
 class Realm
@@ -42,6 +44,8 @@ public:
     const QStringList &tokenCookies() const { return m_tokenCookies; }
     std::chrono::milliseconds sessionTimeout() const { return m_sessionTimeout; }
     std::expected<LoginResult, QString> login(const Credentials &credentials) const { return m_chain.login(credentials); }
+    // The single sign-on cookie, when <authorization-mode> is recycle.
+    const SessionCookie *sessionCookie() const { return m_sessionCookie.get(); }
     // The realm's record of failed logins: state that changes while the realm does not.
     LoginThrottle &throttle() const { return *m_throttle; }
 
@@ -54,6 +58,7 @@ private:
     std::chrono::milliseconds m_sessionTimeout{0};
     LoginChain m_chain;
     std::shared_ptr<LoginThrottle> m_throttle;
+    std::shared_ptr<const SessionCookie> m_sessionCookie;
 };
 
 } // namespace Postern::Auth

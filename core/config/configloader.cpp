@@ -30,21 +30,6 @@ const QStringList kUnsupportedServiceElements = {
     QStringLiteral("balance"), QStringLiteral("notify")};
 
 // One option as written, kept until service-defaults (which may come later) are known.
-// RFC 9110 §5.6.2 token: what a header, cookie or (here) query parameter name may be.
-bool isHttpToken(const QString &text)
-{
-    if (text.isEmpty())
-        return false;
-    for (const QChar c : text) {
-        const char16_t u = c.unicode();
-        const bool ok = (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') || (u >= u'0' && u <= u'9')
-            || QStringView(u"!#$%&'*+-.^_`|~").contains(c);
-        if (!ok)
-            return false;
-    }
-    return true;
-}
-
 struct RawOption
 {
     QString name;
@@ -467,6 +452,7 @@ private:
 
     void parseAuthentication(RealmConfig &realm)
     {
+        bool sessionCookieSeen = false;
         while (m_reader.readNextStartElement()) {
             if (!checkNamespace())
                 continue;
@@ -488,7 +474,7 @@ private:
                 const auto text = readText();
                 if (!text)
                     continue;
-                if (!isHttpToken(*text)) {
+                if (!ValueParser::isHttpToken(*text)) {
                     addError(where, QStringLiteral("<%1> '%2' is not a valid name").arg(name, *text));
                     continue;
                 }
@@ -538,13 +524,66 @@ private:
                     else
                         unknownElement(QStringLiteral("login-modules"));
                 }
-            } else if (name == u"authorization-mode" || name == u"authorization-timeout") {
+            } else if (name == u"authorization-mode") {
+                const auto mode = readText();
+                if (!mode)
+                    continue;
+                if (*mode == u"recycle") {
+                    realm.sessionCookie.enabled = true;
+                    if (!sessionCookieSeen)
+                        realm.sessionCookie.where = where;
+                } else if (*mode == u"validate") {
+                    addError(where, QStringLiteral("authorization-mode 'validate' is not supported by this version of Postern "
+                                                   "(use challenge or recycle)"));
+                } else if (*mode != u"challenge") {
+                    addError(where, QStringLiteral("unknown authorization-mode '%1' (use challenge or recycle)").arg(*mode));
+                }
+            } else if (name == u"session-cookie") {
+                if (sessionCookieSeen)
+                    addError(where, QStringLiteral("<session-cookie> may appear only once in <authentication>"));
+                sessionCookieSeen = true;
+                realm.sessionCookie.where = where;
+                parseSessionCookie(realm.sessionCookie);
+            } else if (name == u"authorization-timeout") {
                 addError(where, QStringLiteral("<%1> is not supported by this version of Postern").arg(name));
                 m_reader.skipCurrentElement();
             } else {
                 unknownElement(QStringLiteral("authentication"));
             }
         }
+        if (sessionCookieSeen && !realm.sessionCookie.enabled)
+            addError(realm.sessionCookie.where, QStringLiteral("<session-cookie> takes effect only with "
+                                                               "<authorization-mode>recycle</authorization-mode>"));
+    }
+
+    void parseSessionCookie(SessionCookieConfig &cookie)
+    {
+        forEachTextChild([&](const QString &setting, SourceLocation where, const QString &text) {
+            if (setting == u"name") {
+                if (!ValueParser::isHttpToken(text))
+                    addError(where, QStringLiteral("session cookie name '%1' is not a valid cookie name").arg(text));
+                else
+                    cookie.name = text;
+            } else if (setting == u"maximum-age") {
+                const auto age = ValueParser::parseDuration(text);
+                if (!age || *age < std::chrono::seconds(1) || *age > std::chrono::days(7))
+                    addError(where, QStringLiteral("maximum-age: '%1' is not a duration from 1 s to 7 days").arg(text));
+                else
+                    cookie.maximumAge = *age;
+            } else if (setting == u"same-site") {
+                if (text != u"Strict" && text != u"Lax" && text != u"None")
+                    addError(where, QStringLiteral("same-site: '%1' is not Strict, Lax or None").arg(text));
+                else
+                    cookie.sameSite = text;
+            } else if (setting == u"key-file") {
+                cookie.keyFile = resolvePath(text);
+                if (!QFileInfo(cookie.keyFile).isFile())
+                    addError(where, QStringLiteral("key file '%1' does not exist").arg(cookie.keyFile));
+            } else {
+                addError(where, QStringLiteral("unknown element <%1> in <session-cookie> (use name, maximum-age, "
+                                               "same-site or key-file)").arg(setting));
+            }
+        });
     }
 
     void parseLoginModule(RealmConfig &realm)

@@ -25,6 +25,19 @@ struct LoginModuleConfig
     SourceLocation where;
 };
 
+// <authorization-mode>recycle</authorization-mode> and <session-cookie>: single sign-on. After
+// a login the gateway sets a signed cookie that other services of the realm accept instead
+// of a new challenge.
+struct SessionCookieConfig
+{
+    bool enabled = false;                     // authorization-mode recycle
+    QString name;                             // empty: "postern-sso-" + the realm name made a token
+    std::chrono::milliseconds maximumAge{30 * 60 * 1000};
+    QString sameSite = QStringLiteral("Strict"); // "Strict", "Lax" or "None"
+    QString keyFile;                          // absolute; empty: a random key per gateway process
+    SourceLocation where;                     // of <session-cookie>, or of <authorization-mode>
+};
+
 struct RealmConfig
 {
     QString name;
@@ -40,6 +53,7 @@ struct RealmConfig
     int maximumFailures = 10;
     std::chrono::milliseconds failureWindow{60'000};
     QList<LoginModuleConfig> loginModules;
+    SessionCookieConfig sessionCookie;
     SourceLocation where;
 };
 

@@ -2,6 +2,7 @@
 
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <limits>
 
 namespace Postern::Config::ValueParser {
@@ -81,6 +82,18 @@ QString formatDuration(std::chrono::milliseconds value)
     if (ms % 1000 == 0)
         return QString::number(ms / 1000) + u's';
     return QString::number(ms) + u"ms";
+}
+
+bool isTokenCharacter(QChar c)
+{
+    const char16_t u = c.unicode();
+    return (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') || (u >= u'0' && u <= u'9')
+        || QStringView(u"!#$%&'*+-.^_`|~").contains(c);
+}
+
+bool isHttpToken(QStringView text)
+{
+    return !text.isEmpty() && std::all_of(text.begin(), text.end(), isTokenCharacter);
 }
 
 } // namespace Postern::Config::ValueParser

@@ -17,6 +17,10 @@ std::optional<std::chrono::milliseconds> parseDuration(const QString &text);
 // A bare number means bytes; k, m and g (any case, optional trailing "b") are powers of 1024.
 std::optional<qint64> parseSize(const QString &text);
 
+// RFC 9110 §5.6.2 tchar and token: what a header, cookie or query parameter name may be.
+bool isTokenCharacter(QChar c);
+bool isHttpToken(QStringView text);
+
 // "30s", "500ms", "3min", for messages and the writer.
 QString formatDuration(std::chrono::milliseconds value);
 

@@ -10,6 +10,7 @@
 
 #include <QFileInfo>
 #include <QHostInfo>
+#include <QRandomGenerator>
 
 namespace Postern::App {
 
@@ -33,6 +34,15 @@ bool isSecure(const QUrl &url, const Config::AcceptOptions &options)
     return (url.scheme() == u"wss" || url.scheme() == u"https") && options.sslEncryption;
 }
 
+// A keystore or truststore with the password from its password file.
+std::expected<Tls::Keystore, QString> loadStore(const Config::KeystoreConfig &store)
+{
+    const auto password = Tls::Keystore::readPasswordFile(store.passwordFile);
+    if (!password)
+        return std::unexpected(password.error());
+    return Tls::Keystore::load(store.file, *password);
+}
+
 } // namespace
 
 QString Gateway::ListenerKey::toString() const
@@ -42,8 +52,16 @@ QString Gateway::ListenerKey::toString() const
         + u':' + QString::number(port);
 }
 
+QByteArray Gateway::newSessionSecret()
+{
+    QByteArray secret(32, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(secret.data()), secret.size() / 4);
+    return secret;
+}
+
 Gateway::Gateway(QObject *parent)
-    : QObject(parent), m_sessions(new Sessions::SessionRegistry(this)), m_connections(new QObject(this))
+    : QObject(parent), m_sessions(new Sessions::SessionRegistry(this)), m_connections(new QObject(this)),
+      m_sessionSecret(newSessionSecret())
 {
     m_drainTimer.setSingleShot(true);
     connect(&m_drainTimer, &QTimer::timeout, this, [this] {
@@ -61,10 +79,7 @@ Gateway::loadTls(const Config::GatewayConfig &config, QStringList *warnings)
         return std::shared_ptr<const Frontdoor::TlsContext>();
     Tls::Keystore keystore;
     if (config.keystore) {
-        const auto password = Tls::Keystore::readPasswordFile(config.keystore->passwordFile);
-        if (!password)
-            return std::unexpected(QStringList{password.error()});
-        auto loaded = Tls::Keystore::load(config.keystore->file, *password);
+        auto loaded = loadStore(*config.keystore);
         if (!loaded)
             return std::unexpected(QStringList{loaded.error()});
         keystore = std::move(*loaded);
@@ -91,10 +106,7 @@ Gateway::loadTls(const Config::GatewayConfig &config, QStringList *warnings)
     }
     Tls::Keystore truststore;
     if (config.truststore) {
-        const auto trustPassword = Tls::Keystore::readPasswordFile(config.truststore->passwordFile);
-        if (!trustPassword)
-            return std::unexpected(QStringList{trustPassword.error()});
-        auto loaded = Tls::Keystore::load(config.truststore->file, *trustPassword);
+        auto loaded = loadStore(*config.truststore);
         if (!loaded)
             return std::unexpected(QStringList{QStringLiteral("truststore: ") + loaded.error()});
         truststore = std::move(*loaded);
@@ -108,9 +120,11 @@ Gateway::loadTls(const Config::GatewayConfig &config, QStringList *warnings)
 }
 
 std::expected<QMap<QString, std::shared_ptr<const Auth::Realm>>, QStringList>
-Gateway::loadRealms(const Config::GatewayConfig &config, const Frontdoor::TlsContext *tls, QStringList *warnings)
+Gateway::loadRealms(const Config::GatewayConfig &config, const Frontdoor::TlsContext *tls, QStringList *warnings,
+                    const QByteArray &sessionSecret)
 {
-    const Auth::RealmKeys keys{tls ? &tls->keystore() : nullptr, tls ? &tls->truststore() : nullptr};
+    const Auth::RealmKeys keys{tls ? &tls->keystore() : nullptr, tls ? &tls->truststore() : nullptr,
+                               sessionSecret.isEmpty() ? newSessionSecret() : sessionSecret};
     QMap<QString, std::shared_ptr<const Auth::Realm>> realms;
     QStringList errors;
     for (const auto &realmConfig : config.realms) {
@@ -203,7 +217,7 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
     if (const auto listeners = checkListeners(config); !listeners)
         return listeners;
     QStringList realmWarnings;
-    const auto realms = loadRealms(config, tls->get(), &realmWarnings);
+    const auto realms = loadRealms(config, tls->get(), &realmWarnings, m_sessionSecret);
     if (!realms)
         return std::unexpected(realms.error());
     for (const QString &warning : std::as_const(realmWarnings))
@@ -223,6 +237,7 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
                 if (!context) {
                     context = std::make_shared<Frontdoor::ListenerContext>();
                     context->secure = isSecure(url, serviceConfig.acceptOptions);
+                    context->secureScheme = url.scheme() == u"wss" || url.scheme() == u"https";
                     // Checked by checkListeners() above, so it resolves.
                     context->tlsSettings = *Frontdoor::TlsSettings::resolve(serviceConfig.acceptOptions);
                     context->defaultHost = url.host();

@@ -38,9 +38,12 @@ public:
     loadTls(const Config::GatewayConfig &config, QStringList *warnings);
 
     // Builds the realms (loading their users and key files; key aliases are looked up in
-    // `tls`, which may be null). Plain-text passwords go to `warnings`.
+    // `tls`, which may be null). Plain-text passwords go to `warnings`. Single sign-on
+    // cookies without a key file of their own are signed with `sessionSecret` (random
+    // when empty, as for --check).
     static std::expected<QMap<QString, std::shared_ptr<const Auth::Realm>>, QStringList>
-    loadRealms(const Config::GatewayConfig &config, const Frontdoor::TlsContext *tls, QStringList *warnings);
+    loadRealms(const Config::GatewayConfig &config, const Frontdoor::TlsContext *tls, QStringList *warnings,
+               const QByteArray &sessionSecret = {});
 
     // Checks what only resolving accept hosts shows: two spellings of one address (localhost
     // and 127.0.0.1) used with and without TLS, or with different listener options.
@@ -63,6 +66,8 @@ Q_SIGNALS:
     void stopped();
 
 private:
+    static QByteArray newSessionSecret();
+
     struct ListenerKey
     {
         QHostAddress address;
@@ -78,6 +83,8 @@ private:
     QObject *m_connections; // parent of in-flight front-door connections
     QTimer m_drainTimer;
     bool m_stopping = false;
+    // Signs the realms' single sign-on cookies; kept across reloads so logins survive them.
+    const QByteArray m_sessionSecret;
 };
 
 } // namespace Postern::App

@@ -261,68 +261,120 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
 
 bool HttpConnection::authenticate(const HttpRequestHead &request, const RouteMatch &route)
 {
+    m_setCookie.clear();
+    m_info.user.clear();
+    m_info.roles.clear();
+    m_info.loginTime = QDateTime();
     const Auth::Realm *realm = route.service->realm();
     if (!realm)
         return true;
-    const QString address = m_info.peerAddress.toString();
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    qint64 retryAfter = 0;
-    const auto answer = [&](int status, const QString &reason, const QString &detail) {
-        // Throttled attempts are counted, not logged one by one: the block itself is logged once.
-        if (status != 429)
-            qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused %1 for service '%2' (realm '%3') with %4: %5")
-                                                 .arg(m_info.peer(), route.service->name(), realm->name())
-                                                 .arg(status).arg(reason);
-        m_socket->skip(request.headLength);
-        HttpResponse response = HttpResponse::error(status, detail);
-        if (status == 401)
-            response.setHeader("WWW-Authenticate", realm->challenge());
-        if (status == 429)
-            response.setHeader("Retry-After", QByteArray::number(retryAfter));
-        // A refused upgrade ends the connection (the client wanted no HTTP conversation, and
-        // WebSocket clients wait for the close); a refused HTTP request may be retried on it
-        // with credentials. A body, if any, is never read: the connection ends then too.
-        respond(std::move(response), !request.wantsWebSocket() && request.keepAlive() && !request.hasBody()
-                                         && m_context->options.keepaliveTimeout.count() > 0);
+    std::optional<Auth::SessionCookie::Login> login = sessionCookieLogin(request, *realm, now);
+    if (!login) {
+        const auto result = credentialLogin(request, route, now);
+        if (!result)
+            return false; // answered
+        login = Auth::SessionCookie::Login{*result, now};
+        if (const Auth::SessionCookie *cookie = realm->sessionCookie())
+            m_setCookie = cookie->setCookie(*result, now, m_context->secureScheme);
+    }
+    const Config::AuthorizationConstraint constraint = route.service->config().authorization.value_or(
+        Config::AuthorizationConstraint{{}, true, {}});
+    if (!constraint.admits(login->result.roles)) {
+        refuseLogin(request, route, 403,
+                    QStringLiteral("user '%1' has none of the roles %2").arg(login->result.user, constraint.requireRoles.join(u", ")),
+                    QStringLiteral("user '%1' may not use this service").arg(login->result.user));
         return false;
+    }
+    m_info.user = login->result.user;
+    m_info.roles = login->result.roles;
+    m_info.loginTime = login->loginTime;
+    return true;
+}
+
+std::optional<Auth::SessionCookie::Login> HttpConnection::sessionCookieLogin(const HttpRequestHead &request,
+                                                                            const Auth::Realm &realm, const QDateTime &now)
+{
+    const Auth::SessionCookie *cookie = realm.sessionCookie();
+    if (!cookie)
+        return std::nullopt;
+    const QByteArray value = request.cookie(cookie->name().toLatin1());
+    if (value.isNull())
+        return std::nullopt;
+    auto login = cookie->verify(value, now);
+    if (!login) {
+        // Not a refusal: the client is challenged as if it had sent no cookie.
+        qCInfo(lcFrontdoor).noquote() << QStringLiteral("%1 for realm '%2' from %3 ignored: %4")
+                                             .arg(cookie->name(), realm.name(), m_info.peer(), login.error());
+        return std::nullopt;
+    }
+    return *login;
+}
+
+std::optional<Auth::LoginResult> HttpConnection::credentialLogin(const HttpRequestHead &request, const RouteMatch &route,
+                                                                 const QDateTime &now)
+{
+    const Auth::Realm &realm = *route.service->realm();
+    const QString address = m_info.peerAddress.toString();
+    Auth::LoginThrottle &throttle = realm.throttle();
+    const auto tooMany = [&](qint64 retryAfter) {
+        refuseLogin(request, route, 429, {}, QStringLiteral("too many failed logins; try again in %1 s").arg(retryAfter),
+                    retryAfter);
+        return std::nullopt;
     };
-    if ((retryAfter = realm->throttle().retryAfter(address, {}, now)) > 0)
-        return answer(429, {}, QStringLiteral("too many failed logins; try again in %1 s").arg(retryAfter));
-    CredentialReader::Result presented = CredentialReader::read(request, *realm, m_info);
+    if (const qint64 retryAfter = throttle.retryAfter(address, {}, now); retryAfter > 0)
+        return tooMany(retryAfter);
+    CredentialReader::Result presented = CredentialReader::read(request, realm, m_info);
     Auth::Credentials &credentials = presented.credentials;
     const auto forget = qScopeGuard([&] {
         credentials.password.fill('\0');
         credentials.token.fill('\0');
     });
-    if (credentials.isEmpty())
-        return answer(401, presented.malformed.isEmpty() ? QStringLiteral("no credentials") : presented.malformed,
-                      QStringLiteral("authentication required"));
-    if (!credentials.user.isEmpty() && (retryAfter = realm->throttle().retryAfter(address, credentials.user, now)) > 0) {
+    if (credentials.isEmpty()) {
+        refuseLogin(request, route, 401, presented.malformed.isEmpty() ? QStringLiteral("no credentials") : presented.malformed,
+                    QStringLiteral("authentication required"));
+        return std::nullopt;
+    }
+    if (!credentials.user.isEmpty()) {
         // Even the right password gets 429 now: an answer would confirm a guess.
-        return answer(429, {}, QStringLiteral("too many failed logins; try again in %1 s").arg(retryAfter));
+        if (const qint64 retryAfter = throttle.retryAfter(address, credentials.user, now); retryAfter > 0)
+            return tooMany(retryAfter);
     }
-    const auto login = realm->login(credentials);
-    if (!login) {
-        // Only guesses count: a password or a token that did not work.
-        if ((!credentials.password.isEmpty() || !credentials.token.isEmpty())
-            && realm->throttle().recordFailure(address, credentials.user, now))
-            qCWarning(lcFrontdoor).noquote()
-                << QStringLiteral("realm '%1': %2 failed logins from %3%4: further attempts get 429 for a while")
-                       .arg(realm->name()).arg(realm->throttle().maximumFailures()).arg(address,
-                            credentials.user.isEmpty() ? QString() : QStringLiteral(" or for user '%1'").arg(credentials.user));
-        return answer(401, login.error(), credentials.password.isEmpty() && credentials.token.isEmpty()
-                                              ? QStringLiteral("authentication required")
-                                              : QStringLiteral("wrong credentials"));
-    }
-    const Config::AuthorizationConstraint constraint = route.service->config().authorization.value_or(
-        Config::AuthorizationConstraint{{}, true, {}});
-    if (!constraint.admits(login->roles))
-        return answer(403, QStringLiteral("user '%1' has none of the roles %2").arg(login->user, constraint.requireRoles.join(u", ")),
-                      QStringLiteral("user '%1' may not use this service").arg(login->user));
-    m_info.user = login->user;
-    m_info.roles = login->roles;
-    m_info.loginTime = QDateTime::currentDateTimeUtc();
-    return true;
+    auto login = realm.login(credentials);
+    if (login)
+        return std::move(*login);
+    // Only guesses count: a password or a token that did not work.
+    const bool guessed = !credentials.password.isEmpty() || !credentials.token.isEmpty();
+    if (guessed && throttle.recordFailure(address, credentials.user, now))
+        qCWarning(lcFrontdoor).noquote()
+            << QStringLiteral("realm '%1': %2 failed logins from %3%4: further attempts get 429 for a while")
+                   .arg(realm.name()).arg(throttle.maximumFailures()).arg(address,
+                        credentials.user.isEmpty() ? QString() : QStringLiteral(" or for user '%1'").arg(credentials.user));
+    refuseLogin(request, route, 401, login.error(),
+                guessed ? QStringLiteral("wrong credentials") : QStringLiteral("authentication required"));
+    return std::nullopt;
+}
+
+void HttpConnection::refuseLogin(const HttpRequestHead &request, const RouteMatch &route, int status,
+                                 const QString &reason, const QString &detail, qint64 retryAfter)
+{
+    const Auth::Realm &realm = *route.service->realm();
+    // Throttled attempts are counted, not logged one by one: the block itself is logged once.
+    if (status != 429)
+        qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused %1 for service '%2' (realm '%3') with %4: %5")
+                                             .arg(m_info.peer(), route.service->name(), realm.name())
+                                             .arg(status).arg(reason);
+    m_socket->skip(request.headLength);
+    HttpResponse response = HttpResponse::error(status, detail);
+    if (status == 401)
+        response.setHeader("WWW-Authenticate", realm.challenge());
+    if (status == 429)
+        response.setHeader("Retry-After", QByteArray::number(retryAfter));
+    // A refused upgrade ends the connection (the client wanted no HTTP conversation, and
+    // WebSocket clients wait for the close); a refused HTTP request may be retried on it
+    // with credentials. A body, if any, is never read: the connection ends then too.
+    respond(std::move(response), !request.wantsWebSocket() && request.keepAlive() && !request.hasBody()
+                                     && m_context->options.keepaliveTimeout.count() > 0);
 }
 
 void HttpConnection::handOver(const HttpRequestHead &request, const RouteMatch &route)
@@ -339,7 +391,10 @@ void HttpConnection::handOver(const HttpRequestHead &request, const RouteMatch &
     QTcpSocket *socket = m_socket;
     m_socket = nullptr;
     m_ssl = nullptr;
-    auto *upgrade = new PendingUpgrade(socket, request, m_info, {}, parent());
+    QList<PendingUpgrade::Header> headers;
+    if (!m_setCookie.isEmpty())
+        headers.append({"Set-Cookie", std::exchange(m_setCookie, {})});
+    auto *upgrade = new PendingUpgrade(socket, request, m_info, headers, parent());
     route.service->upgrade(upgrade);
     deleteLater();
 }
@@ -349,6 +404,8 @@ void HttpConnection::respond(HttpResponse response, bool keepAlive)
     m_state = State::Writing;
     m_keepAlive = keepAlive;
     m_response = std::move(response);
+    if (!m_setCookie.isEmpty())
+        m_response.headers.append({"Set-Cookie", std::exchange(m_setCookie, {})});
     if (m_headRequest)
         m_response.omitBody = true; // RFC 9110 §9.3.2, whatever produced the response
     // A client that stops reading is given http.write.timeout per stall, not forever.

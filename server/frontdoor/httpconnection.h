@@ -5,6 +5,7 @@
 // and size limit, routing, and HTTP/1.1 responses with keep-alive; a WebSocket handshake
 // goes to its service as a PendingUpgrade.
 
+#include "auth/sessioncookie.h"
 #include "frontdoor/connectioninfo.h"
 #include "frontdoor/httpresponse.h"
 #include "frontdoor/listenercontext.h"
@@ -14,6 +15,8 @@
 
 class QSslSocket;
 class QTcpSocket;
+
+namespace Postern::Auth { class Realm; }
 
 namespace Postern::Frontdoor {
 
@@ -37,9 +40,17 @@ private:
     void readHead();
     void dispatch(const HttpRequestHead &request);
     void handOver(const HttpRequestHead &request, const RouteMatch &route);
-    // Logs the user in to the service's realm and checks its authorization constraint. False
-    // when it answered (401 or 403) instead.
+    // Logs the user in to the service's realm (by single sign-on cookie, else by the
+    // credentials presented) and checks its authorization constraint. False when it answered
+    // (401, 403 or 429) instead.
     bool authenticate(const HttpRequestHead &request, const RouteMatch &route);
+    std::optional<Auth::SessionCookie::Login> sessionCookieLogin(const HttpRequestHead &request, const Auth::Realm &realm,
+                                                                 const QDateTime &now);
+    // Nothing when it answered 401 or 429.
+    std::optional<Auth::LoginResult> credentialLogin(const HttpRequestHead &request, const RouteMatch &route,
+                                                     const QDateTime &now);
+    void refuseLogin(const HttpRequestHead &request, const RouteMatch &route, int status, const QString &reason,
+                     const QString &detail, qint64 retryAfter = 0);
     void respond(HttpResponse response, bool keepAlive);
     void pumpBody();
     void finishResponse();
@@ -59,6 +70,7 @@ private:
     qint64 m_bodyRemaining = 0;
     bool m_keepAlive = false;
     bool m_headRequest = false; // the response being written answers HEAD: no body
+    QByteArray m_setCookie;     // a login's single sign-on cookie, for the next answer
 };
 
 } // namespace Postern::Frontdoor

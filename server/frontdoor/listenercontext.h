@@ -14,7 +14,8 @@ namespace Postern::Frontdoor {
 
 struct ListenerContext
 {
-    bool secure = false;
+    bool secure = false;       // TLS ends here
+    bool secureScheme = false; // the accept URLs are wss/https (TLS may end at an offloader in front)
     QString defaultHost;   // the accept URL's host: the certificate to use without SNI
     QString displayName;   // "wss://localhost:9000"
     Config::AcceptOptions options;

@@ -788,20 +788,9 @@ private Q_SLOTS:
     // 426 means it got past the certificate check to the WebSocket service.
     static int statusWithClientCertificate(quint16 port, const std::optional<Tls::KeystoreEntry> &certificate)
     {
-        QSslSocket socket;
-        socket.setPeerVerifyMode(QSslSocket::VerifyNone);
-        if (certificate) {
-            socket.setLocalCertificate(certificate->certificate());
-            socket.setPrivateKey(certificate->privateKey());
-        }
-        QByteArray received;
-        QObject::connect(&socket, &QSslSocket::readyRead, [&] { received += socket.readAll(); });
-        QObject::connect(&socket, &QSslSocket::encrypted, [&] {
-            socket.write("GET /t HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-        });
-        socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port, QStringLiteral("localhost"));
-        static_cast<void>(QTest::qWaitFor([&] { return received.contains("\r\n\r\n") || socket.state() == QAbstractSocket::UnconnectedState; }, 10000));
-        return received.startsWith("HTTP/1.1 ") ? received.mid(9, 3).toInt() : 0;
+        const QByteArray head = Testing::tlsExchange(port, "GET /t HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                                                     certificate);
+        return head.startsWith("HTTP/1.1 ") ? head.mid(9, 3).toInt() : 0;
     }
 
     void clientCertificates_data()

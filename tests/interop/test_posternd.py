@@ -6,7 +6,10 @@ POSIX signals. Prints 'N passed, N failed' and exits non-zero on any failure."""
 import argparse
 import asyncio
 import base64
+import hashlib
+import hmac
 import http.client
+import json
 import os
 import shutil
 import signal
@@ -62,6 +65,18 @@ CONFIG = """<?xml version="1.0"?>
     <realm-name>demo</realm-name>
     <authorization-constraint><require-role>AUTHORIZED</require-role></authorization-constraint>
   </service>
+  <service>
+    <name>secure-too</name>
+    <accept>ws://localhost:{http}/secure-too</accept>
+    <type>echo</type>
+    <realm-name>demo</realm-name>
+  </service>
+  <service>
+    <name>api</name>
+    <accept>ws://localhost:{http}/api</accept>
+    <type>echo</type>
+    <realm-name>api</realm-name>
+  </service>
 {extra}
   <security>
     <keystore>
@@ -72,8 +87,20 @@ CONFIG = """<?xml version="1.0"?>
       <name>demo</name>
       <authentication>
         <http-challenge-scheme>Application Basic</http-challenge-scheme>
+        <authorization-mode>recycle</authorization-mode>
         <login-modules>
           <login-module><type>file</type><success>required</success><options><file>users.xml</file></options></login-module>
+        </login-modules>
+      </authentication>
+    </realm>
+    <realm>
+      <name>api</name>
+      <authentication>
+        <http-challenge-scheme>Application Token</http-challenge-scheme>
+        <http-query-parameter>access_token</http-query-parameter>
+        <login-modules>
+          <login-module><type>token</type><options><algorithm>HS256</algorithm><key-file>jwt.secret</key-file>
+            <audience>postern</audience></options></login-module>
         </login-modules>
       </authentication>
     </realm>
@@ -179,6 +206,10 @@ def run(args):
         with open(os.path.join(work, "users.xml"), "w") as f:
             f.write("<jaas-config><user><name>alice</name><password>" + hashed.stdout.strip() +
                     "</password><role-name>AUTHORIZED</role-name></user></jaas-config>\n")
+        # The token realm's HS256 secret, owner-only.
+        jwt_secret = base64.b64encode(os.urandom(33))
+        with open(os.open(os.path.join(work, "jwt.secret"), os.O_WRONLY | os.O_CREAT, 0o600), "wb") as f:
+            f.write(jwt_secret + b"\n")
 
         # --- --check ---
         write_config()
@@ -274,6 +305,44 @@ def run(args):
             check("a refused wss handshake is answered and closed", refused_tls == 401, str(refused_tls))
             check("a wrong password is refused (401)", asyncio.run(login_status(basic("alice", "wrong"))) == 401)
             check("the right password opens the session", asyncio.run(login_status(basic("alice", "alice secret"))) == 101)
+            async def single_sign_on():
+                # The first login sets the realm's cookie; the realm's other service takes it alone.
+                async with websockets.connect(f"ws://localhost:{http_port}/secure",
+                                              extra_headers=basic("alice", "alice secret")) as ws:
+                    set_cookie = ws.response_headers.get("Set-Cookie", "")
+                cookie = set_cookie.split(";")[0]
+                if not cookie.startswith("postern-sso-demo=") or "HttpOnly" not in set_cookie:
+                    return "no session cookie: " + set_cookie
+                async with websockets.connect(f"ws://localhost:{http_port}/secure-too",
+                                              extra_headers={"Cookie": cookie}) as ws:
+                    await ws.send("again")
+                    if await ws.recv() != "again":
+                        return "no echo with the cookie"
+                try:
+                    async with websockets.connect(f"ws://localhost:{http_port}/api", extra_headers={"Cookie": cookie}):
+                        return "another realm took the cookie"
+                except websockets.exceptions.InvalidStatusCode as refused:
+                    return "ok" if refused.status_code == 401 else f"another realm answered {refused.status_code}"
+            sso = asyncio.run(single_sign_on())
+            check("single sign-on: the cookie of one login opens the realm's other service, not another realm's",
+                  sso == "ok", sso)
+            def jwt(claims, secret):
+                encode = lambda data: base64.urlsafe_b64encode(data).rstrip(b"=")
+                signing_input = encode(b'{"alg":"HS256","typ":"JWT"}') + b"." + encode(json.dumps(claims).encode())
+                return (signing_input + b"." + encode(hmac.new(secret, signing_input, hashlib.sha256).digest())).decode()
+            async def token_status(token):
+                try:
+                    async with websockets.connect(f"ws://localhost:{http_port}/api?access_token={token}") as ws:
+                        await ws.send("token")
+                        return 101 if await ws.recv() == "token" else 0
+                except websockets.exceptions.InvalidStatusCode as refused:
+                    return refused.status_code
+            good_token = jwt({"sub": "robot", "aud": "postern", "exp": int(time.time()) + 60}, jwt_secret)
+            check("a JSON Web Token in the query parameter opens the session", asyncio.run(token_status(good_token)) == 101)
+            expired_token = jwt({"sub": "robot", "aud": "postern", "exp": int(time.time()) - 60}, jwt_secret)
+            check("an expired token is refused (401)", asyncio.run(token_status(expired_token)) == 401)
+            wrong_key_token = jwt({"sub": "robot", "aud": "postern", "exp": int(time.time()) + 60}, b"x" * 40)
+            check("a token signed with another key is refused (401)", asyncio.run(token_status(wrong_key_token)) == 401)
             status = asyncio.run(refused_origin_status())
             check("a page from another origin is refused with 403", status == 403, str(status))
             check("a page from the service's own origin is served", asyncio.run(own_origin_works()))
@@ -330,7 +399,8 @@ def run(args):
                   "did not close in time" not in log and "closing 1 session(s)" in log,
                   [l for l in log.splitlines() if "closing" in l or "did not close" in l])
             check("no secret in the log", open(password_file).read().strip() not in log
-                  and "alice secret" not in log and "YWxpY2U6" not in log)
+                  and "alice secret" not in log and "YWxpY2U6" not in log and good_token not in log
+                  and expired_token not in log and "postern-sso-demo=" not in log)
         finally:
             gateway.stop()
     finally:

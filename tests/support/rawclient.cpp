@@ -1,6 +1,8 @@
 #include "rawclient.h"
 
 #include <QHostAddress>
+#include <QSslKey>
+#include <QSslSocket>
 #include <QTest>
 
 namespace Postern::Testing {
@@ -74,6 +76,29 @@ void RawClient::takeResponse()
 QByteArray request(const QByteArray &method, const QByteArray &target, const QByteArray &extra)
 {
     return method + ' ' + target + " HTTP/1.1\r\nHost: localhost\r\n" + extra + "\r\n";
+}
+
+QByteArray tlsExchange(quint16 port, const QByteArray &data, const std::optional<Tls::KeystoreEntry> &certificate,
+                       const std::optional<QSslConfiguration> &configuration)
+{
+    QSslSocket socket;
+    if (configuration)
+        socket.setSslConfiguration(*configuration);
+    else
+        socket.setPeerVerifyMode(QSslSocket::VerifyNone);
+    if (certificate) {
+        socket.setLocalCertificate(certificate->certificate());
+        socket.setPrivateKey(certificate->privateKey());
+    }
+    QByteArray received;
+    QObject::connect(&socket, &QSslSocket::readyRead, [&] { received += socket.readAll(); });
+    QObject::connect(&socket, &QSslSocket::encrypted, [&] { socket.write(data); });
+    socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port, QStringLiteral("localhost"));
+    static_cast<void>(QTest::qWaitFor([&] {
+        return received.contains("\r\n\r\n") || socket.state() == QAbstractSocket::UnconnectedState;
+    }, 10000));
+    const qsizetype end = received.indexOf("\r\n\r\n");
+    return end < 0 ? QByteArray() : received.left(end + 4);
 }
 
 } // namespace Postern::Testing

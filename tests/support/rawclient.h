@@ -4,7 +4,12 @@
 // one response at a time. Waits spin the event loop, so an in-process gateway keeps running.
 
 #include <QByteArray>
+#include <QSslConfiguration>
 #include <QTcpSocket>
+
+#include "tls/keystoreentry.h"
+
+#include <optional>
 
 namespace Postern::Testing {
 
@@ -35,6 +40,12 @@ public:
 };
 
 QByteArray request(const QByteArray &method, const QByteArray &target, const QByteArray &extra = {});
+
+// Sends `data` over TLS to 127.0.0.1:`port` (SNI "localhost"), showing `certificate` when
+// given, and returns the response head (empty when none came). `configuration` holds the
+// CA to trust; without one, the server is not verified.
+QByteArray tlsExchange(quint16 port, const QByteArray &data, const std::optional<Tls::KeystoreEntry> &certificate,
+                       const std::optional<QSslConfiguration> &configuration = std::nullopt);
 
 // The headers of a WebSocket upgrade, without the version.
 extern const QByteArray kUpgrade;

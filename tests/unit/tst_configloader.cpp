@@ -26,6 +26,13 @@ QByteArray document(const QByteArray &body, bool withNamespace = true)
         + "</gateway-config>\n";
 }
 
+// A document with the echo service and a realm "demo" whose <authentication> holds `body`.
+QByteArray realmDocument(const QByteArray &body)
+{
+    return document(QByteArray(kEcho) + "  <security>\n    <realm>\n      <name>demo</name>\n      <authentication>\n"
+                    + body + "\n      </authentication>\n    </realm>\n  </security>\n");
+}
+
 // The 1-based line holding "<!--HERE-->": where the error must be reported.
 int markedLine(const QByteArray &xml)
 {
@@ -204,6 +211,39 @@ private Q_SLOTS:
         QCOMPARE(certificate.roleNames, QStringList({QStringLiteral("DEVICE"), QStringLiteral("MTLS")}));
     }
 
+    void singleSignOnRealm()
+    {
+        const auto config = ConfigLoader::loadData(document(QByteArray(kEcho) + R"(  <security>
+    <realm>
+      <name>demo realm</name>
+      <authentication>
+        <authorization-mode>recycle</authorization-mode>
+        <session-cookie><maximum-age>2h</maximum-age><same-site>Lax</same-site></session-cookie>
+        <login-modules>
+          <login-module><type>client-certificate</type></login-module>
+        </login-modules>
+      </authentication>
+    </realm>
+    <realm>
+      <name>plain</name>
+      <authentication>
+        <authorization-mode>challenge</authorization-mode>
+        <login-modules>
+          <login-module><type>client-certificate</type></login-module>
+        </login-modules>
+      </authentication>
+    </realm>
+  </security>
+)"), path());
+        QVERIFY2(config, config ? "" : qPrintable(config.error().first().toString()));
+        const SessionCookieConfig &sso = config->realm(QStringLiteral("demo realm"))->sessionCookie;
+        QVERIFY(sso.enabled);
+        QCOMPARE(sso.maximumAge, std::chrono::milliseconds(2 * 3600 * 1000));
+        QCOMPARE(sso.sameSite, QStringLiteral("Lax"));
+        QVERIFY(sso.name.isEmpty());
+        QVERIFY(!config->realm(QStringLiteral("plain"))->sessionCookie.enabled);
+    }
+
     void noNamespaceIsAccepted()
     {
         const auto config = ConfigLoader::loadData(document(kEcho, false), path());
@@ -331,203 +371,142 @@ private Q_SLOTS:
     </realm>
   </security>
 )") << "realm 'demo' has no <login-module>";
-        QTest::newRow("unknown login module type") << document(QByteArray(kEcho) + R"(  <security>
-    <realm>
-      <name>demo</name>
-      <authentication>
-        <login-modules>
-          <login-module><!--HERE-->
-            <type>ldap</type>
-          </login-module>
-        </login-modules>
-      </authentication>
-    </realm>
-  </security>
-)") << "login module type 'ldap' is not supported";
-        QTest::newRow("bad success flag") << document(QByteArray(kEcho) + R"(  <security>
-    <realm>
-      <name>demo</name>
-      <authentication>
-        <login-modules>
-          <login-module>
-            <type>file</type>
-            <success>mandatory</success><!--HERE-->
-          </login-module>
-        </login-modules>
-      </authentication>
-    </realm>
-  </security>
-)") << "success 'mandatory' must be required, requisite, sufficient or optional";
-        QTest::newRow("missing users file") << document(QByteArray(kEcho) + R"(  <security>
-    <realm>
-      <name>demo</name>
-      <authentication>
-        <login-modules>
-          <login-module>
-            <type>file</type>
-            <options>
-              <file>no-such-users.xml</file><!--HERE-->
-            </options>
-          </login-module>
-        </login-modules>
-      </authentication>
-    </realm>
-  </security>
-)") << "users file";
-        QTest::newRow("bad login-throttle") << document(QByteArray(kEcho) + R"(  <security>
-    <realm>
-      <name>demo</name>
-      <authentication>
-        <login-throttle>
-          <maximum-failures>0</maximum-failures><!--HERE-->
-        </login-throttle>
-      </authentication>
-    </realm>
-  </security>
-)") << "maximum-failures: '0' is not a number from 1 to 1000";
-        QTest::newRow("token module needs an algorithm") << document(QByteArray(kEcho) + R"(  <security>
-    <realm>
-      <name>demo</name>
-      <authentication>
-        <login-modules>
-          <login-module><!--HERE-->
-            <type>token</type>
-            <options><key-alias>issuer</key-alias></options>
-          </login-module>
-        </login-modules>
-      </authentication>
-    </realm>
-  </security>
-)") << "the token login module needs <options><algorithm>";
-        QTest::newRow("token module with two keys") << document(QByteArray(kEcho) + R"(  <security>
-    <realm>
-      <name>demo</name>
-      <authentication>
-        <login-modules>
-          <login-module><!--HERE-->
-            <type>token</type>
-            <options><algorithm>RS256</algorithm><key-alias>a</key-alias><key-file>keystore.pw</key-file></options>
-          </login-module>
-        </login-modules>
-      </authentication>
-    </realm>
-  </security>
-)") << "exactly one of <key-file> and <key-alias>";
-        QTest::newRow("HS256 from a certificate") << document(QByteArray(kEcho) + R"(  <security>
-    <realm>
-      <name>demo</name>
-      <authentication>
-        <login-modules>
-          <login-module><!--HERE-->
-            <type>token</type>
-            <options><algorithm>HS256</algorithm><key-alias>a</key-alias></options>
-          </login-module>
-        </login-modules>
-      </authentication>
-    </realm>
-  </security>
-)") << "HS256 needs its shared secret in a <key-file>";
-        QTest::newRow("unknown token algorithm") << document(QByteArray(kEcho) + R"(  <security>
-    <realm>
-      <name>demo</name>
-      <authentication>
-        <login-modules>
-          <login-module>
-            <type>token</type>
-            <options>
-              <algorithm>none</algorithm><!--HERE-->
-              <key-alias>a</key-alias>
-            </options>
-          </login-module>
-        </login-modules>
-      </authentication>
-    </realm>
-  </security>
-)") << "algorithm 'none' is not HS256, RS256 or ES256";
-        QTest::newRow("option of another module") << document(QByteArray(kEcho) + R"(  <security>
-    <realm>
-      <name>demo</name>
-      <authentication>
-        <login-modules>
-          <login-module>
-            <type>token</type>
-            <options>
-              <file>users.xml</file><!--HERE-->
-            </options>
-          </login-module>
-        </login-modules>
-      </authentication>
-    </realm>
-  </security>
-)") << "login module option 'file' is not one the token module takes";
-        QTest::newRow("bad clock skew") << document(QByteArray(kEcho) + R"(  <security>
-    <realm>
-      <name>demo</name>
-      <authentication>
-        <login-modules>
-          <login-module>
-            <type>token</type>
-            <options>
-              <clock-skew>1 hour</clock-skew><!--HERE-->
-            </options>
-          </login-module>
-        </login-modules>
-      </authentication>
-    </realm>
-  </security>
-)") << "clock-skew: '1 hour' is not a duration of at most 10 minutes";
-        QTest::newRow("bad certificate user name") << document(QByteArray(kEcho) + R"(  <security>
-    <realm>
-      <name>demo</name>
-      <authentication>
-        <login-modules>
-          <login-module>
-            <type>client-certificate</type>
-            <options>
-              <user-name>email</user-name><!--HERE-->
-            </options>
-          </login-module>
-        </login-modules>
-      </authentication>
-    </realm>
-  </security>
-)") << "user-name 'email' is not common-name or subject";
-        QTest::newRow("token header that is read anyway") << document(QByteArray(kEcho) + R"(  <security>
-    <realm>
-      <name>demo</name>
-      <authentication>
-        <http-header>Authorization</http-header><!--HERE-->
-      </authentication>
-    </realm>
-  </security>
-)") << "<http-header> 'Authorization' is read already";
-        QTest::newRow("cookie name that is no token") << document(QByteArray(kEcho) + R"(  <security>
-    <realm>
-      <name>demo</name>
-      <authentication>
-        <http-cookie>my token</http-cookie><!--HERE-->
-      </authentication>
-    </realm>
-  </security>
-)") << "<http-cookie> 'my token' is not a valid name";
-        QTest::newRow("authorization-timeout") << document(QByteArray(kEcho) + R"(  <security>
-    <realm>
-      <name>demo</name>
-      <authentication>
-        <authorization-timeout>5 min</authorization-timeout><!--HERE-->
-      </authentication>
-    </realm>
-  </security>
-)") << "<authorization-timeout> is not supported by this version of Postern";
-        QTest::newRow("unknown challenge scheme") << document(QByteArray(kEcho) + R"(  <security>
-    <realm>
-      <name>demo</name>
-      <authentication>
-        <http-challenge-scheme>Digest</http-challenge-scheme><!--HERE-->
-      </authentication>
-    </realm>
-  </security>
-)") << "unknown http-challenge-scheme 'Digest'";
+        QTest::newRow("unknown login module type") << realmDocument(
+                "        <login-modules>\n"
+                "          <login-module><!--HERE-->\n"
+                "            <type>ldap</type>\n"
+                "          </login-module>\n"
+                "        </login-modules>")
+            << "login module type 'ldap' is not supported";
+        QTest::newRow("bad success flag") << realmDocument(
+                "        <login-modules>\n"
+                "          <login-module>\n"
+                "            <type>file</type>\n"
+                "            <success>mandatory</success><!--HERE-->\n"
+                "          </login-module>\n"
+                "        </login-modules>")
+            << "success 'mandatory' must be required, requisite, sufficient or optional";
+        QTest::newRow("missing users file") << realmDocument(
+                "        <login-modules>\n"
+                "          <login-module>\n"
+                "            <type>file</type>\n"
+                "            <options>\n"
+                "              <file>no-such-users.xml</file><!--HERE-->\n"
+                "            </options>\n"
+                "          </login-module>\n"
+                "        </login-modules>")
+            << "users file";
+        QTest::newRow("bad login-throttle") << realmDocument(
+                "        <login-throttle>\n"
+                "          <maximum-failures>0</maximum-failures><!--HERE-->\n"
+                "        </login-throttle>")
+            << "maximum-failures: '0' is not a number from 1 to 1000";
+        QTest::newRow("token module needs an algorithm") << realmDocument(
+                "        <login-modules>\n"
+                "          <login-module><!--HERE-->\n"
+                "            <type>token</type>\n"
+                "            <options><key-alias>issuer</key-alias></options>\n"
+                "          </login-module>\n"
+                "        </login-modules>")
+            << "the token login module needs <options><algorithm>";
+        QTest::newRow("token module with two keys") << realmDocument(
+                "        <login-modules>\n"
+                "          <login-module><!--HERE-->\n"
+                "            <type>token</type>\n"
+                "            <options><algorithm>RS256</algorithm><key-alias>a</key-alias><key-file>keystore.pw</key-file></options>\n"
+                "          </login-module>\n"
+                "        </login-modules>")
+            << "exactly one of <key-file> and <key-alias>";
+        QTest::newRow("HS256 from a certificate") << realmDocument(
+                "        <login-modules>\n"
+                "          <login-module><!--HERE-->\n"
+                "            <type>token</type>\n"
+                "            <options><algorithm>HS256</algorithm><key-alias>a</key-alias></options>\n"
+                "          </login-module>\n"
+                "        </login-modules>")
+            << "HS256 needs its shared secret in a <key-file>";
+        QTest::newRow("unknown token algorithm") << realmDocument(
+                "        <login-modules>\n"
+                "          <login-module>\n"
+                "            <type>token</type>\n"
+                "            <options>\n"
+                "              <algorithm>none</algorithm><!--HERE-->\n"
+                "              <key-alias>a</key-alias>\n"
+                "            </options>\n"
+                "          </login-module>\n"
+                "        </login-modules>")
+            << "algorithm 'none' is not HS256, RS256 or ES256";
+        QTest::newRow("option of another module") << realmDocument(
+                "        <login-modules>\n"
+                "          <login-module>\n"
+                "            <type>token</type>\n"
+                "            <options>\n"
+                "              <file>users.xml</file><!--HERE-->\n"
+                "            </options>\n"
+                "          </login-module>\n"
+                "        </login-modules>")
+            << "login module option 'file' is not one the token module takes";
+        QTest::newRow("bad clock skew") << realmDocument(
+                "        <login-modules>\n"
+                "          <login-module>\n"
+                "            <type>token</type>\n"
+                "            <options>\n"
+                "              <clock-skew>1 hour</clock-skew><!--HERE-->\n"
+                "            </options>\n"
+                "          </login-module>\n"
+                "        </login-modules>")
+            << "clock-skew: '1 hour' is not a duration of at most 10 minutes";
+        QTest::newRow("bad certificate user name") << realmDocument(
+                "        <login-modules>\n"
+                "          <login-module>\n"
+                "            <type>client-certificate</type>\n"
+                "            <options>\n"
+                "              <user-name>email</user-name><!--HERE-->\n"
+                "            </options>\n"
+                "          </login-module>\n"
+                "        </login-modules>")
+            << "user-name 'email' is not common-name or subject";
+        QTest::newRow("token header that is read anyway") << realmDocument(
+                "        <http-header>Authorization</http-header><!--HERE-->")
+            << "<http-header> 'Authorization' is read already";
+        QTest::newRow("cookie name that is no token") << realmDocument(
+                "        <http-cookie>my token</http-cookie><!--HERE-->")
+            << "<http-cookie> 'my token' is not a valid name";
+        QTest::newRow("authorization-mode validate") << realmDocument(
+                "        <authorization-mode>validate</authorization-mode><!--HERE-->")
+            << "authorization-mode 'validate' is not supported by this version of Postern";
+        QTest::newRow("unknown authorization-mode") << realmDocument(
+                "        <authorization-mode>sometimes</authorization-mode><!--HERE-->")
+            << "unknown authorization-mode 'sometimes' (use challenge or recycle)";
+        QTest::newRow("session-cookie without recycle") << realmDocument(
+                "        <session-cookie><!--HERE--><name>sso</name></session-cookie>")
+            << "<session-cookie> takes effect only with <authorization-mode>recycle</authorization-mode>";
+        QTest::newRow("session cookie name") << realmDocument(
+                "        <authorization-mode>recycle</authorization-mode>\n"
+                "        <session-cookie><name>my sso</name><!--HERE--></session-cookie>")
+            << "session cookie name 'my sso' is not a valid cookie name";
+        QTest::newRow("session cookie age") << realmDocument(
+                "        <authorization-mode>recycle</authorization-mode>\n"
+                "        <session-cookie><maximum-age>30 days</maximum-age><!--HERE--></session-cookie>")
+            << "maximum-age: '30 days' is not a duration from 1 s to 7 days";
+        QTest::newRow("session cookie same-site") << realmDocument(
+                "        <authorization-mode>recycle</authorization-mode>\n"
+                "        <session-cookie><same-site>strict</same-site><!--HERE--></session-cookie>")
+            << "same-site: 'strict' is not Strict, Lax or None";
+        QTest::newRow("session cookie key file") << realmDocument(
+                "        <authorization-mode>recycle</authorization-mode>\n"
+                "        <session-cookie><key-file>absent.key</key-file><!--HERE--></session-cookie>")
+            << "absent.key' does not exist";
+        QTest::newRow("session cookie unknown") << realmDocument(
+                "        <authorization-mode>recycle</authorization-mode>\n"
+                "        <session-cookie><domain>example.com</domain><!--HERE--></session-cookie>")
+            << "unknown element <domain> in <session-cookie>";
+        QTest::newRow("authorization-timeout") << realmDocument(
+                "        <authorization-timeout>5 min</authorization-timeout><!--HERE-->")
+            << "<authorization-timeout> is not supported by this version of Postern";
+        QTest::newRow("unknown challenge scheme") << realmDocument(
+                "        <http-challenge-scheme>Digest</http-challenge-scheme><!--HERE-->")
+            << "unknown http-challenge-scheme 'Digest'";
         QTest::newRow("unsafe TLS version") << document(R"(  <service>
     <name>echo</name>
     <accept>ws://localhost:8000/echo</accept>

@@ -1,0 +1,485 @@
+// The security model end to end, on an in-process gateway: each challenge scheme, tokens
+// from every place a realm reads them, the JWT refusals, single sign-on between the services
+// of a realm (and not beyond it), the client certificate as a login, session-timeout from
+// the first login, throttled token guessing, and a log that never holds a secret.
+
+#include "app/gateway.h"
+#include "auth/passwordhasher.h"
+#include "config/configloader.h"
+#include "sessions/sessionregistry.h"
+#include "sessions/websocketsession.h"
+#include "tls/certificatefactory.h"
+#include "rawclient.h"
+#include "testjwt.h"
+#include "testpki.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QSslKey>
+#include <QSslSocket>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <optional>
+
+using namespace Postern;
+using Testing::RawClient;
+using Testing::TestJwt;
+using Testing::TestPki;
+using Testing::kUpgrade;
+
+namespace {
+
+const QByteArray kSecret = QByteArrayLiteral("integration-test-hs256-secret-0123456789");
+const QByteArray kAlicePassword = QByteArrayLiteral("alice-secret-pw");
+
+// Everything logged while the test runs, to check no secret ever reaches the log.
+QStringList g_log;
+QtMessageHandler g_previousHandler = nullptr;
+
+void captureMessage(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    g_log.append(message);
+    if (g_previousHandler)
+        g_previousHandler(type, context, message);
+}
+
+QByteArray basic(const QByteArray &user, const QByteArray &password)
+{
+    return "Basic " + QByteArray(user + ':' + password).toBase64();
+}
+
+// The value of the first cookie in a Set-Cookie header.
+QByteArray cookieValue(const QByteArray &setCookie)
+{
+    const QByteArray pair = setCookie.left(setCookie.indexOf(';'));
+    return pair.mid(pair.indexOf('=') + 1);
+}
+
+QByteArray cookieName(const QByteArray &setCookie)
+{
+    return setCookie.left(setCookie.indexOf('='));
+}
+
+} // namespace
+
+class TestSecurity : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    TestPki m_pki;
+    Tls::SharedKey m_esKey;
+    quint16 m_http = 0;
+    quint16 m_tls = 0;
+    App::Gateway *m_gateway = nullptr;
+    QList<QByteArray> m_secrets; // every credential the test sent: none may be logged
+
+    void writeFile(const QString &name, const QByteArray &data)
+    {
+        QFile file(m_dir.filePath(name));
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(data);
+        file.close();
+        QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner));
+    }
+
+    QJsonObject claims(qint64 expiresIn = 300, const QString &user = QStringLiteral("tina")) const
+    {
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        return {{QStringLiteral("sub"), user},
+                {QStringLiteral("iss"), QStringLiteral("https://idp.test")},
+                {QStringLiteral("aud"), QStringLiteral("postern")},
+                {QStringLiteral("iat"), double(now)},
+                {QStringLiteral("exp"), double(now + expiresIn)},
+                {QStringLiteral("groups"), QJsonArray{QStringLiteral("readers")}}};
+    }
+
+    QByteArray token(const QJsonObject &claims)
+    {
+        QByteArray jwt = TestJwt::hs256(claims, kSecret);
+        m_secrets.append(jwt);
+        return jwt;
+    }
+
+    // A WebSocket handshake for `path` on the plain port with `headers`; the whole response.
+    RawClient *handshake(const QByteArray &target, const QByteArray &headers = {})
+    {
+        auto *client = new RawClient(m_http);
+        if (!client->exchange(Testing::request("GET", target, kUpgrade + "Sec-WebSocket-Version: 13\r\n" + headers)))
+            qWarning() << "no answer to the handshake for" << target;
+        return client;
+    }
+
+    int handshakeStatus(const QByteArray &target, const QByteArray &headers = {})
+    {
+        std::unique_ptr<RawClient> client(handshake(target, headers));
+        return client->status();
+    }
+
+    // The same over TLS, optionally with a client certificate: the response head.
+    QByteArray tlsHandshake(const QByteArray &target, const std::optional<Tls::KeystoreEntry> &certificate,
+                            const QByteArray &headers = {})
+    {
+        QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+        configuration.setCaCertificates({m_pki.caCertificate()});
+        return Testing::tlsExchange(m_tls, Testing::request("GET", target, kUpgrade + "Sec-WebSocket-Version: 13\r\n" + headers),
+                                    certificate, configuration);
+    }
+
+    // The login of the first session opened after `lastId`, once the gateway has registered it.
+    const Frontdoor::ConnectionInfo *sessionAfter(quint64 lastId)
+    {
+        const Sessions::WebSocketSession *found = nullptr;
+        QTest::qWaitFor([&] {
+            for (const auto *session : m_gateway->sessions()->sessions())
+                if (session->id() > lastId && (!found || session->id() < found->id()))
+                    found = session;
+            return found != nullptr;
+        }, 5000);
+        return found ? &found->connection() : nullptr;
+    }
+
+    quint64 lastSessionId() const { return m_gateway->sessions()->totalOpened(); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        g_previousHandler = qInstallMessageHandler(captureMessage);
+        QVERIFY(m_dir.isValid());
+        m_http = Testing::freePort();
+        m_tls = Testing::freePort();
+        const auto hash = Auth::PasswordHasher::hash(kAlicePassword);
+        QVERIFY(hash);
+        m_secrets << kAlicePassword << basic("alice", kAlicePassword).mid(6);
+        writeFile(QStringLiteral("users.xml"),
+                  "<jaas-config>\n"
+                  "  <user><name>alice</name><password>" + *hash + "</password><role-name>AUTHORIZED</role-name></user>\n"
+                  "  <user><name>guest</name><password>" + *Auth::PasswordHasher::hash("guest-pw")
+                      + "</password><role-name>GUEST</role-name></user>\n"
+                  "</jaas-config>\n");
+        writeFile(QStringLiteral("jwt.secret"), kSecret + '\n');
+        Tls::KeySpec spec;
+        spec.type = Tls::KeySpec::Type::EcP256;
+        m_esKey = *Tls::CertificateFactory::generateKey(spec);
+        writeFile(QStringLiteral("es256.pem"), TestJwt::publicKeyPem(m_esKey.get()));
+
+        Tls::Keystore truststore;
+        truststore.insert(Tls::KeystoreEntry(QStringLiteral("clients-ca"), nullptr, {m_pki.caCertificateHandle()}));
+        QVERIFY(truststore.save(m_dir.filePath(QStringLiteral("truststore.p12")), "trust-pw"));
+        writeFile(QStringLiteral("truststore.pw"), "trust-pw\n");
+        TestPki::writeKeystore(m_dir.path(), {m_pki.serverEntry(QStringLiteral("localhost"), {QStringLiteral("localhost")}),
+                                              m_pki.serverEntry(QStringLiteral("issuer"), {QStringLiteral("issuer.test")})});
+
+        const QByteArray http = QByteArray::number(m_http);
+        const QByteArray tls = QByteArray::number(m_tls);
+        // Every TLS accept shares the one TLS port, and so its ssl.verify-client.
+        const auto echo = [&](const QByteArray &name, const QByteArray &realm, const QByteArray &roles = {},
+                              bool overTls = false) -> QByteArray {
+            QByteArray service = "<service><name>" + name + "</name>";
+            if (overTls)
+                service += "<accept>wss://localhost:" + tls + "/" + name + "</accept><type>echo</type>"
+                           "<accept-options><ssl.verify-client>optional</ssl.verify-client></accept-options>";
+            else
+                service += "<accept>ws://localhost:" + http + "/" + name + "</accept><type>echo</type>";
+            service += "<realm-name>" + realm + "</realm-name>";
+            if (!roles.isEmpty())
+                service += "<authorization-constraint><require-role>" + roles + "</require-role></authorization-constraint>";
+            return service + "</service>\n";
+        };
+        const auto realm = [](const QByteArray &name, const QByteArray &scheme, const QByteArray &authentication,
+                              const QByteArray &modules) -> QByteArray {
+            return "<realm><name>" + name + "</name><authentication><http-challenge-scheme>" + scheme
+                + "</http-challenge-scheme>" + authentication + "<login-modules>" + modules
+                + "</login-modules></authentication></realm>\n";
+        };
+        const QByteArray fileModule = "<login-module><type>file</type><options><file>users.xml</file></options></login-module>";
+        const QByteArray xml = "<gateway-config>\n"
+            + echo("sso-a", "sso", "AUTHORIZED") + echo("sso-b", "sso") + echo("sso-tls", "sso", {}, true) + echo("timed", "timed")
+            + echo("elsewhere", "other") + echo("tokens", "tokens", "readers") + echo("es", "es") + echo("alias", "alias")
+            + echo("guarded", "guarded")
+            + echo("devices", "certificates", "DEVICE", true)
+            + "<security>"
+              "<keystore><file>keystore.p12</file><password-file>keystore.pw</password-file></keystore>"
+              "<truststore><file>truststore.p12</file><password-file>truststore.pw</password-file></truststore>\n"
+            + realm("sso", "Basic", "<authorization-mode>recycle</authorization-mode>", fileModule)
+            + realm("timed", "Basic", "<session-timeout>3s</session-timeout><authorization-mode>recycle</authorization-mode>",
+                    fileModule)
+            + realm("other", "Application Basic", "<authorization-mode>recycle</authorization-mode>", fileModule)
+            + realm("tokens", "Application Token",
+                    "<http-header>X-Token</http-header><http-query-parameter>access_token</http-query-parameter>"
+                    "<http-cookie>token</http-cookie><login-throttle><maximum-failures>100</maximum-failures></login-throttle>",
+                    "<login-module><type>token</type><options><algorithm>HS256</algorithm><key-file>jwt.secret</key-file>"
+                    "<issuer>https://idp.test</issuer><audience>postern</audience><roles-claim>groups</roles-claim>"
+                    "</options></login-module>")
+            + realm("guarded", "Application Token", "<login-throttle><maximum-failures>3</maximum-failures></login-throttle>",
+                    "<login-module><type>token</type><options><algorithm>HS256</algorithm><key-file>jwt.secret</key-file>"
+                    "</options></login-module>")
+            + realm("es", "Application Token", {},
+                    "<login-module><type>token</type><options><algorithm>ES256</algorithm><key-file>es256.pem</key-file>"
+                    "</options></login-module>")
+            + realm("alias", "Application Token", {},
+                    "<login-module><type>token</type><options><algorithm>ES256</algorithm><key-alias>issuer</key-alias>"
+                    "</options></login-module>")
+            + realm("certificates", "Application Basic", {},
+                    "<login-module><type>client-certificate</type><options><role-name>DEVICE</role-name></options>"
+                    "</login-module>")
+            + "</security></gateway-config>\n";
+        writeFile(QStringLiteral("gateway-config.xml"), xml);
+        const auto config = Config::ConfigLoader::loadFile(m_dir.filePath(QStringLiteral("gateway-config.xml")));
+        QVERIFY2(config, config ? "" : qPrintable(config.error().first().toString()));
+        m_gateway = new App::Gateway(this);
+        const auto applied = m_gateway->apply(*config);
+        QVERIFY2(applied, applied ? "" : qPrintable(applied.error().join(u'\n')));
+    }
+
+    void cleanupTestCase()
+    {
+        qInstallMessageHandler(g_previousHandler);
+        QVERIFY(!g_log.isEmpty());
+        for (const QString &line : std::as_const(g_log))
+            for (const QByteArray &secret : std::as_const(m_secrets))
+                QVERIFY2(!line.contains(QString::fromLatin1(secret)), qPrintable(QStringLiteral("a secret was logged: ") + line));
+    }
+
+    void challengeSchemes_data()
+    {
+        QTest::addColumn<QByteArray>("target");
+        QTest::addColumn<QByteArray>("challenge");
+        QTest::newRow("Basic") << QByteArray("/sso-a") << QByteArray("Basic realm=\"sso\"");
+        QTest::newRow("Application Basic") << QByteArray("/elsewhere") << QByteArray("Application Basic realm=\"other\"");
+        QTest::newRow("Application Token") << QByteArray("/tokens") << QByteArray("Application Token realm=\"tokens\"");
+    }
+
+    void challengeSchemes()
+    {
+        QFETCH(QByteArray, target);
+        QFETCH(QByteArray, challenge);
+        std::unique_ptr<RawClient> client(handshake(target));
+        QCOMPARE(client->status(), 401);
+        QCOMPARE(client->headerValue("WWW-Authenticate"), challenge);
+        QVERIFY(client->headerValues("Set-Cookie").isEmpty());
+    }
+
+    void basicLogins_data()
+    {
+        QTest::addColumn<QByteArray>("authorization");
+        QTest::addColumn<int>("status");
+        QTest::newRow("right password") << basic("alice", kAlicePassword) << 101;
+        QTest::newRow("as Application Basic") << "Application " + basic("alice", kAlicePassword) << 101;
+        QTest::newRow("wrong password") << basic("alice", "nope") << 401;
+        QTest::newRow("unknown user") << basic("mallory", "nope") << 401;
+        QTest::newRow("user without the role") << basic("guest", "guest-pw") << 403;
+        QTest::newRow("not base64") << QByteArray("Basic %%%") << 401;
+    }
+
+    void basicLogins()
+    {
+        QFETCH(QByteArray, authorization);
+        QFETCH(int, status);
+        QCOMPARE(handshakeStatus("/sso-a", "Authorization: " + authorization + "\r\n"), status);
+    }
+
+    void tokenSources_data()
+    {
+        QTest::addColumn<QByteArray>("target");
+        QTest::addColumn<QByteArray>("headers"); // @T@ is the token
+        QTest::newRow("Authorization: Bearer") << QByteArray("/tokens") << QByteArray("Authorization: Bearer @T@\r\n");
+        QTest::newRow("Authorization: Application Token")
+            << QByteArray("/tokens") << QByteArray("Authorization: Application Token @T@\r\n");
+        QTest::newRow("http-header") << QByteArray("/tokens") << QByteArray("X-Token: @T@\r\n");
+        QTest::newRow("http-query-parameter") << QByteArray("/tokens?x=1&access_token=@T@") << QByteArray();
+        QTest::newRow("http-cookie") << QByteArray("/tokens") << QByteArray("Cookie: a=b; token=@T@; c=d\r\n");
+    }
+
+    void tokenSources()
+    {
+        QFETCH(QByteArray, target);
+        QFETCH(QByteArray, headers);
+        const QByteArray jwt = token(claims());
+        const quint64 before = lastSessionId();
+        std::unique_ptr<RawClient> client(handshake(QByteArray(target).replace("@T@", jwt), QByteArray(headers).replace("@T@", jwt)));
+        QCOMPARE(client->status(), 101);
+        const Frontdoor::ConnectionInfo *session = sessionAfter(before);
+        QVERIFY(session);
+        QCOMPARE(session->user, QStringLiteral("tina"));
+        QCOMPARE(session->roles, QStringList{QStringLiteral("readers")});
+    }
+
+    void tokenRefusals_data()
+    {
+        QTest::addColumn<QByteArray>("jwt");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("logged"); // the reason the log line gives
+        QTest::newRow("expired") << token(claims(-120)) << 401 << "token expired";
+        QJsonObject early = claims();
+        early.insert(QStringLiteral("nbf"), double(QDateTime::currentSecsSinceEpoch() + 600));
+        QTest::newRow("not yet valid") << token(early) << 401 << "token not valid before";
+        QJsonObject issuer = claims();
+        issuer.insert(QStringLiteral("iss"), QStringLiteral("https://evil.test"));
+        QTest::newRow("wrong issuer") << token(issuer) << 401 << "token issuer 'https://evil.test'";
+        QJsonObject audience = claims();
+        audience.insert(QStringLiteral("aud"), QStringLiteral("someone-else"));
+        QTest::newRow("wrong audience") << token(audience) << 401 << "token audience does not include 'postern'";
+        QByteArray tampered = token(claims());
+        tampered[tampered.lastIndexOf('.') + 3] = tampered[tampered.lastIndexOf('.') + 3] == 'A' ? 'B' : 'A';
+        QTest::newRow("bad signature") << tampered << 401 << "bad token signature";
+        const QByteArray none = TestJwt::unsigned_(claims());
+        m_secrets.append(none);
+        QTest::newRow("alg none") << none << 401 << "unsigned token (alg none) refused";
+        const QByteArray wrongKey = TestJwt::hs256(claims(), QByteArray(40, 'w'));
+        m_secrets.append(wrongKey);
+        QTest::newRow("wrong key") << wrongKey << 401 << "bad token signature";
+        QJsonObject noRole = claims();
+        noRole.insert(QStringLiteral("groups"), QJsonArray{QStringLiteral("writers")});
+        QTest::newRow("valid, without the role") << token(noRole) << 403 << "has none of the roles readers";
+    }
+
+    void tokenRefusals()
+    {
+        QFETCH(QByteArray, jwt);
+        QFETCH(int, status);
+        QFETCH(QString, logged);
+        const qsizetype logSize = g_log.size();
+        std::unique_ptr<RawClient> client(handshake("/tokens", "Authorization: Bearer " + jwt + "\r\n"));
+        QCOMPARE(client->status(), status);
+        if (status == 401)
+            QCOMPARE(client->headerValue("WWW-Authenticate"), QByteArray("Application Token realm=\"tokens\""));
+        const QStringList lines = g_log.mid(logSize);
+        QVERIFY2(std::any_of(lines.cbegin(), lines.cend(), [&](const QString &line) {
+                     return line.contains(logged) && line.contains(u"service 'tokens'") && line.contains(u"127.0.0.1");
+                 }),
+                 qPrintable(lines.join(u'\n')));
+    }
+
+    void publicKeyTokens()
+    {
+        QJsonObject c = claims();
+        c.remove(QStringLiteral("iss"));
+        const QByteArray es = TestJwt::es256(c, m_esKey.get());
+        m_secrets.append(es);
+        QCOMPARE(handshakeStatus("/es", "Authorization: Bearer " + es + "\r\n"), 101);
+        // The "alias" realm trusts another key: the same token is refused there.
+        QCOMPARE(handshakeStatus("/alias", "Authorization: Bearer " + es + "\r\n"), 401);
+    }
+
+    void keyAliasTokens()
+    {
+        // The keystore's "issuer" entry was made by m_pki with its own key: sign with that key.
+        const auto keystore = Tls::Keystore::load(m_dir.filePath(QStringLiteral("keystore.p12")),
+                                                  *Tls::Keystore::readPasswordFile(m_dir.filePath(QStringLiteral("keystore.pw"))));
+        QVERIFY(keystore);
+        const Tls::KeystoreEntry *issuer = keystore->find(QStringLiteral("issuer"));
+        QVERIFY(issuer);
+        const QByteArray jwt = TestJwt::es256(claims(), issuer->sharedKey().get());
+        m_secrets.append(jwt);
+        QCOMPARE(handshakeStatus("/alias", "Authorization: Bearer " + jwt + "\r\n"), 101);
+    }
+
+    void singleSignOnWithinTheRealm()
+    {
+        // Log in once to sso-a ...
+        std::unique_ptr<RawClient> first(handshake("/sso-a", "Authorization: " + basic("alice", kAlicePassword) + "\r\n"));
+        QCOMPARE(first->status(), 101);
+        const QList<QByteArray> setCookies = first->headerValues("Set-Cookie");
+        QCOMPARE(setCookies.size(), 1);
+        const QByteArray setCookie = setCookies.first();
+        QCOMPARE(cookieName(setCookie), QByteArray("postern-sso-sso"));
+        QVERIFY2(setCookie.contains("; HttpOnly") && setCookie.contains("; SameSite=Strict") && setCookie.contains("; Path=/"),
+                 setCookie.constData());
+        QVERIFY(!setCookie.contains("Secure")); // set over plain ws
+        const QByteArray cookie = "Cookie: postern-sso-sso=" + cookieValue(setCookie) + "\r\n";
+        m_secrets.append(cookieValue(setCookie));
+
+        // ... and the other service of the realm takes the cookie alone, issuing no new one.
+        const quint64 before = lastSessionId();
+        std::unique_ptr<RawClient> second(handshake("/sso-b", cookie));
+        QCOMPARE(second->status(), 101);
+        QVERIFY(second->headerValues("Set-Cookie").isEmpty());
+        const Frontdoor::ConnectionInfo *session = sessionAfter(before);
+        QVERIFY(session);
+        QCOMPARE(session->user, QStringLiteral("alice"));
+        QCOMPARE(session->roles, QStringList{QStringLiteral("AUTHORIZED")});
+
+        // Another realm's service does not, even with the same users file.
+        std::unique_ptr<RawClient> other(handshake("/elsewhere", cookie));
+        QCOMPARE(other->status(), 401);
+        // Nor does a forged one.
+        QByteArray forged = cookie;
+        forged.insert(forged.size() - 4, "x");
+        QCOMPARE(handshakeStatus("/sso-b", forged), 401);
+    }
+
+    void singleSignOnCookieIsSecureOverTls()
+    {
+        const QByteArray head =  tlsHandshake("/sso-tls", std::nullopt, "Authorization: " + basic("alice", kAlicePassword) + "\r\n");
+        QVERIFY2(head.startsWith("HTTP/1.1 101"), head.constData());
+        const qsizetype at = head.indexOf("Set-Cookie: ");
+        QVERIFY(at > 0);
+        const QByteArray line = head.mid(at, head.indexOf("\r\n", at) - at);
+        QVERIFY2(line.endsWith("; Secure"), line.constData());
+        m_secrets.append(cookieValue(line.mid(12)));
+    }
+
+    void singleSignOnKeepsTheFirstLoginTime()
+    {
+        // Realm "timed" has a session-timeout of 3 s: a session opened with the cookie 2 s
+        // after the login has about 1 s left, not 3.
+        std::unique_ptr<RawClient> login(handshake("/timed", "Authorization: " + basic("alice", kAlicePassword) + "\r\n"));
+        QCOMPARE(login->status(), 101);
+        const QDateTime loggedIn = QDateTime::currentDateTimeUtc();
+        const QByteArray value = cookieValue(login->headerValues("Set-Cookie").value(0));
+        QVERIFY(!value.isEmpty());
+        m_secrets.append(value);
+        QVERIFY(login->headerValues("Set-Cookie").value(0).contains("Max-Age=3;")); // never longer than the timeout
+        QTest::qWait(2000);
+        const quint64 before = lastSessionId();
+        std::unique_ptr<RawClient> later(handshake("/timed", "Cookie: postern-sso-timed=" + value + "\r\n"));
+        QCOMPARE(later->status(), 101);
+        const Frontdoor::ConnectionInfo *session = sessionAfter(before);
+        QVERIFY(session);
+        QVERIFY(qAbs(session->loginTime.secsTo(loggedIn)) <= 1);
+        QVERIFY(QTest::qWaitFor([&] { return later->closed || later->received.size() > 150; }, 3000));
+        // The close frame: 0x88, length, then 1008.
+        const QByteArray frames = later->received.mid(later->received.indexOf("\r\n\r\n") + 4);
+        QVERIFY2(frames.startsWith("\x88") && frames.mid(2, 2) == QByteArray("\x03\xf0", 2), frames.toHex().constData());
+        QVERIFY(QDateTime::currentDateTimeUtc() < loggedIn.addMSecs(3900));
+        // Once expired, the cookie is no login at all.
+        QTest::qWait(1200);
+        QCOMPARE(handshakeStatus("/timed", "Cookie: postern-sso-timed=" + value + "\r\n"), 401);
+    }
+
+    void clientCertificateIsALogin()
+    {
+        const Tls::KeystoreEntry device = m_pki.serverEntry(QStringLiteral("sensor-7"), {QStringLiteral("sensor-7.test")});
+        const quint64 before = lastSessionId();
+        const QByteArray head = tlsHandshake("/devices", device);
+        QVERIFY2(head.startsWith("HTTP/1.1 101"), head.constData());
+        const Frontdoor::ConnectionInfo *session = sessionAfter(before);
+        QVERIFY(session);
+        // The user is the certificate's common name (the test CA writes the first DNS name there).
+        QCOMPARE(session->user, QStringLiteral("sensor-7.test"));
+        QCOMPARE(session->roles, QStringList{QStringLiteral("DEVICE")});
+        QVERIFY2(session->clientCertificateSubject.contains(u"CN=sensor-7.test"), qPrintable(session->clientCertificateSubject));
+        // Without a certificate (optional on this port) there is no login: 401.
+        QVERIFY(tlsHandshake("/devices", std::nullopt).startsWith("HTTP/1.1 401"));
+    }
+
+    void throttlingTokens()
+    {
+        // Realm "guarded" allows 3 failures per address and window: then even a valid token gets 429.
+        const QByteArray good = "Authorization: Bearer " + token(claims()) + "\r\n";
+        QCOMPARE(handshakeStatus("/guarded", good), 101);
+        const QByteArray bad = "Authorization: Bearer " + token(claims(-600)) + "\r\n";
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(handshakeStatus("/guarded", bad), 401);
+        QCOMPARE(handshakeStatus("/guarded", bad), 429);
+        std::unique_ptr<RawClient> client(handshake("/guarded", good));
+        QCOMPARE(client->status(), 429);
+        QVERIFY(client->headerValue("Retry-After").toInt() > 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSecurity)
+#include "tst_security.moc"
