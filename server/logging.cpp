@@ -7,5 +7,6 @@ Q_LOGGING_CATEGORY(lcTls, "postern.tls", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcService, "postern.service", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcSession, "postern.session", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcGateway, "postern.gateway", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcProxy, "postern.proxy", QtInfoMsg)
 
 } // namespace Postern

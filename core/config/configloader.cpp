@@ -16,18 +16,19 @@ namespace {
 
 const QString kKaazingNamespace = QStringLiteral("http://xmlns.kaazing.org/2016/06/gateway");
 
-const QStringList kServiceTypes = {QStringLiteral("echo"), QStringLiteral("directory")};
+const QStringList kServiceTypes = {QStringLiteral("echo"), QStringLiteral("directory"), QStringLiteral("proxy")};
 // KAAZING service types Postern knows of but does not offer (yet): named in the error.
 const QStringList kUnsupportedServiceTypes = {
-    QStringLiteral("proxy"),       QStringLiteral("broadcast"),   QStringLiteral("balancer"),
+    QStringLiteral("broadcast"),   QStringLiteral("balancer"),
     QStringLiteral("management"),  QStringLiteral("amqp.proxy"),  QStringLiteral("http.proxy"),
     QStringLiteral("http.redirect"), QStringLiteral("management.jmx"),
     QStringLiteral("management.snmp"), QStringLiteral("session"), QStringLiteral("turn.rest")};
 
 // Elements of KAAZING's schema that this version does not implement: reported, never skipped.
-const QStringList kUnsupportedServiceElements = {
-    QStringLiteral("connect-options"),
-    QStringLiteral("balance"), QStringLiteral("notify")};
+const QStringList kUnsupportedServiceElements = {QStringLiteral("balance"), QStringLiteral("notify")};
+
+// What a proxy may connect to, and the default ports of those that have one.
+const QStringList kConnectSchemes = {QStringLiteral("tcp"), QStringLiteral("ssl"), QStringLiteral("ws"), QStringLiteral("wss")};
 
 // One option as written, kept until service-defaults (which may come later) are known.
 struct RawOption
@@ -43,6 +44,8 @@ struct RawService
     QList<RawOption> acceptOptions;
     bool hasAcceptOptions = false;
     QList<QPair<QUrl, SourceLocation>> connects;
+    QList<RawOption> connectOptions;
+    bool hasConnectOptions = false;
     bool sawName = false;
     bool sawType = false;
     bool hasMimeMapping = false;
@@ -685,6 +688,7 @@ private:
     void parseServiceDefaults()
     {
         bool sawOptions = false;
+        bool sawConnectOptions = false;
         while (m_reader.readNextStartElement()) {
             if (!checkNamespace())
                 continue;
@@ -698,8 +702,10 @@ private:
             else if (name == u"mime-mapping")
                 parseMimeMapping(m_defaultMimeMappings);
             else if (name == u"connect-options") {
-                addError(here(), QStringLiteral("<connect-options> is not supported by this version of Postern"));
-                m_reader.skipCurrentElement();
+                if (sawConnectOptions)
+                    addError(here(), QStringLiteral("<connect-options> may appear only once in <service-defaults>"));
+                sawConnectOptions = true;
+                parseOptions(m_defaultConnectOptions, name);
             } else
                 unknownElement(QStringLiteral("service-defaults"));
         }
@@ -748,6 +754,12 @@ private:
                 raw.hasAcceptOptions = true;
                 raw.config.acceptOptions.where = where;
                 parseOptions(raw.acceptOptions, name);
+            } else if (name == u"connect-options") {
+                if (raw.hasConnectOptions)
+                    addError(where, QStringLiteral("<connect-options> may appear only once in a service"));
+                raw.hasConnectOptions = true;
+                raw.config.connectOptions.where = where;
+                parseOptions(raw.connectOptions, name);
             } else if (name == u"realm-name") {
                 if (singles.contains(name))
                     addError(where, QStringLiteral("<realm-name> may appear only once in a service"));
@@ -844,27 +856,62 @@ private:
 
     // ---- validation once the whole document is read ----
 
+    void readDuration(std::chrono::milliseconds &target, const RawOption &option, bool allowZero)
+    {
+        const auto value = ValueParser::parseDuration(option.value);
+        if (!value || (!allowZero && value->count() == 0)) {
+            addError(option.where, QStringLiteral("%1: '%2' is not a valid duration (e.g. 30, 30s, 500ms, 3 min)%3")
+                                       .arg(option.name, option.value,
+                                            allowZero ? QString() : QStringLiteral(" greater than zero")));
+            return;
+        }
+        target = *value;
+    }
+
+    void readSize(qint64 &target, const RawOption &option, qint64 minimum)
+    {
+        const auto value = ValueParser::parseSize(option.value);
+        if (!value || *value < minimum) {
+            addError(option.where, QStringLiteral("%1: '%2' is not a valid size of at least %3 bytes (e.g. 128k, 1m)")
+                                       .arg(option.name, option.value).arg(minimum));
+            return;
+        }
+        target = *value;
+    }
+
+    void readCipherString(QString &target, const RawOption &option)
+    {
+        if (option.value.isEmpty() || option.value.contains(u' '))
+            addError(option.where, QStringLiteral("%1: '%2' is not an OpenSSL cipher string (colon-separated, "
+                                                  "no spaces, e.g. ECDHE+AESGCM:ECDHE+CHACHA20)")
+                                       .arg(option.name, option.value));
+        else
+            target = option.value; // resolved and checked for weak ciphers by the gateway
+    }
+
+    void applyConnectOption(ConnectOptions &options, const RawOption &option)
+    {
+        if (option.name == u"ws.inactivity.timeout")
+            readDuration(options.inactivityTimeout, option, true);
+        else if (option.name == u"ws.maximum.message.size")
+            readSize(options.maximumMessageSize, option, 1);
+        else if (option.name == u"connect.timeout")
+            readDuration(options.connectTimeout, option, false);
+        else if (option.name == u"ssl.protocols" || option.name == u"tls.protocols")
+            sslProtocols(options.sslProtocols, option);
+        else if (option.name == u"ssl.ciphers" || option.name == u"tls.ciphers")
+            readCipherString(options.sslCiphers, option);
+        else
+            addError(option.where, QStringLiteral("connect option '%1' is unknown or not supported by this version of Postern "
+                                                  "(use ssl.protocols, ssl.ciphers, ws.inactivity.timeout, "
+                                                  "ws.maximum.message.size or connect.timeout)")
+                                       .arg(option.name));
+    }
+
     void applyOption(AcceptOptions &options, const RawOption &option)
     {
-        const auto duration = [&](std::chrono::milliseconds &target, bool allowZero) {
-            const auto value = ValueParser::parseDuration(option.value);
-            if (!value || (!allowZero && value->count() == 0)) {
-                addError(option.where, QStringLiteral("%1: '%2' is not a valid duration (e.g. 30, 30s, 500ms, 3 min)%3")
-                                           .arg(option.name, option.value,
-                                                allowZero ? QString() : QStringLiteral(" greater than zero")));
-                return;
-            }
-            target = *value;
-        };
-        const auto size = [&](qint64 &target, qint64 minimum) {
-            const auto value = ValueParser::parseSize(option.value);
-            if (!value || *value < minimum) {
-                addError(option.where, QStringLiteral("%1: '%2' is not a valid size of at least %3 bytes (e.g. 128k, 1m)")
-                                           .arg(option.name, option.value).arg(minimum));
-                return;
-            }
-            target = *value;
-        };
+        const auto duration = [&](std::chrono::milliseconds &target, bool allowZero) { readDuration(target, option, allowZero); };
+        const auto size = [&](qint64 &target, qint64 minimum) { readSize(target, option, minimum); };
         if (option.name == u"ws.maximum.message.size")
             size(options.maximumMessageSize, 1);
         else if (option.name == u"ws.inactivity.timeout")
@@ -878,15 +925,10 @@ private:
         else if (option.name == u"http.write.timeout")
             duration(options.writeTimeout, false);
         else if (option.name == u"ssl.protocols" || option.name == u"tls.protocols")
-            sslProtocols(options, option);
-        else if (option.name == u"ssl.ciphers" || option.name == u"tls.ciphers") {
-            if (option.value.isEmpty() || option.value.contains(u' '))
-                addError(option.where, QStringLiteral("%1: '%2' is not an OpenSSL cipher string (colon-separated, "
-                                                      "no spaces, e.g. ECDHE+AESGCM:ECDHE+CHACHA20)")
-                                           .arg(option.name, option.value));
-            else
-                options.sslCiphers = option.value; // resolved and checked for weak ciphers by the gateway
-        } else if (option.name == u"ssl.verify-client" || option.name == u"tls.verify-client") {
+            sslProtocols(options.sslProtocols, option);
+        else if (option.name == u"ssl.ciphers" || option.name == u"tls.ciphers")
+            readCipherString(options.sslCiphers, option);
+        else if (option.name == u"ssl.verify-client" || option.name == u"tls.verify-client") {
             if (option.value == u"none")
                 options.sslVerifyClient = AcceptOptions::VerifyClient::None;
             else if (option.value == u"optional")
@@ -908,7 +950,7 @@ private:
                                        .arg(option.name));
     }
 
-    void sslProtocols(AcceptOptions &options, const RawOption &option)
+    void sslProtocols(QStringList &target, const RawOption &option)
     {
         static const QStringList unsafe = {QStringLiteral("sslv2hello"), QStringLiteral("sslv2"), QStringLiteral("sslv3"),
                                            QStringLiteral("tlsv1"), QStringLiteral("tlsv1.0"), QStringLiteral("tlsv1.1")};
@@ -933,7 +975,7 @@ private:
         }
         protocols.removeDuplicates();
         std::sort(protocols.begin(), protocols.end());
-        options.sslProtocols = protocols;
+        target = protocols;
     }
 
     bool validateAccept(const RawService &raw, int index, QUrl &url)
@@ -967,8 +1009,9 @@ private:
         if (url.path().isEmpty())
             url.setPath(QStringLiteral("/"));
         const bool webSocket = scheme.startsWith(u"ws");
-        if (raw.config.type == u"echo" && !webSocket) {
-            addError(where, QStringLiteral("accept '%1': an echo service accepts ws:// or wss:// only").arg(text));
+        if ((raw.config.type == u"echo" || raw.config.type == u"proxy") && !webSocket) {
+            addError(where, QStringLiteral("accept '%1': %2 %3 service accepts ws:// or wss:// only")
+                                .arg(text, raw.config.type == u"echo" ? u"an" : u"a", raw.config.type));
             return false;
         }
         if (raw.config.type == u"directory" && webSocket) {
@@ -978,17 +1021,116 @@ private:
         return true;
     }
 
+    void validateProxyProperties(RawService &raw)
+    {
+        ServiceConfig &service = raw.config;
+        const auto where = [&](const QString &name) { return raw.propertyLocations.value(name); };
+        if (service.properties.contains(QStringLiteral("connect.strategy"))) {
+            const QString strategy = service.properties.value(QStringLiteral("connect.strategy"));
+            if (strategy == u"immediate")
+                service.proxy.strategy = ProxyOptions::Strategy::Immediate;
+            else if (strategy == u"deferred")
+                service.proxy.strategy = ProxyOptions::Strategy::Deferred;
+            else if (strategy == u"prepared")
+                service.proxy.strategy = ProxyOptions::Strategy::Prepared;
+            else
+                addError(where(QStringLiteral("connect.strategy")),
+                         QStringLiteral("connect.strategy '%1' is not immediate, deferred or prepared").arg(strategy));
+        }
+        if (service.properties.contains(QStringLiteral("maximum.pending.bytes"))) {
+            const QString text = service.properties.value(QStringLiteral("maximum.pending.bytes"));
+            const auto size = ValueParser::parseSize(text);
+            if (!size || *size < 4096 || *size > 64 * 1024 * 1024)
+                addError(where(QStringLiteral("maximum.pending.bytes")),
+                         QStringLiteral("maximum.pending.bytes: '%1' is not a size from 4k to 64m").arg(text));
+            else
+                service.proxy.maximumPendingBytes = *size;
+        }
+        if (service.properties.contains(QStringLiteral("prepared.connection.count"))) {
+            const QString text = service.properties.value(QStringLiteral("prepared.connection.count"));
+            bool ok = false;
+            const int count = text.toInt(&ok);
+            if (!ok || count < 1 || count > 1000)
+                addError(where(QStringLiteral("prepared.connection.count")),
+                         QStringLiteral("prepared.connection.count: '%1' is not a number from 1 to 1000").arg(text));
+            else if (service.proxy.strategy != ProxyOptions::Strategy::Prepared)
+                addError(where(QStringLiteral("prepared.connection.count")),
+                         QStringLiteral("prepared.connection.count needs connect.strategy prepared"));
+            else
+                service.proxy.preparedConnectionCount = count;
+        }
+    }
+
+    // A proxy's single <connect>, normalised; false when it is not usable.
+    bool validateConnect(RawService &raw)
+    {
+        ServiceConfig &service = raw.config;
+        if (raw.connects.isEmpty()) {
+            addError(service.where, QStringLiteral("proxy service '%1' needs a <connect> naming its back-end").arg(service.name));
+            return false;
+        }
+        for (qsizetype i = 1; i < raw.connects.size(); ++i)
+            addError(raw.connects[i].second, QStringLiteral("a proxy service takes one <connect>"));
+        QUrl url = raw.connects.first().first;
+        const SourceLocation where = raw.connects.first().second;
+        const QString text = url.toString();
+        const QString scheme = url.scheme().toLower();
+        if (!url.isValid() || scheme.isEmpty() || url.host().isEmpty()) {
+            addError(where, QStringLiteral("connect '%1' is not a valid URL with a scheme and a host").arg(text));
+            return false;
+        }
+        if (!kConnectSchemes.contains(scheme)) {
+            addError(where, QStringLiteral("connect '%1': scheme '%2' is not supported (use tcp, ssl, ws or wss)").arg(text, scheme));
+            return false;
+        }
+        if (!url.userInfo().isEmpty() || url.hasFragment()) {
+            addError(where, QStringLiteral("connect '%1' must not carry user information or a fragment").arg(text));
+            return false;
+        }
+        const bool webSocket = scheme == u"ws" || scheme == u"wss";
+        if (!webSocket && ((!url.path().isEmpty() && url.path() != u"/") || url.hasQuery())) {
+            addError(where, QStringLiteral("connect '%1': a %2 back-end has no path or query").arg(text, scheme));
+            return false;
+        }
+        const int port = url.port(scheme == u"ws" ? 80 : scheme == u"wss" ? 443 : -1);
+        if (port <= 0 || port > 65535) {
+            addError(where, webSocket || url.port() != -1
+                                ? QStringLiteral("connect '%1': port must be between 1 and 65535").arg(text)
+                                : QStringLiteral("connect '%1' needs a port (%2://host:port)").arg(text, scheme));
+            return false;
+        }
+        url.setScheme(scheme);
+        url.setHost(url.host().toLower());
+        url.setPort(port);
+        url.setPath(webSocket && url.path().isEmpty() ? QStringLiteral("/") : webSocket ? url.path() : QString());
+        service.connect = url;
+        service.connectLocation = where;
+        if ((scheme == u"ssl" || scheme == u"wss") && m_tlsConnectAt.line == 0)
+            m_tlsConnectAt = where;
+        return true;
+    }
+
     void validateTypeProperties(RawService &raw)
     {
         ServiceConfig &service = raw.config;
         QStringList allowed;
         if (service.type == u"directory")
             allowed = {QStringLiteral("directory"), QStringLiteral("welcome-file")};
+        else if (service.type == u"proxy")
+            allowed = {QStringLiteral("connect.strategy"), QStringLiteral("maximum.pending.bytes"),
+                       QStringLiteral("prepared.connection.count")};
+        static const QStringList unsupported = {QStringLiteral("maximum.recovery.interval"),
+                                                QStringLiteral("internal.maximum.transferred.bytes")};
         for (auto it = service.properties.cbegin(); it != service.properties.cend(); ++it) {
-            if (!allowed.contains(it.key()))
-                addError(raw.propertyLocations.value(it.key()),
-                         QStringLiteral("service type '%1' has no property '%2'").arg(service.type, it.key()));
+            if (allowed.contains(it.key()))
+                continue;
+            addError(raw.propertyLocations.value(it.key()),
+                     service.type == u"proxy" && unsupported.contains(it.key())
+                         ? QStringLiteral("proxy property '%1' is not supported by this version of Postern").arg(it.key())
+                         : QStringLiteral("service type '%1' has no property '%2'").arg(service.type, it.key()));
         }
+        if (service.type == u"proxy")
+            validateProxyProperties(raw);
         if (service.type != u"directory")
             return;
         if (!service.properties.contains(QStringLiteral("directory"))) {
@@ -1012,6 +1154,9 @@ private:
         AcceptOptions defaults;
         for (const auto &option : std::as_const(m_defaultAcceptOptions))
             applyOption(defaults, option);
+        ConnectOptions connectDefaults;
+        for (const auto &option : std::as_const(m_defaultConnectOptions))
+            applyConnectOption(connectDefaults, option);
 
         QHash<QString, SourceLocation> names;
         // Key "scheme://host:port/path" -> (service, where), for duplicate accepts.
@@ -1044,9 +1189,23 @@ private:
                 addError(service.where, kUnsupportedServiceTypes.contains(service.type)
                              ? QStringLiteral("service type '%1' is not supported by this version of Postern").arg(service.type)
                              : QStringLiteral("unknown service type '%1' (known: %2)").arg(service.type, kServiceTypes.join(u", ")));
-            for (const auto &connect : std::as_const(raw.connects))
-                if (knownType)
+            if (service.type == u"proxy") {
+                validateConnect(raw);
+            } else if (knownType) {
+                for (const auto &connect : std::as_const(raw.connects))
                     addError(connect.second, QStringLiteral("service type '%1' takes no <connect>").arg(service.type));
+                if (raw.hasConnectOptions)
+                    addError(service.connectOptions.where,
+                             QStringLiteral("service type '%1' connects to nothing; <connect-options> applies to proxy services")
+                                 .arg(service.type));
+            }
+            service.connectOptions = [&] {
+                ConnectOptions options = connectDefaults;
+                options.where = service.connectOptions.where;
+                for (const auto &option : std::as_const(raw.connectOptions))
+                    applyConnectOption(options, option);
+                return options;
+            }();
             if (raw.hasMimeMapping && knownType && service.type != u"directory")
                 addError(raw.mimeMappingWhere,
                          QStringLiteral("service type '%1' serves no files; <mime-mapping> applies to directory services")
@@ -1105,6 +1264,9 @@ private:
             }
             m_config.services.append(service);
         }
+        if (m_tlsConnectAt.line > 0 && !m_config.truststore)
+            addError(m_tlsConnectAt, QStringLiteral("an ssl:// or wss:// back-end is verified against <security><truststore>, "
+                                                    "which is missing (add the back-end's CA with postern-keytool trust)"));
         if (m_verifyClientAt.line > 0 && !m_config.truststore)
             addError(m_verifyClientAt, QStringLiteral("ssl.verify-client needs <security><truststore> with the "
                                                       "certificates that client certificates must lead to"));
@@ -1129,10 +1291,12 @@ private:
     GatewayConfig m_config;
     QList<RawService> m_services;
     QList<RawOption> m_defaultAcceptOptions;
+    QList<RawOption> m_defaultConnectOptions;
     QMap<QString, QString> m_defaultMimeMappings;
     ConfigErrors m_errors;
     SourceLocation m_errorWhere;
     SourceLocation m_verifyClientAt; // where ssl.verify-client first asked for certificates
+    SourceLocation m_tlsConnectAt;   // the first ssl:// or wss:// back-end
     bool m_sawRoot = false;
 };
 

@@ -4,7 +4,9 @@
 
 #include "config/acceptoptions.h"
 #include "config/authorizationconstraint.h"
+#include "config/connectoptions.h"
 #include "config/crosssiteconstraint.h"
+#include "config/proxyoptions.h"
 #include "config/sourcelocation.h"
 
 #include <QList>
@@ -20,11 +22,17 @@ struct ServiceConfig
 {
     QString name;
     QString description;
-    QString type;                          // "echo", "directory"
+    QString type;                          // "echo", "directory", "proxy"
     QList<QUrl> accepts;                   // ws, wss, http, https; normalised (explicit port, path)
     QList<SourceLocation> acceptLocations; // parallel to accepts
+    // proxy: the back-end, tcp://host:port, ssl://host:port, ws://host:port/path or
+    // wss://host:port/path; normalised (lower-case scheme and host, explicit port, path).
+    QUrl connect;
+    SourceLocation connectLocation;
     QMap<QString, QString> properties;     // <properties> children, by element name
     AcceptOptions acceptOptions;
+    ConnectOptions connectOptions;
+    ProxyOptions proxy;                    // proxy: its <properties>, read
     QMap<QString, QString> mimeMappings;   // lower-case extension -> MIME type
     QList<CrossSiteConstraint> crossSiteConstraints; // cross-origin use allowed; none: same origin only
     QString realmName;                     // empty: no login

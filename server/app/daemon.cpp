@@ -94,6 +94,8 @@ int runDaemon(QCoreApplication &application)
             errors << listeners.error();
         if (const auto realms = Gateway::loadRealms(*config, tls ? tls->get() : nullptr, &warnings); !realms)
             errors << realms.error();
+        if (const auto backends = Gateway::checkBackends(*config, tls ? tls->get() : nullptr); !backends)
+            errors << backends.error();
         for (const QString &warning : std::as_const(warnings))
             printLine(stderr, QStringLiteral("warning: ") + warning);
         for (const QString &error : std::as_const(errors))

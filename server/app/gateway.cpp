@@ -4,6 +4,7 @@
 #include "config/configloader.h"
 #include "frontdoor/listener.h"
 #include "logging.h"
+#include "proxy/backendtarget.h"
 #include "sessions/sessionregistry.h"
 #include "tls/storecheck.h"
 #include "websocket/opcode.h"
@@ -203,6 +204,19 @@ std::expected<void, QStringList> Gateway::checkListeners(const Config::GatewayCo
     return {};
 }
 
+std::expected<void, QStringList> Gateway::checkBackends(const Config::GatewayConfig &config,
+                                                        const Frontdoor::TlsContext *tls)
+{
+    QStringList errors;
+    for (const auto &service : config.services)
+        if (service.type == u"proxy")
+            if (const auto target = Proxy::BackendTarget::resolve(service, tls); !target)
+                errors << target.error();
+    if (!errors.isEmpty())
+        return std::unexpected(errors);
+    return {};
+}
+
 std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &config)
 {
     if (m_stopping)
@@ -223,12 +237,18 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
     for (const QString &warning : std::as_const(realmWarnings))
         qCWarning(lcGateway).noquote() << warning;
 
+    if (const auto backends = checkBackends(config, tls->get()); !backends)
+        return backends;
+
     // Build the new services and one context per bound address.
     QList<Services::ServicePtr> services;
     QMap<ListenerKey, std::shared_ptr<Frontdoor::ListenerContext>> contexts;
     for (const auto &serviceConfig : config.services) {
+        QString error;
         Services::ServicePtr service = Services::createService(serviceConfig, m_sessions,
-                                                               realms->value(serviceConfig.realmName));
+                                                               realms->value(serviceConfig.realmName), tls->get(), &error);
+        if (!service)
+            return std::unexpected(QStringList{error}); // checkBackends() said it would build
         services.append(service);
         for (const QUrl &url : serviceConfig.accepts) {
             for (const QHostAddress &address : bindAddresses(url.host())) {

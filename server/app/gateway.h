@@ -49,6 +49,10 @@ public:
     // and 127.0.0.1) used with and without TLS, or with different listener options.
     static std::expected<void, QStringList> checkListeners(const Config::GatewayConfig &config);
 
+    // Checks that every proxy's back-end settings resolve (connect-options TLS, truststore).
+    static std::expected<void, QStringList> checkBackends(const Config::GatewayConfig &config,
+                                                          const Frontdoor::TlsContext *tls);
+
     // Makes `config` live, or changes nothing and returns why not.
     std::expected<void, QStringList> apply(const Config::GatewayConfig &config);
     // Loads, validates and applies the file; on any error the running configuration stays.

@@ -395,6 +395,7 @@ void HttpConnection::handOver(const HttpRequestHead &request, const RouteMatch &
     if (!m_setCookie.isEmpty())
         headers.append({"Set-Cookie", std::exchange(m_setCookie, {})});
     auto *upgrade = new PendingUpgrade(socket, request, m_info, headers, parent());
+    upgrade->keepAlive(route.service);
     route.service->upgrade(upgrade);
     deleteLater();
 }

@@ -44,6 +44,9 @@ public:
     // Answers with `status` and a short plain-text `detail`, then closes.
     void refuse(int status, const QString &detail);
     bool isAnswered() const { return m_answered; }
+    // Keeps `owner` (the service) alive until the upgrade is answered or abandoned, though a
+    // reload replaces it meanwhile.
+    void keepAlive(std::shared_ptr<const void> owner) { m_owner = std::move(owner); }
 
 Q_SIGNALS:
     // The client left before an answer.
@@ -56,6 +59,7 @@ private:
     QList<Header> m_responseHeaders;
     bool m_answered = false;
     QTimer m_closeTimer;
+    std::shared_ptr<const void> m_owner;
 };
 
 } // namespace Postern::Frontdoor

@@ -45,7 +45,7 @@ void WebSocketSession::closeAfter(std::chrono::milliseconds delay, const QString
 
 void WebSocketSession::close(quint16 code, const QString &reason)
 {
-    if (m_endpoint->closeSent() || m_endpoint->isFinished())
+    if (m_endpoint->isCloseSent() || m_endpoint->isFinished())
         return;
     if (m_note.isEmpty())
         m_note = QStringLiteral("closed by gateway with %1: %2").arg(code).arg(reason);

@@ -37,6 +37,14 @@ public:
 
     // What the session is connected to beyond the gateway ("tcp://db:5432"), for the log.
     void setBackend(const QString &description) { m_backend = description; }
+    const QString &backend() const { return m_backend; }
+    // How the session ended, for its log line, when the service knows better than the client
+    // endpoint (a back-end that went away). The first note stays.
+    void noteEnding(const QString &note)
+    {
+        if (m_note.isEmpty())
+            m_note = note;
+    }
     // While held, the session outlives its client (a relay still closing its back-end side):
     // it ends at the last release() after the client has gone.
     void hold() { ++m_holds; }

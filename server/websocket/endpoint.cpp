@@ -48,7 +48,7 @@ qint64 Endpoint::bytesToWrite() const
 
 qint64 Endpoint::bufferedIncoming() const
 {
-    return m_socket->bytesAvailable() + m_parser.bufferedBytes() + m_message.size();
+    return m_socket->bytesAvailable() + heldIncoming();
 }
 
 void Endpoint::pauseReading()
@@ -251,7 +251,7 @@ void Endpoint::close(quint16 code, const QString &reason)
     m_localCloseCode = code;
     m_localCloseReason = reason;
     m_inactivity.stop();
-    writeControl(Opcode::Close, FrameWriter::closePayload(code, reason));
+    writeControl(Opcode::Close, code == CloseCode::NoStatus ? QByteArray() : FrameWriter::closePayload(code, reason));
     if (m_closeReceived)
         closingHandshakeDone();
     else

@@ -82,8 +82,9 @@ public:
     // first piece, and control frames wait until the frame is complete.
     void sendPiece(const Frame &piece);
     void ping(QByteArrayView payload = {});
-    // Starts the closing handshake with `code` (valid on the wire) and `reason` (cut to fit).
-    // Does nothing once a close has been sent.
+    // Starts (or, after the peer's close, completes) the closing handshake with `code` (valid
+    // on the wire, or 1005 for a close frame without a code) and `reason` (cut to fit). Does
+    // nothing once a close has been sent.
     void close(quint16 code, const QString &reason);
     // Closes the TCP connection now, without a close frame.
     void abort();
@@ -101,9 +102,13 @@ public:
     qint64 bytesToWrite() const;
     // Bytes received and not yet handed out: the socket's read buffer and the parser's.
     qint64 bufferedIncoming() const;
+    // Of those, what the endpoint itself holds (taken from the socket, not handed out).
+    qint64 heldIncoming() const { return m_parser.bufferedBytes() + m_message.size(); }
+    // A frame is going out in pieces and its rest has not been given yet.
+    bool isSendingFrame() const { return m_outRemaining > 0; }
     bool isFinished() const { return m_finished; }
-    bool closeSent() const { return m_closeSent; }
-    bool closeReceived() const { return m_closeReceived; }
+    bool isCloseSent() const { return m_closeSent; }
+    bool isCloseReceived() const { return m_closeReceived; }
     // The code and reason of the peer's close frame; 1005 for a close without a code, 1006
     // when the connection ended without one.
     quint16 peerCloseCode() const { return m_peerCloseCode; }

@@ -132,12 +132,12 @@ private:
     const Frontdoor::ConnectionInfo *sessionAfter(quint64 lastId)
     {
         const Sessions::WebSocketSession *found = nullptr;
-        QTest::qWaitFor([&] {
+        static_cast<void>(QTest::qWaitFor([&] {
             for (const auto *session : m_gateway->sessions()->sessions())
                 if (session->id() > lastId && (!found || session->id() < found->id()))
                     found = session;
             return found != nullptr;
-        }, 5000);
+        }, 5000));
         return found ? &found->connection() : nullptr;
     }
 

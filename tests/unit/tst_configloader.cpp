@@ -33,6 +33,15 @@ QByteArray realmDocument(const QByteArray &body)
                     + body + "\n      </authentication>\n    </realm>\n  </security>\n");
 }
 
+// A proxy service "p" with `connect` (and any more lines) and the `properties`' children.
+QByteArray proxyDocument(const QByteArray &connect, const QByteArray &properties = {})
+{
+    return document("  <service>\n    <name>p</name>\n    <accept>ws://localhost:8000/p</accept>\n    " + connect
+                    + "\n    <type>proxy</type>\n"
+                    + (properties.isEmpty() ? QByteArray() : "    <properties>\n      " + properties + "\n    </properties>\n")
+                    + "  </service>\n");
+}
+
 // The 1-based line holding "<!--HERE-->": where the error must be reported.
 int markedLine(const QByteArray &xml)
 {
@@ -244,6 +253,57 @@ private Q_SLOTS:
         QVERIFY(!config->realm(QStringLiteral("plain"))->sessionCookie.enabled);
     }
 
+    void proxyServices()
+    {
+        // The loader checks that the stores exist; what is in them is the gateway's business.
+        QFile::copy(m_dir.filePath(QStringLiteral("keystore.p12")), m_dir.filePath(QStringLiteral("truststore.p12")));
+        QFile::copy(m_dir.filePath(QStringLiteral("keystore.pw")), m_dir.filePath(QStringLiteral("truststore.pw")));
+        const auto config = ConfigLoader::loadData(document(R"(  <service>
+    <name>tcp</name>
+    <accept>ws://localhost:8000/tcp</accept>
+    <accept>wss://localhost:9000/tcp</accept>
+    <connect>TCP://DB.test:5432</connect>
+    <type>proxy</type>
+  </service>
+  <service>
+    <name>ws</name>
+    <accept>ws://localhost:8000/ws</accept>
+    <connect>wss://chat.test/socket?room=1</connect>
+    <type>proxy</type>
+    <properties>
+      <connect.strategy>prepared</connect.strategy>
+      <prepared.connection.count>3</prepared.connection.count>
+      <maximum.pending.bytes>256k</maximum.pending.bytes>
+    </properties>
+    <connect-options>
+      <ssl.protocols>TLSv1.3</ssl.protocols>
+      <ws.inactivity.timeout>20s</ws.inactivity.timeout>
+    </connect-options>
+  </service>
+  <service-defaults>
+    <connect-options><connect.timeout>3s</connect.timeout></connect-options>
+  </service-defaults>
+  <security>
+    <keystore><file>keystore.p12</file><password-file>keystore.pw</password-file></keystore>
+    <truststore><file>truststore.p12</file><password-file>truststore.pw</password-file></truststore>
+  </security>
+)"), path());
+        QVERIFY2(config, config ? "" : qPrintable(config.error().first().toString()));
+        const ServiceConfig &tcp = config->services[0];
+        QCOMPARE(tcp.connect, QUrl(QStringLiteral("tcp://db.test:5432")));
+        QCOMPARE(tcp.proxy.strategy, ProxyOptions::Strategy::Immediate);
+        QCOMPARE(tcp.proxy.maximumPendingBytes, qint64(64 * 1024));
+        QCOMPARE(tcp.connectOptions.connectTimeout, std::chrono::milliseconds(3000));
+        const ServiceConfig &ws = config->services[1];
+        QCOMPARE(ws.connect, QUrl(QStringLiteral("wss://chat.test:443/socket?room=1")));
+        QCOMPARE(ws.proxy.strategy, ProxyOptions::Strategy::Prepared);
+        QCOMPARE(ws.proxy.preparedConnectionCount, 3);
+        QCOMPARE(ws.proxy.maximumPendingBytes, qint64(256 * 1024));
+        QCOMPARE(ws.connectOptions.sslProtocols, QStringList{QStringLiteral("TLSv1.3")});
+        QCOMPARE(ws.connectOptions.inactivityTimeout, std::chrono::milliseconds(20'000));
+        QCOMPARE(ws.connectOptions.connectTimeout, std::chrono::milliseconds(3000));
+    }
+
     void noNamespaceIsAccepted()
     {
         const auto config = ConfigLoader::loadData(document(kEcho, false), path());
@@ -336,11 +396,11 @@ private Q_SLOTS:
   </service>
 )") << "unknown service type 'echoo'";
         QTest::newRow("unsupported service type") << document(R"(  <service><!--HERE-->
-    <name>proxy</name>
+    <name>feed</name>
     <accept>ws://localhost:8000/p</accept>
-    <type>proxy</type>
+    <type>broadcast</type>
   </service>
-)") << "service type 'proxy' is not supported by this version";
+)") << "service type 'broadcast' is not supported by this version";
         QTest::newRow("unsupported element") << document(R"(  <service>
     <name>echo</name>
     <accept>ws://localhost:8000/echo</accept>
@@ -648,6 +708,55 @@ private Q_SLOTS:
     <type>echo</type>
   </service>
 )") << "an echo service accepts ws:// or wss:// only";
+        QTest::newRow("proxy without connect") << document(R"(  <service><!--HERE-->
+    <name>p</name>
+    <accept>ws://localhost:8000/p</accept>
+    <type>proxy</type>
+  </service>
+)") << "proxy service 'p' needs a <connect> naming its back-end";
+        QTest::newRow("proxy with two connects") << proxyDocument("<connect>tcp://a:1</connect>\n"
+                                                                  "    <connect>tcp://b:1</connect><!--HERE-->")
+                                                 << "a proxy service takes one <connect>";
+        QTest::newRow("proxy to udp") << proxyDocument("<connect>udp://a:1</connect><!--HERE-->")
+                                      << "scheme 'udp' is not supported (use tcp, ssl, ws or wss)";
+        QTest::newRow("tcp back-end without port") << proxyDocument("<connect>tcp://db.test</connect><!--HERE-->")
+                                                   << "connect 'tcp://db.test' needs a port (tcp://host:port)";
+        QTest::newRow("tcp back-end with a path") << proxyDocument("<connect>tcp://db.test:5432/x</connect><!--HERE-->")
+                                                  << "a tcp back-end has no path or query";
+        QTest::newRow("wss back-end without truststore") << proxyDocument("<connect>wss://b.test/x</connect><!--HERE-->")
+                                                         << "verified against <security><truststore>, which is missing";
+        QTest::newRow("proxy accepting http") << document(R"(  <service>
+    <name>p</name>
+    <accept>http://localhost:8000/p</accept><!--HERE-->
+    <connect>tcp://localhost:7000</connect>
+    <type>proxy</type>
+  </service>
+)") << "a proxy service accepts ws:// or wss:// only";
+        QTest::newRow("bad connect.strategy") << proxyDocument("<connect>tcp://a:1</connect>",
+                                                               "<connect.strategy>lazy</connect.strategy><!--HERE-->")
+                                              << "connect.strategy 'lazy' is not immediate, deferred or prepared";
+        QTest::newRow("small maximum.pending.bytes") << proxyDocument("<connect>tcp://a:1</connect>",
+                                                                      "<maximum.pending.bytes>1k</maximum.pending.bytes><!--HERE-->")
+                                                     << "maximum.pending.bytes: '1k' is not a size from 4k to 64m";
+        QTest::newRow("prepared count without prepared") << proxyDocument("<connect>tcp://a:1</connect>",
+                                                                          "<prepared.connection.count>2</prepared.connection.count><!--HERE-->")
+                                                         << "prepared.connection.count needs connect.strategy prepared";
+        QTest::newRow("unsupported proxy property") << proxyDocument("<connect>tcp://a:1</connect>",
+                                                                     "<maximum.recovery.interval>5</maximum.recovery.interval><!--HERE-->")
+                                                    << "proxy property 'maximum.recovery.interval' is not supported by this version";
+        QTest::newRow("unknown connect option") << proxyDocument("<connect>tcp://a:1</connect>\n"
+                                                                 "    <connect-options><ws.bogus>1</ws.bogus><!--HERE--></connect-options>")
+                                                << "connect option 'ws.bogus' is unknown";
+        QTest::newRow("unsafe back-end TLS") << proxyDocument("<connect>tcp://a:1</connect>\n"
+                                                              "    <connect-options><ssl.protocols>TLSv1</ssl.protocols><!--HERE--></connect-options>")
+                                             << "ssl.protocols: TLSv1 is not safe";
+        QTest::newRow("connect-options on echo") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <connect-options><connect.timeout>5s</connect.timeout></connect-options><!--HERE-->
+  </service>
+)") << "service type 'echo' connects to nothing";
         QTest::newRow("connect on echo") << document(R"(  <service>
     <name>echo</name>
     <accept>ws://localhost:8000/echo</accept>

@@ -1,0 +1,276 @@
+#include "proxy/backendconnector.h"
+
+#include "frontdoor/httprequestparser.h"
+#include "websocket/handshake.h"
+
+#include <QSslSocket>
+
+namespace Postern::Proxy {
+
+namespace {
+
+constexpr qsizetype kMaximumResponseHead = 16 * 1024;
+
+// The status line and headers of the back-end's answer to the handshake.
+struct ResponseHead
+{
+    int status = 0;
+    QByteArray statusLine;
+    QList<QPair<QByteArray, QByteArray>> headers;
+
+    QList<QByteArray> values(QByteArrayView name) const
+    {
+        QList<QByteArray> found;
+        for (const auto &[key, value] : headers)
+            if (key.compare(name, Qt::CaseInsensitive) == 0)
+                found.append(value);
+        return found;
+    }
+    bool hasToken(QByteArrayView name, QByteArrayView token) const
+    {
+        for (const QByteArray &value : values(name))
+            for (const QByteArray &part : value.split(','))
+                if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
+                    return true;
+        return false;
+    }
+};
+
+std::optional<ResponseHead> parseResponseHead(QByteArrayView head)
+{
+    const QList<QByteArray> lines = head.toByteArray().split('\n');
+    if (lines.isEmpty())
+        return std::nullopt;
+    ResponseHead response;
+    response.statusLine = lines.first().trimmed();
+    // "HTTP/1.1 101 Switching Protocols"
+    if (!response.statusLine.startsWith("HTTP/1.") || response.statusLine.size() < 12 || response.statusLine.at(8) != ' ')
+        return std::nullopt;
+    bool ok = false;
+    response.status = response.statusLine.mid(9, 3).toInt(&ok);
+    if (!ok)
+        return std::nullopt;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines[i].trimmed();
+        if (line.isEmpty())
+            continue;
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            return std::nullopt;
+        response.headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
+    }
+    return response;
+}
+
+QString sslErrorText(const QList<QSslError> &errors)
+{
+    QStringList texts;
+    for (const QSslError &error : errors)
+        texts.append(error.errorString());
+    texts.removeDuplicates();
+    return texts.join(QStringLiteral("; "));
+}
+
+} // namespace
+
+BackendConnector::BackendConnector(BackendTargetPtr target, QObject *parent)
+    : QObject(parent), m_target(std::move(target))
+{
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &BackendConnector::onTimeout);
+}
+
+BackendConnector::~BackendConnector() = default;
+
+void BackendConnector::connectTransport()
+{
+    Q_ASSERT(m_state == State::Idle);
+    m_state = State::Connecting;
+    m_timer.start(m_target->options.connectTimeout);
+    if (m_target->isTls()) {
+        auto *ssl = new QSslSocket(this);
+        ssl->setSslConfiguration(m_target->tls);
+        connect(ssl, &QSslSocket::encrypted, this, &BackendConnector::onConnected);
+        connect(ssl, &QSslSocket::sslErrors, this, &BackendConnector::onSslErrors);
+        m_socket = ssl;
+    } else {
+        m_socket = new QTcpSocket(this);
+        connect(m_socket, &QTcpSocket::connected, this, &BackendConnector::onConnected);
+    }
+    // A back-end that talks before it is spoken to (a banner, in a pool) is held to this much.
+    m_socket->setReadBufferSize(64 * 1024);
+    connect(m_socket, &QAbstractSocket::errorOccurred, this, &BackendConnector::onError);
+    connect(m_socket, &QTcpSocket::readyRead, this, &BackendConnector::onReadyRead);
+    connect(m_socket, &QTcpSocket::disconnected, this, [this] {
+        if (m_state == State::TransportReady)
+            Q_EMIT lost();
+        else if (m_state == State::Connecting || m_state == State::Upgrading)
+            onError();
+    });
+    // SNI and host-name verification use the configured host, not what it resolves to.
+    if (auto *ssl = qobject_cast<QSslSocket *>(m_socket))
+        ssl->connectToHostEncrypted(m_target->host, m_target->port);
+    else
+        m_socket->connectToHost(m_target->host, m_target->port);
+}
+
+void BackendConnector::onConnected()
+{
+    if (m_state != State::Connecting)
+        return;
+    m_timer.stop();
+    m_state = State::TransportReady;
+    Q_EMIT transportReady();
+}
+
+void BackendConnector::onSslErrors(const QList<QSslError> &errors)
+{
+    // Not ignored: the handshake fails, and the error that follows says so with this.
+    const QSslCertificate certificate = errors.isEmpty() || errors.first().certificate().isNull()
+        ? qobject_cast<QSslSocket *>(m_socket)->peerCertificate()
+        : errors.first().certificate();
+    m_tlsProblem = QStringLiteral("certificate '%1' of %2:%3 refused: %4")
+                       .arg(certificate.isNull() ? QStringLiteral("(none)") : certificate.subjectDisplayName(),
+                            m_target->host).arg(m_target->port).arg(sslErrorText(errors));
+}
+
+void BackendConnector::onError()
+{
+    if (m_state != State::Connecting && m_state != State::Upgrading)
+        return;
+    if (!m_tlsProblem.isEmpty()) {
+        fail(502, QStringLiteral("TLS with back-end %1 failed: %2").arg(m_target->url, m_tlsProblem));
+        return;
+    }
+    const QString what = m_state == State::Upgrading ? QStringLiteral("back-end %1 closed the connection during the "
+                                                                      "WebSocket handshake").arg(m_target->url)
+                                                     : QStringLiteral("cannot connect to back-end %1").arg(m_target->url);
+    const QAbstractSocket::SocketError error = m_socket->error();
+    fail(502, error == QAbstractSocket::RemoteHostClosedError && m_state == State::Upgrading
+                  ? what
+                  : QStringLiteral("%1: %2").arg(what, m_socket->errorString()));
+}
+
+void BackendConnector::upgrade(const ClientRequest &request)
+{
+    Q_ASSERT(m_state == State::TransportReady && m_target->isWebSocket());
+    m_state = State::Upgrading;
+    m_timer.start(m_target->options.connectTimeout);
+    m_key = WebSocket::Handshake::newClientKey();
+    m_offered = request.protocols;
+    QByteArray head = "GET " + m_target->resource + " HTTP/1.1\r\n"
+                      "Host: " + m_target->hostHeader + "\r\n"
+                      "Upgrade: websocket\r\n"
+                      "Connection: Upgrade\r\n"
+                      "Sec-WebSocket-Key: " + m_key + "\r\n"
+                      "Sec-WebSocket-Version: 13\r\n";
+    if (!m_offered.isEmpty())
+        head += "Sec-WebSocket-Protocol: " + m_offered.join(", ") + "\r\n";
+    if (!request.address.isNull()) {
+        // RFC 7239: an IPv6 address is bracketed and quoted.
+        QHostAddress address = request.address;
+        bool isV4 = false;
+        const quint32 v4 = address.toIPv4Address(&isV4);
+        if (isV4)
+            address = QHostAddress(v4);
+        const QByteArray ip = address.toString().toLatin1();
+        const QByteArray forNode = isV4 ? ip : "\"[" + ip + "]\"";
+        head += "Forwarded: for=" + forNode + ";proto=" + (request.secure ? "https" : "http") + "\r\n"
+                "X-Forwarded-For: " + ip + "\r\n";
+    }
+    head += "\r\n";
+    m_socket->write(head);
+    if (m_socket->bytesAvailable() > 0)
+        onReadyRead();
+}
+
+void BackendConnector::onReadyRead()
+{
+    if (m_state != State::Upgrading)
+        return; // before the handshake a back-end says nothing; after it the frames wait for their reader
+    const QByteArray data = m_socket->peek(kMaximumResponseHead + 1);
+    const qsizetype end = Frontdoor::HttpRequestParser::findEndOfHead(data);
+    if (end < 0) {
+        if (data.size() > kMaximumResponseHead)
+            fail(502, QStringLiteral("back-end %1 answered the WebSocket handshake with a head larger than %2 bytes")
+                          .arg(m_target->url).arg(kMaximumResponseHead));
+        return;
+    }
+    const auto response = parseResponseHead(QByteArrayView(data).first(end));
+    if (!response) {
+        fail(502, QStringLiteral("back-end %1 answered the WebSocket handshake with something that is not HTTP")
+                      .arg(m_target->url));
+        return;
+    }
+    if (response->status != 101) {
+        fail(502, QStringLiteral("back-end %1 refused the WebSocket handshake: %2")
+                      .arg(m_target->url, QString::fromLatin1(response->statusLine.mid(9).left(100))));
+        return;
+    }
+    const QList<QByteArray> accept = response->values("Sec-WebSocket-Accept");
+    QString problem;
+    if (!response->hasToken("Upgrade", "websocket") || !response->hasToken("Connection", "upgrade"))
+        problem = QStringLiteral("no Upgrade: websocket and Connection: Upgrade");
+    else if (accept.size() != 1 || accept.first() != WebSocket::Handshake::acceptKey(m_key))
+        problem = QStringLiteral("Sec-WebSocket-Accept does not match the key");
+    else if (!response->values("Sec-WebSocket-Extensions").isEmpty())
+        problem = QStringLiteral("it chose an extension, and none was offered");
+    const QList<QByteArray> protocols = response->values("Sec-WebSocket-Protocol");
+    if (problem.isEmpty() && (protocols.size() > 1 || (protocols.size() == 1 && !m_offered.contains(protocols.first()))))
+        problem = QStringLiteral("it chose sub-protocol '%1', which was not offered")
+                      .arg(QString::fromLatin1(protocols.join(", ").left(100)));
+    if (!problem.isEmpty()) {
+        fail(502, QStringLiteral("back-end %1 answered the WebSocket handshake wrongly: %2").arg(m_target->url, problem));
+        return;
+    }
+    m_socket->skip(end);
+    m_timer.stop();
+    m_state = State::Done;
+    Q_EMIT upgraded(protocols.value(0));
+}
+
+void BackendConnector::onTimeout()
+{
+    fail(504, QStringLiteral("back-end %1 did not %2 within %3 ms (connect.timeout)")
+                  .arg(m_target->url,
+                       m_state == State::Upgrading ? QStringLiteral("answer the WebSocket handshake")
+                       : m_target->isTls()         ? QStringLiteral("accept a TLS connection")
+                                                   : QStringLiteral("accept a connection"))
+                  .arg(m_target->options.connectTimeout.count()));
+}
+
+void BackendConnector::fail(int status, const QString &reason)
+{
+    if (m_state == State::Failed || m_state == State::Done)
+        return;
+    m_state = State::Failed;
+    m_timer.stop();
+    if (m_socket) {
+        disconnect(m_socket, nullptr, this, nullptr);
+        m_socket->abort();
+    }
+    Q_EMIT failed(status, reason);
+}
+
+QTcpSocket *BackendConnector::takeSocket()
+{
+    Q_ASSERT(m_state == State::Done || (m_state == State::TransportReady && !m_target->isWebSocket()));
+    m_state = State::Done;
+    m_timer.stop();
+    QTcpSocket *socket = m_socket;
+    m_socket = nullptr;
+    disconnect(socket, nullptr, this, nullptr);
+    socket->setParent(nullptr);
+    return socket;
+}
+
+QString BackendConnector::peer() const
+{
+    if (!m_socket)
+        return {};
+    const QHostAddress address = m_socket->peerAddress();
+    return (address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']' : address.toString())
+        + u':' + QString::number(m_socket->peerPort());
+}
+
+} // namespace Postern::Proxy

@@ -1,0 +1,323 @@
+#include "proxy/proxyrelay.h"
+
+#include "logging.h"
+#include "sessions/websocketsession.h"
+
+#include <QTcpSocket>
+#include <QTimer>
+
+namespace Postern::Proxy {
+
+namespace {
+
+// A binary message to the client costs at most this much more than its payload (its header).
+constexpr qint64 kFrameOverhead = 10;
+// How long a back-end has to close its side once the client has gone.
+constexpr auto kBackendCloseTimeout = std::chrono::seconds(5);
+
+QString peerOf(const QTcpSocket *socket)
+{
+    const QHostAddress address = socket->peerAddress();
+    return (address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']' : address.toString())
+        + u':' + QString::number(socket->peerPort());
+}
+
+} // namespace
+
+ProxyRelay::ProxyRelay(Sessions::WebSocketSession *session, BackendTargetPtr target, qint64 maximumPendingBytes)
+    : QObject(session), m_session(session), m_client(session->endpoint()), m_target(std::move(target)),
+      m_limit(maximumPendingBytes), m_readBuffer(readBufferSize(maximumPendingBytes))
+{
+    m_session->setBackend(m_target->url);
+    connect(m_client, &WebSocket::Endpoint::frameReceived, this, &ProxyRelay::onClientPiece);
+    connect(m_client, &WebSocket::Endpoint::closeReceived, this, &ProxyRelay::onClientClose);
+    connect(m_client, &WebSocket::Endpoint::disconnected, this, &ProxyRelay::onClientGone);
+    connect(m_client, &WebSocket::Endpoint::bytesWritten, this, &ProxyRelay::resumeBackendIfDrained);
+    // Client to back-end: what is queued toward the back-end and what the client endpoint
+    // holds stay within the budget, less what the client's socket may read ahead.
+    m_client->setReadBudget([this] { return m_limit - m_readBuffer - queuedTowardBackend() - m_client->heldIncoming(); });
+}
+
+ProxyRelay::~ProxyRelay() = default;
+
+WebSocket::Endpoint::Options ProxyRelay::clientOptions(WebSocket::Endpoint::Options base, const BackendTarget &target,
+                                                       qint64 maximumPendingBytes)
+{
+    base.delivery = WebSocket::Endpoint::Delivery::Frames;
+    base.maximumPendingOutput = 0; // back-pressure instead
+    base.readBufferSize = readBufferSize(maximumPendingBytes);
+    base.answerCloseAtOnce = !target.isWebSocket();
+    return base;
+}
+
+qint64 ProxyRelay::readBufferSize(qint64 maximumPendingBytes)
+{
+    return qBound(qint64(1024), maximumPendingBytes / 4, qint64(64 * 1024));
+}
+
+qint64 ProxyRelay::queuedTowardBackend() const
+{
+    qint64 queued = m_waitingBytes;
+    if (m_backendWs)
+        queued += m_backendWs->bytesToWrite();
+    else if (m_backendTcp)
+        queued += m_backendTcp->bytesToWrite();
+    return queued;
+}
+
+qint64 ProxyRelay::bufferedBytes() const
+{
+    qint64 held = m_client->bufferedIncoming() + m_client->bytesToWrite() + m_waitingBytes;
+    if (m_backendWs)
+        held += m_backendWs->bufferedIncoming() + m_backendWs->bytesToWrite();
+    else if (m_backendTcp)
+        held += m_backendTcp->bytesAvailable() + m_backendTcp->bytesToWrite();
+    return held;
+}
+
+void ProxyRelay::attach(QTcpSocket *backend)
+{
+    m_session->setBackend(QStringLiteral("%1 (%2)").arg(m_target->url, peerOf(backend)));
+    if (!m_holding) {
+        m_holding = true;
+        m_session->hold();
+    }
+    if (m_target->isWebSocket()) {
+        WebSocket::Endpoint::Options options;
+        options.delivery = WebSocket::Endpoint::Delivery::Frames;
+        options.maximumMessageSize = m_target->options.maximumMessageSize;
+        options.inactivityTimeout = m_target->options.inactivityTimeout;
+        options.readBufferSize = m_readBuffer;
+        options.answerCloseAtOnce = false;
+        m_backendWs = new WebSocket::Endpoint(backend, WebSocket::Endpoint::Role::Client, options, this);
+        connect(m_backendWs, &WebSocket::Endpoint::frameReceived, m_client, &WebSocket::Endpoint::sendPiece);
+        connect(m_backendWs, &WebSocket::Endpoint::closeReceived, this, &ProxyRelay::onBackendClose);
+        connect(m_backendWs, &WebSocket::Endpoint::disconnected, this, &ProxyRelay::onBackendGone);
+        connect(m_backendWs, &WebSocket::Endpoint::bytesWritten, this, &ProxyRelay::resumeClientIfDrained);
+        connect(m_backendWs, &WebSocket::Endpoint::protocolError, this, [this](quint16 code, const QString &reason) {
+            closeClient(WebSocket::CloseCode::InternalError, QStringLiteral("back-end failed: %1").arg(reason));
+            m_session->noteEnding(QStringLiteral("back-end broke the protocol (gateway closed it with %1: %2); "
+                                                 "client closed with 1011").arg(code).arg(reason));
+        });
+        m_backendWs->setReadBudget([this] {
+            return m_limit - m_readBuffer - m_client->bytesToWrite() - m_backendWs->heldIncoming();
+        });
+    } else {
+        m_backendTcp = backend;
+        backend->setParent(this);
+        backend->setReadBufferSize(m_readBuffer);
+        connect(backend, &QTcpSocket::readyRead, this, &ProxyRelay::pumpTcpBackend);
+        connect(backend, &QTcpSocket::bytesWritten, this, &ProxyRelay::resumeClientIfDrained);
+        connect(backend, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+            if (error != QAbstractSocket::RemoteHostClosedError && m_tcpError.isEmpty())
+                m_tcpError = m_backendTcp->errorString();
+        });
+        connect(backend, &QTcpSocket::disconnected, this, &ProxyRelay::onBackendGone);
+    }
+    // What the client sent while the connection was made goes first.
+    const QList<WebSocket::Frame> waiting = std::exchange(m_waiting, {});
+    m_waitingBytes = 0;
+    for (const WebSocket::Frame &piece : waiting)
+        onClientPiece(piece);
+    if (m_clientGone) {
+        onClientGone();
+        return;
+    }
+    if (m_backendWs)
+        m_backendWs->start();
+    else if (m_backendTcp->state() != QAbstractSocket::ConnectedState)
+        QMetaObject::invokeMethod(this, &ProxyRelay::onBackendGone, Qt::QueuedConnection);
+    else
+        pumpTcpBackend();
+    resumeClientIfDrained();
+}
+
+void ProxyRelay::connectOnFirstMessage(const BackendConnector::ClientRequest &request)
+{
+    m_deferred = true;
+    m_request = request;
+    m_request.protocols.clear();
+}
+
+void ProxyRelay::onClientPiece(const WebSocket::Frame &piece)
+{
+    if (m_backendWs) {
+        m_backendWs->sendPiece(piece);
+    } else if (m_backendTcp) {
+        if (!piece.payload.isEmpty() && m_backendTcp->state() == QAbstractSocket::ConnectedState)
+            m_backendTcp->write(piece.payload);
+    } else {
+        m_waiting.append(piece);
+        m_waitingBytes += piece.payload.size();
+        if (m_deferred && !m_connector)
+            startDeferredConnect();
+    }
+}
+
+void ProxyRelay::startDeferredConnect()
+{
+    m_connector = new BackendConnector(m_target, this);
+    connect(m_connector, &BackendConnector::transportReady, this, [this] {
+        if (m_target->isWebSocket())
+            m_connector->upgrade(m_request);
+        else
+            attach(m_connector->takeSocket());
+    });
+    connect(m_connector, &BackendConnector::upgraded, this, [this] { attach(m_connector->takeSocket()); });
+    connect(m_connector, &BackendConnector::failed, this, [this](int, const QString &reason) { backendFailed(reason); });
+    m_connector->connectTransport();
+}
+
+void ProxyRelay::backendFailed(const QString &reason)
+{
+    qCWarning(lcProxy).noquote() << QStringLiteral("session %1 (client %2): %3")
+                                        .arg(m_session->id()).arg(m_session->connection().peer(), reason);
+    m_session->noteEnding(QStringLiteral("back-end unreachable, client closed with 1011: %1").arg(reason));
+    m_waiting.clear();
+    m_waitingBytes = 0;
+    closeClient(WebSocket::CloseCode::InternalError, QStringLiteral("back-end unreachable"));
+}
+
+void ProxyRelay::closeClient(quint16 code, const QString &reason)
+{
+    if (m_client->isFinished() || m_client->isCloseSent())
+        return;
+    if (m_client->isSendingFrame()) {
+        // A frame from the back-end was cut off: no close frame can follow it.
+        m_client->abort();
+        return;
+    }
+    m_client->close(code, reason);
+}
+
+void ProxyRelay::onClientClose(quint16 code, const QString &reason)
+{
+    if (m_backendWs) {
+        // Carried across; for a close the back-end began, this is the client's answer.
+        if (m_backendWs->isSendingFrame())
+            m_backendWs->abort();
+        else
+            m_backendWs->close(code, reason);
+    } else if (m_backendTcp) {
+        m_backendTcp->disconnectFromHost(); // after what is queued for it
+        QTimer::singleShot(kBackendCloseTimeout, m_backendTcp, &QTcpSocket::abort);
+    } else if (m_connector) {
+        delete m_connector;
+        // The client endpoint answers a close only when told to (ws back-ends): nobody else will.
+        m_client->close(code, reason);
+    } else if (!m_client->isCloseSent()) {
+        m_client->close(code, reason);
+    }
+}
+
+void ProxyRelay::onClientGone()
+{
+    m_clientGone = true;
+    if (m_backendWs && !m_backendWs->isFinished()) {
+        if (m_backendWs->isSendingFrame())
+            m_backendWs->abort();
+        else
+            m_backendWs->close(WebSocket::CloseCode::GoingAway, QStringLiteral("client left"));
+    } else if (m_backendTcp && m_backendTcp->state() != QAbstractSocket::UnconnectedState) {
+        m_backendTcp->disconnectFromHost();
+        QTimer::singleShot(kBackendCloseTimeout, m_backendTcp, &QTcpSocket::abort);
+    } else if (m_connector) {
+        delete m_connector;
+    }
+    if ((m_backendWs && m_backendWs->isFinished())
+        || (m_backendTcp && m_backendTcp->state() == QAbstractSocket::UnconnectedState))
+        finishBackend();
+}
+
+void ProxyRelay::onBackendClose(quint16 code, const QString &reason)
+{
+    m_backendClosedCleanly = true;
+    const bool clientBegan = m_client->isCloseReceived() || m_clientGone;
+    if (m_backendWs->isCloseSent() && !clientBegan && !m_client->isCloseSent()) {
+        // The back-end answers a close the gateway began toward it (its inactivity timeout).
+        const QString why = QStringLiteral("back-end: %1").arg(m_backendWs->localCloseReason());
+        m_session->noteEnding(QStringLiteral("%1; client closed with 1011").arg(why));
+        closeClient(WebSocket::CloseCode::InternalError, why);
+        return;
+    }
+    if (!clientBegan && !m_client->isCloseSent())
+        m_session->noteEnding(QStringLiteral("back-end closed with %1%2").arg(code).arg(
+            reason.isEmpty() ? QString() : QStringLiteral(" \"%1\"").arg(reason)));
+    closeClient(code, reason);
+}
+
+void ProxyRelay::onBackendGone()
+{
+    // Whether the client side was ending anyway (its close, the gateway's, or its leaving):
+    // then the back-end's going is no news for the client or the log.
+    const bool clientEnding = m_clientGone || m_client->isCloseReceived() || m_client->isCloseSent();
+    if (m_backendTcp) {
+        // What the back-end sent before it left still goes to the client, then the close.
+        if (!m_client->isCloseSent())
+            while (m_backendTcp->bytesAvailable() > 0)
+                m_client->sendMessage(WebSocket::Opcode::Binary, m_backendTcp->read(m_readBuffer));
+        if (!clientEnding && m_tcpError.isEmpty()) {
+            m_session->noteEnding(QStringLiteral("back-end closed the connection; client closed with 1000"));
+            closeClient(WebSocket::CloseCode::Normal, QStringLiteral("back-end closed the connection"));
+        } else if (!clientEnding) {
+            m_session->noteEnding(QStringLiteral("back-end connection failed (%1); client closed with 1011").arg(m_tcpError));
+            closeClient(WebSocket::CloseCode::InternalError, QStringLiteral("back-end connection failed"));
+        }
+    } else if (m_backendWs && !m_backendClosedCleanly && !clientEnding) {
+        const QString reason = m_backendWs->isCloseSent() && !m_backendWs->localCloseReason().isEmpty()
+            ? QStringLiteral("back-end: %1").arg(m_backendWs->localCloseReason())
+            : QStringLiteral("back-end connection lost");
+        m_session->noteEnding(QStringLiteral("%1; client closed with 1011").arg(reason));
+        closeClient(WebSocket::CloseCode::InternalError, reason);
+    } else if (m_backendWs && !m_backendClosedCleanly && m_client->isCloseReceived() && !m_client->isCloseSent()) {
+        // The client's close went to a back-end that left without answering: answer it here.
+        closeClient(WebSocket::CloseCode::InternalError, QStringLiteral("back-end connection lost"));
+    }
+    if (m_clientGone)
+        finishBackend();
+}
+
+void ProxyRelay::finishBackend()
+{
+    if (!m_holding)
+        return;
+    m_holding = false;
+    // Released from the event loop: the session may end (and delete this) right away.
+    QMetaObject::invokeMethod(m_session, &Sessions::WebSocketSession::release, Qt::QueuedConnection);
+}
+
+void ProxyRelay::pumpTcpBackend()
+{
+    if (!m_backendTcp || m_client->isCloseSent() || m_client->isFinished())
+        return;
+    while (!m_tcpPaused && m_backendTcp->bytesAvailable() > 0) {
+        const qint64 budget = m_limit - m_readBuffer - m_client->bytesToWrite() - kFrameOverhead;
+        if (budget <= 0) {
+            m_tcpPaused = true;
+            break;
+        }
+        const QByteArray chunk = m_backendTcp->read(qMin(budget, m_readBuffer));
+        m_client->sendMessage(WebSocket::Opcode::Binary, chunk);
+    }
+}
+
+void ProxyRelay::resumeBackendIfDrained()
+{
+    if (m_client->bytesToWrite() >= m_limit / 2)
+        return;
+    if (m_backendWs && m_backendWs->isReadingPaused() && !m_backendWs->isFinished()) {
+        m_backendWs->resumeReading();
+    } else if (m_tcpPaused) {
+        m_tcpPaused = false;
+        pumpTcpBackend();
+    }
+}
+
+void ProxyRelay::resumeClientIfDrained()
+{
+    if (queuedTowardBackend() < m_limit / 2 && m_client->isReadingPaused() && !m_client->isFinished()
+        && (m_backendWs || m_backendTcp))
+        m_client->resumeReading();
+}
+
+} // namespace Postern::Proxy
