@@ -66,4 +66,20 @@ CredentialReader::Result CredentialReader::read(const HttpRequestHead &request, 
     return result;
 }
 
+bool CredentialReader::presentsSecrets(const HttpRequestHead &request, const Auth::Realm &realm)
+{
+    if (!request.header("Authorization").isNull())
+        return true;
+    for (const QString &name : realm.tokenHeaders())
+        if (!request.header(name.toUtf8()).isNull())
+            return true;
+    for (const QString &name : realm.tokenQueryParameters())
+        if (!request.queryParameter(name.toUtf8()).isNull())
+            return true;
+    for (const QString &name : realm.tokenCookies())
+        if (!request.cookie(name.toUtf8()).isNull())
+            return true;
+    return false;
+}
+
 } // namespace Postern::Frontdoor

@@ -24,6 +24,9 @@ public:
     };
 
     static Result read(const HttpRequestHead &request, const Auth::Realm &realm, const ConnectionInfo &connection);
+    // Whether the request carries a password or token anywhere the realm reads (whatever its
+    // worth): then it is a login, not a visit with a single sign-on cookie.
+    static bool presentsSecrets(const HttpRequestHead &request, const Auth::Realm &realm);
 };
 
 } // namespace Postern::Frontdoor

@@ -269,14 +269,18 @@ bool HttpConnection::authenticate(const HttpRequestHead &request, const RouteMat
     if (!realm)
         return true;
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    std::optional<Auth::SessionCookie::Login> login = sessionCookieLogin(request, *realm, now);
+    // A single sign-on cookie stands for a login only when the request brings no credentials
+    // of its own: whoever sends a password or a token means to log in (again, or as another user).
+    std::optional<Auth::SessionCookie::Login> login;
+    const bool freshLogin = CredentialReader::presentsSecrets(request, *realm) || !realm->sessionCookie();
+    if (!freshLogin)
+        login = sessionCookieLogin(request, *realm, now);
+    const bool byCookie = login.has_value();
     if (!login) {
         const auto result = credentialLogin(request, route, now);
         if (!result)
             return false; // answered
         login = Auth::SessionCookie::Login{*result, now};
-        if (const Auth::SessionCookie *cookie = realm->sessionCookie())
-            m_setCookie = cookie->setCookie(*result, now, m_context->secureScheme);
     }
     const Config::AuthorizationConstraint constraint = route.service->config().authorization.value_or(
         Config::AuthorizationConstraint{{}, true, {}});
@@ -286,6 +290,10 @@ bool HttpConnection::authenticate(const HttpRequestHead &request, const RouteMat
                     QStringLiteral("user '%1' may not use this service").arg(login->result.user));
         return false;
     }
+    // The cookie goes with an answer that lets the user in, after a login that was not itself the cookie.
+    const Auth::SessionCookie *cookie = realm->sessionCookie();
+    if (cookie && !byCookie)
+        m_setCookie = cookie->setCookie(login->result, now, m_context->secureScheme);
     m_info.user = login->result.user;
     m_info.roles = login->result.roles;
     m_info.loginTime = login->loginTime;

@@ -125,10 +125,11 @@ void BackendConnector::onConnected()
 
 void BackendConnector::onSslErrors(const QList<QSslError> &errors)
 {
-    // Not ignored: the handshake fails, and the error that follows says so with this.
-    const QSslCertificate certificate = errors.isEmpty() || errors.first().certificate().isNull()
-        ? qobject_cast<QSslSocket *>(m_socket)->peerCertificate()
-        : errors.first().certificate();
+    // Not ignored: the handshake fails, and the error that follows says so with this. The
+    // certificate named is the back-end's own (the chain's leaf), whichever link failed.
+    QSslCertificate certificate = qobject_cast<QSslSocket *>(m_socket)->peerCertificate();
+    if (certificate.isNull() && !errors.isEmpty())
+        certificate = errors.first().certificate();
     m_tlsProblem = QStringLiteral("certificate '%1' of %2:%3 refused: %4")
                        .arg(certificate.isNull() ? QStringLiteral("(none)") : certificate.subjectDisplayName(),
                             m_target->host).arg(m_target->port).arg(sslErrorText(errors));

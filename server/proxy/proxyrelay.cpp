@@ -6,6 +6,11 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace Postern::Proxy {
 
 namespace {
@@ -38,7 +43,29 @@ ProxyRelay::ProxyRelay(Sessions::WebSocketSession *session, BackendTargetPtr tar
     m_client->setReadBudget([this] { return m_limit - m_readBuffer - queuedTowardBackend() - m_client->heldIncoming(); });
 }
 
-ProxyRelay::~ProxyRelay() = default;
+ProxyRelay::~ProxyRelay()
+{
+    closeBackendDescriptor();
+}
+
+void ProxyRelay::closeBackendDescriptor()
+{
+    if (m_backendDescriptor >= 0)
+        ::close(m_backendDescriptor);
+    m_backendDescriptor = -1;
+}
+
+bool ProxyRelay::backendWasReset() const
+{
+    if (m_backendDescriptor < 0)
+        return false;
+    tcp_info info = {};
+    socklen_t length = sizeof info;
+    if (::getsockopt(m_backendDescriptor, IPPROTO_TCP, TCP_INFO, &info, &length) != 0)
+        return false;
+    // An orderly end leaves our side in CLOSE_WAIT; a reset takes the connection to CLOSE.
+    return info.tcpi_state == TCP_CLOSE;
+}
 
 WebSocket::Endpoint::Options ProxyRelay::clientOptions(WebSocket::Endpoint::Options base, const BackendTarget &target,
                                                        qint64 maximumPendingBytes)
@@ -105,6 +132,7 @@ void ProxyRelay::attach(QTcpSocket *backend)
     } else {
         m_backendTcp = backend;
         backend->setParent(this);
+        m_backendDescriptor = ::dup(int(backend->socketDescriptor()));
         backend->setReadBufferSize(m_readBuffer);
         connect(backend, &QTcpSocket::readyRead, this, &ProxyRelay::pumpTcpBackend);
         connect(backend, &QTcpSocket::bytesWritten, this, &ProxyRelay::resumeClientIfDrained);
@@ -256,6 +284,9 @@ void ProxyRelay::onBackendGone()
         if (!m_client->isCloseSent())
             while (m_backendTcp->bytesAvailable() > 0)
                 m_client->sendMessage(WebSocket::Opcode::Binary, m_backendTcp->read(m_readBuffer));
+        if (!clientEnding && m_tcpError.isEmpty() && backendWasReset())
+            m_tcpError = QStringLiteral("connection reset by the back-end");
+        closeBackendDescriptor(); // now the connection can end on our side too
         if (!clientEnding && m_tcpError.isEmpty()) {
             m_session->noteEnding(QStringLiteral("back-end closed the connection; client closed with 1000"));
             closeClient(WebSocket::CloseCode::Normal, QStringLiteral("back-end closed the connection"));

@@ -71,6 +71,9 @@ private:
     void closeClient(quint16 code, const QString &reason);
     qint64 queuedTowardBackend() const;
     void finishBackend();
+    // Whether the tcp/ssl back-end reset the connection rather than ending it.
+    bool backendWasReset() const;
+    void closeBackendDescriptor();
 
     Sessions::WebSocketSession *m_session;
     WebSocket::Endpoint *m_client;
@@ -82,6 +85,10 @@ private:
     QTcpSocket *m_backendTcp = nullptr;         // tcp/ssl
     bool m_tcpPaused = false;
     QString m_tcpError;       // why a tcp/ssl back-end connection failed, if it did
+    // Qt reports a reset like an orderly end (its socket engine reads ECONNRESET as end of
+    // stream), so the relay keeps a duplicate of a tcp/ssl back-end's descriptor and asks the
+    // kernel, once Qt has let go, how the connection ended (Linux TCP_INFO).
+    int m_backendDescriptor = -1;
     bool m_backendClosedCleanly = false;
 
     // Deferred: the connection being made, and the client's pieces waiting for it.

@@ -53,15 +53,28 @@ qint64 Endpoint::bufferedIncoming() const
 
 void Endpoint::pauseReading()
 {
-    m_paused = true;
+    setPaused(true);
 }
 
 void Endpoint::resumeReading()
 {
     if (m_finished)
         return;
-    m_paused = false;
+    setPaused(false);
     readSome();
+}
+
+void Endpoint::setPaused(bool paused)
+{
+    m_paused = paused;
+    // While the gateway does not read, a peer's pong could not be seen: the inactivity
+    // check waits. (A paused side is the busy one anyway.)
+    if (m_options.inactivityTimeout.count() > 0 && !m_closeSent && !m_closeReceived) {
+        if (paused)
+            m_inactivity.stop();
+        else if (!m_inactivity.isActive())
+            m_inactivity.start();
+    }
 }
 
 void Endpoint::readSome()
@@ -72,36 +85,39 @@ void Endpoint::readSome()
     const QPointer<Endpoint> self(this);
     for (;;) {
         // What was parsed before a pause goes first; it was taken within an earlier budget.
-        if (!deliverParsed() || !self)
-            break;
+        const bool wantsMore = deliverParsed();
+        if (!self)
+            return;
         if (m_closeReceived || m_parser.hasFailed()) {
             // Nothing after a close (or a broken frame) means anything; reading on is how the
             // socket notices the peer leaving.
             m_socket->skip(m_socket->bytesAvailable());
             break;
         }
-        if (m_paused)
+        if (!wantsMore)
             break;
         qint64 budget = m_socket->bytesAvailable();
         if (budget == 0)
             break;
-        if (m_budget) {
+        // Once our close is out the peer's answer is read whatever the budget: data frames
+        // are dropped then (deliverParsed), so reading costs nothing.
+        if (m_budget && !m_closeSent) {
             budget = qMin(budget, m_budget());
             if (budget <= 0) {
-                m_paused = true; // the owner resumes when there is room again
+                setPaused(true); // the owner resumes when there is room again
                 break;
             }
         }
+        noteActivity(); // bytes count, not only whole frames: a slow large frame is activity
         m_parser.append(m_socket->read(budget));
     }
-    if (self)
-        m_reading = false;
+    m_reading = false;
 }
 
 bool Endpoint::deliverParsed()
 {
     const QPointer<Endpoint> self(this);
-    while (!m_paused && !m_closeReceived && !m_finished) {
+    while ((!m_paused || m_closeSent) && !m_closeReceived && !m_finished) {
         FrameParser::Result result = m_parser.next();
         if (result.needsMoreData())
             return true;
@@ -115,10 +131,9 @@ bool Endpoint::deliverParsed()
                 Q_EMIT protocolError(error.closeCode, error.reason);
             return false;
         }
-        noteActivity();
         if (isControl(result.frame.opcode))
             handleControl(result.frame);
-        else
+        else if (!m_closeSent) // after our close, data is not wanted (RFC 6455 §5.5.1)
             handleData(std::move(result.frame));
         if (!self)
             return false;
@@ -153,7 +168,7 @@ void Endpoint::handleControl(const Frame &frame)
     switch (frame.opcode) {
     case Opcode::Ping:
         if (!m_closeSent)
-            writeControl(Opcode::Pong, frame.payload);
+            answerPing(frame.payload);
         break;
     case Opcode::Pong:
         Q_EMIT pongReceived(frame.payload);
@@ -188,11 +203,7 @@ bool Endpoint::sendMessage(Opcode opcode, QByteArrayView payload)
     if (m_closeSent || m_finished)
         return false;
     if (m_options.maximumPendingOutput > 0 && m_socket->bytesToWrite() + payload.size() > m_options.maximumPendingOutput) {
-        const qint64 unsent = m_socket->bytesToWrite();
-        close(CloseCode::PolicyViolation, QStringLiteral("peer is not reading (%1 bytes unsent)").arg(unsent));
-        // It cannot read the close frame either: do not wait for an answer.
-        Q_EMIT outputOverflow(unsent);
-        abort();
+        overflow();
         return false;
     }
     const std::optional<quint32> key = role() == Role::Client ? std::optional(FrameWriter::randomMaskKey()) : std::nullopt;
@@ -200,6 +211,31 @@ bool Endpoint::sendMessage(Opcode opcode, QByteArrayView payload)
     ++m_counters.messagesOut;
     m_counters.bytesOut += quint64(payload.size());
     return true;
+}
+
+void Endpoint::overflow()
+{
+    const qint64 unsent = m_socket->bytesToWrite();
+    close(CloseCode::PolicyViolation, QStringLiteral("peer is not reading (%1 bytes unsent)").arg(unsent));
+    // It cannot read the close frame either: do not wait for an answer.
+    Q_EMIT outputOverflow(unsent);
+    abort();
+}
+
+void Endpoint::answerPing(QByteArrayView payload)
+{
+    const qint64 unsent = m_socket->bytesToWrite();
+    if (m_options.maximumPendingOutput > 0) {
+        if (unsent + payload.size() > m_options.maximumPendingOutput) {
+            overflow(); // pinging without reading the pongs is not reading either
+            return;
+        }
+    } else if (unsent > 4 * m_options.readBufferSize) {
+        // RFC 6455 §5.5.3 lets a later ping be answered instead: a peer that pings and
+        // does not read must not fill the gateway with pongs.
+        return;
+    }
+    writeControl(Opcode::Pong, payload);
 }
 
 void Endpoint::sendPiece(const Frame &piece)
@@ -272,10 +308,15 @@ void Endpoint::writeControl(Opcode opcode, QByteArrayView payload)
 {
     const std::optional<quint32> key = role() == Role::Client ? std::optional(FrameWriter::randomMaskKey()) : std::nullopt;
     QByteArray frame = FrameWriter::frame(opcode, payload, true, key);
-    if (m_outRemaining > 0)
-        m_heldControl.append(std::move(frame)); // never inside a frame going out in pieces
-    else
+    if (m_outRemaining == 0) {
         writeRaw(frame);
+        return;
+    }
+    // Never inside a frame going out in pieces: held until it ends. Only the newest pong is
+    // kept (RFC 6455 §5.5.3), so holding is bounded.
+    if (opcode == Opcode::Pong)
+        m_heldControl.removeIf([](const QByteArray &held) { return (quint8(held.at(0)) & 0x0F) == quint8(Opcode::Pong); });
+    m_heldControl.append(std::move(frame));
 }
 
 void Endpoint::writeRaw(const QByteArray &bytes)

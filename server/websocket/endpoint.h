@@ -133,8 +133,13 @@ Q_SIGNALS:
 
 private:
     void readSome();
-    // Hands out what the parser holds; false when reading must stop.
+    void setPaused(bool paused);
+    // Hands out what the parser holds; true when it needs more bytes, false when reading
+    // must stop (paused, closed, failed).
     bool deliverParsed();
+    void answerPing(QByteArrayView payload);
+    // The peer does not read: close with 1008 and cut the connection.
+    void overflow();
     void handleControl(const Frame &frame);
     void handleData(Frame &&frame);
     void writeControl(Opcode opcode, QByteArrayView payload);

@@ -226,6 +226,46 @@ private Q_SLOTS:
         QCOMPARE((quint8(close[2]) << 8) | quint8(close[3]), 1001);
     }
 
+    void aSlowLargeFrameIsActivity()
+    {
+        // /small closes peers silent for 1 s; a 1000-byte frame trickling in over 2.5 s is
+        // a peer at work, not a silent one: it is echoed, not closed.
+        RawClient client(m_http);
+        QVERIFY(client.waitConnected());
+        client.send(request("GET", "/small", kUpgrade + "Sec-WebSocket-Version: 13\r\n"));
+        QVERIFY(QTest::qWaitFor([&] { return client.received.contains("\r\n\r\n"); }, 5000));
+        client.received.clear();
+        const QByteArray frame = clientBinaryFrame(QByteArray(1000, 's'));
+        for (qsizetype sent = 0; sent < frame.size(); sent += 100) {
+            client.send(frame.mid(sent, 100));
+            QTest::qWait(250);
+        }
+        QVERIFY(QTest::qWaitFor([&] { return client.received.contains(QByteArray(1000, 's')); }, 5000));
+        QVERIFY(!client.received.contains(QByteArray("\x88", 1)));
+    }
+
+    void aPeerThatPingsAndNeverReadsIsClosed()
+    {
+        // Pongs count as output too: a client that pings and does not read is cut off like
+        // one that sends messages and does not read, instead of filling the gateway with pongs.
+        QTcpSocket client;
+        makeNonReading(client);
+        client.connectToHost(QHostAddress::LocalHost, m_http);
+        QVERIFY(QTest::qWaitFor([&] { return client.state() == QAbstractSocket::ConnectedState; }, 5000));
+        client.write(request("GET", "/echo", kUpgrade + "Sec-WebSocket-Version: 13\r\n"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_gateway->sessions()->count(), 1, 5000);
+        QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral("client is not reading")));
+        QByteArray ping("\x89\xfd\0\0\0\0", 6);
+        ping += QByteArray(125, 'p');
+        const QByteArray burst = ping.repeated(500);
+        for (int i = 0; i < 2000 && client.state() == QAbstractSocket::ConnectedState; ++i) {
+            client.write(burst);
+            if (i % 20 == 0)
+                QTest::qWait(20);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(m_gateway->sessions()->count(), 0, 20000);
+    }
+
     void inactivityKeepsAnsweringPeer()
     {
         // QWebSocket answers pings, so it outlives several timeouts.

@@ -257,7 +257,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, target);
         QFETCH(QByteArray, challenge);
         std::unique_ptr<RawClient> client(handshake(target));
-        QCOMPARE(client->status(), 401);
+        QVERIFY(client->received.startsWith("HTTP/1.1 401 Unauthorized\r\n"));
         QCOMPARE(client->headerValue("WWW-Authenticate"), challenge);
         QVERIFY(client->headerValues("Set-Cookie").isEmpty());
     }
@@ -409,6 +409,36 @@ private Q_SLOTS:
         QByteArray forged = cookie;
         forged.insert(forged.size() - 4, "x");
         QCOMPARE(handshakeStatus("/sso-b", forged), 401);
+    }
+
+    void credentialsWinOverTheCookie()
+    {
+        std::unique_ptr<RawClient> first(handshake("/sso-b", "Authorization: " + basic("alice", kAlicePassword) + "\r\n"));
+        QCOMPARE(first->status(), 101);
+        const QByteArray value = cookieValue(first->headerValues("Set-Cookie").value(0));
+        QVERIFY(!value.isEmpty());
+        m_secrets.append(value);
+        const QByteArray cookie = "Cookie: postern-sso-sso=" + value + "\r\n";
+        // Another user's credentials log that user in, with a cookie of their own ...
+        const quint64 before = lastSessionId();
+        std::unique_ptr<RawClient> other(handshake("/sso-b", cookie + "Authorization: " + basic("guest", "guest-pw") + "\r\n"));
+        QCOMPARE(other->status(), 101);
+        const Frontdoor::ConnectionInfo *session = sessionAfter(before);
+        QVERIFY(session);
+        QCOMPARE(session->user, QStringLiteral("guest"));
+        QCOMPARE(other->headerValues("Set-Cookie").size(), 1);
+        m_secrets.append(cookieValue(other->headerValues("Set-Cookie").value(0)));
+        // ... and a wrong password is a failed login, whatever cookie comes with it.
+        QCOMPARE(handshakeStatus("/sso-b", cookie + "Authorization: " + basic("alice", "guessing") + "\r\n"), 401);
+    }
+
+    void aRefusalCarriesNoCookie()
+    {
+        // guest logs in to a service whose role guest lacks: 403, and no cookie that would
+        // log the browser in elsewhere.
+        std::unique_ptr<RawClient> refused(handshake("/sso-a", "Authorization: " + basic("guest", "guest-pw") + "\r\n"));
+        QCOMPARE(refused->status(), 403);
+        QVERIFY(refused->headerValues("Set-Cookie").isEmpty());
     }
 
     void singleSignOnCookieIsSecureOverTls()

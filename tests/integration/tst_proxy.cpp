@@ -1,0 +1,702 @@
+// The proxy service end to end, on an in-process gateway with real back-ends on loopback
+// that the test starts: a TCP echo, TLS echoes (trusted, untrusted, wrong name, expired), a
+// WebSocket back-end (Qt's own implementation, independent of Postern's), back-ends that
+// refuse, stay silent or leave mid-session, a slow reader, and the three connect strategies.
+
+#include "app/gateway.h"
+#include "config/configloader.h"
+#include "proxy/proxyrelay.h"
+#include "sessions/sessionregistry.h"
+#include "sessions/websocketsession.h"
+#include "tls/certificatefactory.h"
+#include "rawclient.h"
+#include "testpki.h"
+
+#include <QSslKey>
+#include <QSslServer>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QWebSocket>
+#include <QWebSocketHandshakeOptions>
+#include <QWebSocketServer>
+#include <QtTest>
+
+#include <sys/socket.h>
+
+using namespace Postern;
+using Testing::TestPki;
+
+namespace {
+
+// Echoes every byte; with TLS when given a certificate. Counts the connections it accepted.
+class EchoBackend : public QObject
+{
+public:
+    explicit EchoBackend(const std::optional<Tls::KeystoreEntry> &certificate = std::nullopt)
+    {
+        if (certificate) {
+            auto *ssl = new QSslServer(this);
+            QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+            configuration.setLocalCertificateChain(certificate->certificateChain());
+            configuration.setPrivateKey(certificate->privateKey());
+            configuration.setPeerVerifyMode(QSslSocket::VerifyNone);
+            ssl->setSslConfiguration(configuration);
+            QObject::connect(ssl, &QSslServer::errorOccurred, this, [](QSslSocket *, QAbstractSocket::SocketError) {});
+            m_server = ssl;
+        } else {
+            m_server = new QTcpServer(this);
+        }
+        QObject::connect(m_server, &QTcpServer::pendingConnectionAvailable, this, [this] {
+            while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+                ++accepted;
+                sockets.append(socket);
+                QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->write(socket->readAll()); });
+            }
+        });
+        if (!m_server->listen(QHostAddress::LocalHost))
+            qFatal("echo back-end cannot listen");
+    }
+    quint16 port() const { return m_server->serverPort(); }
+
+    int accepted = 0;
+    QList<QPointer<QTcpSocket>> sockets;
+
+private:
+    QTcpServer *m_server;
+};
+
+// A WebSocket back-end built on Qt's own WebSocket code: echoes messages as they came and
+// remembers what each handshake carried.
+class WebSocketBackend : public QObject
+{
+public:
+    explicit WebSocketBackend(const std::optional<Tls::KeystoreEntry> &certificate = std::nullopt)
+        : m_server(QStringLiteral("backend"), certificate ? QWebSocketServer::SecureMode : QWebSocketServer::NonSecureMode)
+    {
+        m_server.setSupportedSubprotocols({QStringLiteral("chat.v2"), QStringLiteral("chat.v1")});
+        if (certificate) {
+            QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+            configuration.setLocalCertificateChain(certificate->certificateChain());
+            configuration.setPrivateKey(certificate->privateKey());
+            configuration.setPeerVerifyMode(QSslSocket::VerifyNone);
+            m_server.setSslConfiguration(configuration);
+        }
+        QObject::connect(&m_server, &QWebSocketServer::newConnection, this, [this] {
+            while (QWebSocket *socket = m_server.nextPendingConnection()) {
+                socket->setParent(this);
+                sockets.append(socket);
+                requests.append(socket->request());
+                protocols.append(socket->subprotocol());
+                QObject::connect(socket, &QWebSocket::textMessageReceived, socket, [socket](const QString &message) {
+                    if (message.startsWith(u"close:")) // "close:4002:why"
+                        socket->close(QWebSocketProtocol::CloseCode(message.section(u':', 1, 1).toInt()), message.section(u':', 2));
+                    else
+                        socket->sendTextMessage(message);
+                });
+                QObject::connect(socket, &QWebSocket::binaryMessageReceived, socket,
+                                 [socket](const QByteArray &message) { socket->sendBinaryMessage(message); });
+                QObject::connect(socket, &QWebSocket::disconnected, this, [this, socket] {
+                    closeCodes.append(socket->closeCode());
+                    closeReasons.append(socket->closeReason());
+                });
+            }
+        });
+        if (!m_server.listen(QHostAddress::LocalHost))
+            qFatal("WebSocket back-end cannot listen");
+    }
+    quint16 port() const { return m_server.serverPort(); }
+
+    QList<QWebSocket *> sockets;
+    QList<QNetworkRequest> requests;
+    QStringList protocols;
+    QList<QWebSocketProtocol::CloseCode> closeCodes;
+    QStringList closeReasons;
+
+private:
+    QWebSocketServer m_server;
+};
+
+// Accepts connections and then does something else than serving: reads nothing and says
+// nothing, or answers with a fixed text.
+class OddBackend : public QObject
+{
+public:
+    explicit OddBackend(QByteArray answer = {}) : m_answer(std::move(answer))
+    {
+        QObject::connect(&m_server, &QTcpServer::pendingConnectionAvailable, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                sockets.append(socket);
+                if (!m_answer.isEmpty())
+                    QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
+                        socket->readAll();
+                        socket->write(m_answer);
+                        socket->disconnectFromHost();
+                    });
+            }
+        });
+        if (!m_server.listen(QHostAddress::LocalHost))
+            qFatal("back-end cannot listen");
+    }
+    quint16 port() const { return m_server.serverPort(); }
+    QList<QPointer<QTcpSocket>> sockets;
+
+private:
+    QTcpServer m_server;
+    QByteArray m_answer;
+};
+
+QWebSocket *open(const QString &url, const QStringList &protocols = {})
+{
+    auto *socket = new QWebSocket;
+    socket->setMaxAllowedIncomingMessageSize(16 * 1024 * 1024);
+    QSignalSpy connected(socket, &QWebSocket::connected);
+    QWebSocketHandshakeOptions options;
+    options.setSubprotocols(protocols);
+    socket->open(QNetworkRequest(QUrl(url)), options);
+    if (!connected.wait(10000))
+        qWarning() << "could not open" << url << socket->errorString();
+    return socket;
+}
+
+// The HTTP status a handshake to `port` `path` is answered with.
+int handshakeStatus(quint16 port, const QByteArray &path)
+{
+    Testing::RawClient client(port);
+    if (!client.exchange(Testing::request("GET", path, Testing::kUpgrade + "Sec-WebSocket-Version: 13\r\n"), 15000))
+        return 0;
+    return client.status();
+}
+
+} // namespace
+
+class TestProxy : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    TestPki m_pki;
+    quint16 m_port = 0;
+    std::unique_ptr<App::Gateway> m_gateway;
+
+    QString url(const QString &path) const { return QStringLiteral("ws://127.0.0.1:%1/%2").arg(m_port).arg(path); }
+
+    // A gateway with one proxy service per line of `services`: "name connect-url [properties-xml] [connect-options-xml]".
+    bool start(const QList<QStringList> &services)
+    {
+        m_gateway.reset();
+        m_port = Testing::freePort();
+        QByteArray xml = "<gateway-config>\n";
+        for (const QStringList &service : services) {
+            xml += "<service><name>" + service[0].toUtf8() + "</name><accept>ws://127.0.0.1:" + QByteArray::number(m_port) + "/"
+                + service[0].toUtf8() + "</accept><connect>" + service[1].toUtf8() + "</connect><type>proxy</type>";
+            if (service.size() > 2 && !service[2].isEmpty())
+                xml += "<properties>" + service[2].toUtf8() + "</properties>";
+            if (service.size() > 3)
+                xml += "<connect-options>" + service[3].toUtf8() + "</connect-options>";
+            xml += "</service>\n";
+        }
+        xml += "<security><truststore><file>truststore.p12</file><password-file>truststore.pw</password-file></truststore>"
+               "</security></gateway-config>\n";
+        QFile file(m_dir.filePath(QStringLiteral("gateway-config.xml")));
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return false;
+        file.write(xml);
+        file.close();
+        const auto config = Config::ConfigLoader::loadFile(file.fileName());
+        if (!config) {
+            qWarning() << config.error().first().toString();
+            return false;
+        }
+        m_gateway = std::make_unique<App::Gateway>();
+        const auto applied = m_gateway->apply(*config);
+        if (!applied)
+            qWarning() << applied.error();
+        return bool(applied);
+    }
+
+    Sessions::WebSocketSession *onlySession() const
+    {
+        const auto sessions = m_gateway->sessions()->sessions();
+        return sessions.size() == 1 ? sessions.first() : nullptr;
+    }
+
+    static bool echoesBinary(QWebSocket *socket, const QByteArray &payload)
+    {
+        QSignalSpy received(socket, &QWebSocket::binaryMessageReceived);
+        socket->sendBinaryMessage(payload);
+        QByteArray back;
+        const bool complete = QTest::qWaitFor([&] {
+            for (; !received.isEmpty(); received.removeFirst())
+                back += received.first().first().toByteArray();
+            return back.size() >= payload.size();
+        }, 10000);
+        return complete && back == payload;
+    }
+
+    // Waits for `socket` to be closed and returns its close code.
+    static int closeCode(QWebSocket *socket)
+    {
+        if (socket->state() != QAbstractSocket::UnconnectedState) {
+            QSignalSpy disconnected(socket, &QWebSocket::disconnected);
+            if (!disconnected.wait(10000))
+                return -1;
+        }
+        return socket->closeCode();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        Tls::Keystore truststore;
+        truststore.insert(Tls::KeystoreEntry(QStringLiteral("backends-ca"), nullptr, {m_pki.caCertificateHandle()}));
+        QVERIFY(truststore.save(m_dir.filePath(QStringLiteral("truststore.p12")), "trust-pw"));
+        QFile password(m_dir.filePath(QStringLiteral("truststore.pw")));
+        QVERIFY(password.open(QIODevice::WriteOnly));
+        password.write("trust-pw\n");
+    }
+
+    void cleanup()
+    {
+        m_gateway.reset();
+    }
+
+    void tcpBackend()
+    {
+        EchoBackend backend;
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("tcp://127.0.0.1:%1").arg(backend.port())}}));
+        std::unique_ptr<QWebSocket> client(open(url(QStringLiteral("p"))));
+        QVERIFY(client->isValid());
+        QVERIFY(echoesBinary(client.get(), "hello over tcp"));
+        // A text message's bytes go out as they are; what comes back is binary.
+        QSignalSpy binary(client.get(), &QWebSocket::binaryMessageReceived);
+        client->sendTextMessage(QStringLiteral("κείμενο"));
+        QVERIFY(binary.wait(5000));
+        QCOMPARE(binary.first().first().toByteArray(), QStringLiteral("κείμενο").toUtf8());
+        QVERIFY(echoesBinary(client.get(), QByteArray(100'000, 'x')));
+        // The registry knows the session and its back-end.
+        Sessions::WebSocketSession *session = onlySession();
+        QVERIFY(session);
+        QVERIFY2(session->backend().startsWith(QStringLiteral("tcp://127.0.0.1:%1 (127.0.0.1:").arg(backend.port())),
+                 qPrintable(session->backend()));
+        QVERIFY(session->counters().bytesIn >= 100'000 && session->counters().bytesOut >= 100'000);
+        // Client close: the back-end connection is shut down too.
+        client->close();
+        QTRY_VERIFY_WITH_TIMEOUT(backend.sockets.value(0).isNull()
+                                     || backend.sockets.value(0)->state() == QAbstractSocket::UnconnectedState, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_gateway->sessions()->count(), 0, 5000);
+    }
+
+    void backendLeavingClosesWith1000()
+    {
+        EchoBackend backend;
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("tcp://127.0.0.1:%1").arg(backend.port())}}));
+        std::unique_ptr<QWebSocket> client(open(url(QStringLiteral("p"))));
+        QVERIFY(echoesBinary(client.get(), "first"));
+        QTRY_COMPARE(backend.sockets.size(), 1);
+        backend.sockets.first()->write("last words");
+        backend.sockets.first()->disconnectFromHost();
+        QSignalSpy binary(client.get(), &QWebSocket::binaryMessageReceived);
+        QCOMPARE(closeCode(client.get()), 1000);
+        QCOMPARE(binary.size(), 1); // what it sent before it left arrived first
+        QCOMPARE(binary.first().first().toByteArray(), QByteArray("last words"));
+    }
+
+    void backendEndings_data()
+    {
+        QTest::addColumn<bool>("tls");
+        QTest::addColumn<bool>("reset");
+        QTest::addColumn<int>("code");
+        QTest::newRow("tcp, end of stream") << false << false << 1000;
+        QTest::newRow("tcp, reset") << false << true << 1011;
+        QTest::newRow("ssl, TLS close") << true << false << 1000;
+        QTest::newRow("ssl, reset") << true << true << 1011;
+    }
+
+    void backendEndings()
+    {
+        QFETCH(bool, tls);
+        QFETCH(bool, reset);
+        QFETCH(int, code);
+        std::optional<Tls::KeystoreEntry> certificate;
+        if (tls)
+            certificate = m_pki.serverEntry(QStringLiteral("localhost"), {QStringLiteral("localhost")});
+        EchoBackend backend(certificate);
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("%1://localhost:%2").arg(tls ? u"ssl" : u"tcp").arg(backend.port())}}));
+        std::unique_ptr<QWebSocket> client(open(url(QStringLiteral("p"))));
+        QVERIFY(echoesBinary(client.get(), "first"));
+        QTRY_COMPARE(backend.sockets.size(), 1);
+        QTcpSocket *socket = backend.sockets.first();
+        if (reset) {
+            // SO_LINGER 0, then close: the kernel sends a reset, not an end of stream.
+            struct linger hard = {1, 0};
+            QCOMPARE(setsockopt(int(socket->socketDescriptor()), SOL_SOCKET, SO_LINGER, &hard, sizeof hard), 0);
+            socket->abort();
+        } else {
+            socket->disconnectFromHost();
+        }
+        QCOMPARE(closeCode(client.get()), code);
+    }
+
+    void unreachableBackendIs502()
+    {
+        const quint16 closed = Testing::freePort();
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("tcp://127.0.0.1:%1").arg(closed)}}));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("refused .* for service 'p' with 502: cannot "
+                                                                             "connect to back-end tcp://127.0.0.1:\\d+: Connection refused")));
+        QCOMPARE(handshakeStatus(m_port, "/p"), 502);
+        QCOMPARE(m_gateway->sessions()->count(), 0);
+    }
+
+    void tlsBackends_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("logged");
+        QTest::newRow("trusted") << "trusted" << 101 << "";
+        QTest::newRow("untrusted") << "untrusted" << 502
+                                   << "certificate 'localhost' of localhost:\\d+ refused: The root certificate of the certificate chain is self-signed, and untrusted";
+        QTest::newRow("wrong host name") << "wrong name" << 502 << "certificate 'elsewhere.test' of localhost:\\d+ refused: The host name did not match";
+        QTest::newRow("expired") << "expired" << 502 << "certificate 'localhost' of localhost:\\d+ refused: The certificate has expired";
+    }
+
+    void tlsBackends()
+    {
+        QFETCH(QString, kind);
+        QFETCH(int, status);
+        QFETCH(QString, logged);
+        TestPki stranger;
+        std::optional<Tls::KeystoreEntry> certificate;
+        if (kind == u"trusted") {
+            certificate = m_pki.serverEntry(QStringLiteral("localhost"), {QStringLiteral("localhost")});
+        } else if (kind == u"untrusted") {
+            certificate = stranger.serverEntry(QStringLiteral("localhost"), {QStringLiteral("localhost")});
+        } else if (kind == u"wrong name") {
+            certificate = m_pki.serverEntry(QStringLiteral("elsewhere"), {QStringLiteral("elsewhere.test")});
+        } else {
+            auto key = *Tls::CertificateFactory::generateKey({Tls::KeySpec::Type::EcP256, 0});
+            Tls::CertificateRequest request;
+            request.commonName = QStringLiteral("localhost");
+            request.dnsNames = {QStringLiteral("localhost")};
+            request.notBefore = QDateTime::currentDateTimeUtc().addDays(-10);
+            request.notAfter = QDateTime::currentDateTimeUtc().addDays(-1);
+            certificate = Tls::KeystoreEntry(QStringLiteral("localhost"), key, {m_pki.sign(key.get(), request), m_pki.caCertificateHandle()});
+        }
+        EchoBackend backend(certificate);
+        // "localhost", not 127.0.0.1: the host name the certificate must carry and SNI sends.
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("ssl://localhost:%1").arg(backend.port())}}));
+        if (!logged.isEmpty())
+            QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("with 502: TLS with back-end ssl://localhost:\\d+ failed: ")
+                                                                  + logged));
+        if (status != 101) {
+            QCOMPARE(handshakeStatus(m_port, "/p"), status);
+            return;
+        }
+        std::unique_ptr<QWebSocket> client(open(url(QStringLiteral("p"))));
+        QVERIFY(echoesBinary(client.get(), "over TLS to the back-end"));
+    }
+
+    void webSocketBackend()
+    {
+        WebSocketBackend backend;
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("ws://127.0.0.1:%1/chat?room=7").arg(backend.port())}}));
+        std::unique_ptr<QWebSocket> client(open(url(QStringLiteral("p")), {QStringLiteral("chat.v1"), QStringLiteral("chat.v2")}));
+        QVERIFY(client->isValid());
+        // The back-end got the client's offer and chose from it; the client was told its choice.
+        const QNetworkRequest request = backend.requests.value(0);
+        QCOMPARE(request.rawHeader("Sec-WebSocket-Protocol"), QByteArray("chat.v1, chat.v2"));
+        QCOMPARE(backend.protocols.value(0), QStringLiteral("chat.v1")); // Qt's server takes the client's first it knows
+        QCOMPARE(client->subprotocol(), QStringLiteral("chat.v1"));
+        QCOMPARE(request.url().path(), QStringLiteral("/chat"));
+        QCOMPARE(request.url().query(), QStringLiteral("room=7"));
+        QCOMPARE(request.rawHeader("X-Forwarded-For"), QByteArray("127.0.0.1"));
+        QCOMPARE(request.rawHeader("Forwarded"), QByteArray("for=127.0.0.1;proto=http"));
+
+        // Types are kept: text stays text, binary stays binary.
+        QSignalSpy text(client.get(), &QWebSocket::textMessageReceived);
+        QSignalSpy binary(client.get(), &QWebSocket::binaryMessageReceived);
+        client->sendTextMessage(QStringLiteral("κόσμε"));
+        client->sendBinaryMessage(QByteArray("\x00\xff", 2));
+        QTRY_COMPARE(text.size() + binary.size(), 2);
+        QCOMPARE(text.first().first().toString(), QStringLiteral("κόσμε"));
+        QCOMPARE(binary.first().first().toByteArray(), QByteArray("\x00\xff", 2));
+        QVERIFY(echoesBinary(client.get(), QByteArray(120'000, 'w')));
+
+        // The back-end's close code and reason reach the client.
+        client->sendTextMessage(QStringLiteral("close:4002:asked to"));
+        QCOMPARE(closeCode(client.get()), 4002);
+        QCOMPARE(client->closeReason(), QStringLiteral("asked to"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_gateway->sessions()->count(), 0, 5000);
+    }
+
+    void clientCloseReachesTheWebSocketBackend()
+    {
+        WebSocketBackend backend;
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("ws://127.0.0.1:%1/").arg(backend.port())}}));
+        std::unique_ptr<QWebSocket> client(open(url(QStringLiteral("p"))));
+        QVERIFY(client->isValid());
+        client->close(QWebSocketProtocol::CloseCode(4100), QStringLiteral("done here"));
+        QTRY_COMPARE_WITH_TIMEOUT(backend.closeCodes.size(), 1, 5000);
+        QCOMPARE(int(backend.closeCodes.first()), 4100);
+        QCOMPARE(backend.closeReasons.first(), QStringLiteral("done here"));
+        QCOMPARE(closeCode(client.get()), 4100); // the back-end's answer
+    }
+
+    void fragmentsAreCarriedAsTheyCame()
+    {
+        // A raw client sends a text message in three fragments; Qt's back-end sees the frames.
+        WebSocketBackend backend;
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("ws://127.0.0.1:%1/").arg(backend.port())}}));
+        Testing::RawClient client(m_port);
+        QVERIFY(client.exchange(Testing::request("GET", "/p", Testing::kUpgrade + "Sec-WebSocket-Version: 13\r\n")));
+        QCOMPARE(client.status(), 101);
+        QTRY_COMPARE(backend.sockets.size(), 1);
+        QSignalSpy frames(backend.sockets.first(), &QWebSocket::textFrameReceived);
+        const auto frame = [](quint8 first, const QByteArray &payload) {
+            QByteArray bytes;
+            bytes.append(char(first)).append(char(0x80 | payload.size())).append(QByteArray(4, '\0')).append(payload);
+            return bytes;
+        };
+        client.send(frame(0x01, "one ") + frame(0x00, "two ") + frame(0x80, "three"));
+        QTRY_COMPARE(frames.size(), 3);
+        QCOMPARE(frames[0].first().toString(), QStringLiteral("one "));
+        QCOMPARE(frames[0].last().toBool(), false);
+        QCOMPARE(frames[2].first().toString(), QStringLiteral("three"));
+        QCOMPARE(frames[2].last().toBool(), true);
+    }
+
+    void secureWebSocketBackend()
+    {
+        WebSocketBackend backend(m_pki.serverEntry(QStringLiteral("localhost"), {QStringLiteral("localhost")}));
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("wss://localhost:%1/").arg(backend.port())}}));
+        std::unique_ptr<QWebSocket> client(open(url(QStringLiteral("p"))));
+        QVERIFY(client->isValid());
+        QVERIFY(echoesBinary(client.get(), "through wss"));
+    }
+
+    void webSocketBackendRefusalsAre502Or504_data()
+    {
+        QTest::addColumn<QByteArray>("answer"); // empty: the back-end says nothing
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("logged");
+        QTest::newRow("refuses the upgrade") << QByteArray("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n") << 502
+                                             << "refused the WebSocket handshake: 403 Forbidden";
+        QTest::newRow("wrong accept key") << QByteArray("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                                                        "Connection: Upgrade\r\nSec-WebSocket-Accept: bm90IGl0\r\n\r\n")
+                                          << 502 << "answered the WebSocket handshake wrongly: Sec-WebSocket-Accept";
+        QTest::newRow("not HTTP") << QByteArray("SSH-2.0-OpenSSH\r\n\r\n") << 502 << "answered the WebSocket handshake with something that is not HTTP";
+        QTest::newRow("silent") << QByteArray() << 504 << "did not answer the WebSocket handshake within 1000 ms";
+    }
+
+    void webSocketBackendRefusalsAre502Or504()
+    {
+        QFETCH(QByteArray, answer);
+        QFETCH(int, status);
+        QFETCH(QString, logged);
+        OddBackend backend(answer);
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("ws://127.0.0.1:%1/").arg(backend.port()), {},
+                        QStringLiteral("<connect.timeout>1s</connect.timeout>")}}));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("with %1: back-end ws://127.0.0.1:\\d+/ ")
+                                                                  .arg(status) + QRegularExpression::escape(logged)));
+        QCOMPARE(handshakeStatus(m_port, "/p"), status);
+    }
+
+    void slowBackendBoundsWhatTheGatewayHolds()
+    {
+        // The back-end reads 16 KiB every 20 ms; the client floods 6 MiB. What the gateway holds
+        // for the session never goes over maximum.pending.bytes (64k), and all arrives intact.
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        QPointer<QTcpSocket> slow;
+        QByteArray received;
+        QObject::connect(&server, &QTcpServer::pendingConnectionAvailable, [&] {
+            slow = server.nextPendingConnection();
+            slow->setReadBufferSize(16 * 1024);
+        });
+        QTimer reader;
+        QObject::connect(&reader, &QTimer::timeout, [&] {
+            if (slow)
+                received += slow->read(16 * 1024);
+        });
+        reader.start(20);
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("tcp://127.0.0.1:%1").arg(server.serverPort()),
+                        QStringLiteral("<maximum.pending.bytes>64k</maximum.pending.bytes>")}}));
+        std::unique_ptr<QWebSocket> client(open(url(QStringLiteral("p"))));
+        QVERIFY(client->isValid());
+        Sessions::WebSocketSession *session = onlySession();
+        QVERIFY(session);
+        auto *relay = session->findChild<Proxy::ProxyRelay *>();
+        QVERIFY(relay);
+
+        QByteArray sent;
+        for (int i = 0; i < 96; ++i) {
+            const QByteArray message(64 * 1024, char('a' + i % 26));
+            sent += message;
+            client->sendBinaryMessage(message);
+        }
+        qint64 most = 0;
+        QTimer sampler;
+        QObject::connect(&sampler, &QTimer::timeout, [&] { most = qMax(most, relay->bufferedBytes()); });
+        sampler.start(2);
+        QVERIFY(QTest::qWaitFor([&] { return received.size() >= sent.size(); }, 120'000));
+        sampler.stop();
+        QCOMPARE(received.size(), sent.size());
+        QVERIFY(received == sent);
+        qInfo() << "most held for the session:" << most << "bytes of a 65536-byte budget";
+        QVERIFY2(most <= 64 * 1024, qPrintable(QString::number(most)));
+        // The budget was used, not idle: buffering reached at least half of it.
+        QVERIFY2(most >= 32 * 1024, qPrintable(QString::number(most)));
+    }
+
+    void slowClientBoundsWhatTheGatewayHolds()
+    {
+        // The back-end floods 6 MiB toward a client that reads slowly (raw socket).
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        QObject::connect(&server, &QTcpServer::pendingConnectionAvailable, [&] {
+            QTcpSocket *socket = server.nextPendingConnection();
+            for (int i = 0; i < 96; ++i)
+                socket->write(QByteArray(64 * 1024, char('A' + i % 26)));
+        });
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("tcp://127.0.0.1:%1").arg(server.serverPort())}}));
+        QTcpSocket client;
+        client.setReadBufferSize(16 * 1024);
+        client.connectToHost(QHostAddress::LocalHost, m_port);
+        QVERIFY(client.waitForConnected(5000));
+        client.write(Testing::request("GET", "/p", Testing::kUpgrade + "Sec-WebSocket-Version: 13\r\n"));
+        QVERIFY(QTest::qWaitFor([&] { return client.bytesAvailable() > 0 && client.peek(4096).contains("\r\n\r\n"); }, 5000));
+        client.read(client.peek(4096).indexOf("\r\n\r\n") + 4);
+        QTRY_VERIFY(onlySession());
+        auto *relay = onlySession()->findChild<Proxy::ProxyRelay *>();
+        QVERIFY(relay);
+        qint64 most = 0;
+        qint64 payload = 0;
+        QByteArray stream;
+        QElapsedTimer clock;
+        clock.start();
+        // Read 16 KiB every 20 ms; frames are counted from their headers (server frames are unmasked).
+        while (payload < 96 * 64 * 1024 && clock.elapsed() < 120'000) {
+            QTest::qWait(20);
+            most = qMax(most, relay->bufferedBytes());
+            stream += client.read(16 * 1024);
+            for (;;) {
+                if (stream.size() < 2)
+                    break;
+                const quint8 length = quint8(stream[1]) & 0x7F;
+                const int header = length == 126 ? 4 : length == 127 ? 10 : 2;
+                if (stream.size() < header)
+                    break;
+                const qint64 size = length == 126 ? (quint8(stream[2]) << 8 | quint8(stream[3])) : length;
+                if (length == 127 || stream.size() < header + size)
+                    break;
+                payload += size;
+                stream.remove(0, header + size);
+            }
+        }
+        QCOMPARE(payload, qint64(96 * 64 * 1024));
+        qInfo() << "most held for the session:" << most << "bytes of a 65536-byte budget";
+        QVERIFY2(most <= 64 * 1024, qPrintable(QString::number(most)));
+        QVERIFY2(most >= 32 * 1024, qPrintable(QString::number(most)));
+    }
+
+    void deferredConnectsOnTheFirstMessage()
+    {
+        EchoBackend backend;
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("tcp://127.0.0.1:%1").arg(backend.port()),
+                        QStringLiteral("<connect.strategy>deferred</connect.strategy>")}}));
+        std::unique_ptr<QWebSocket> client(open(url(QStringLiteral("p"))));
+        QVERIFY(client->isValid());
+        QTest::qWait(200);
+        QCOMPARE(backend.accepted, 0); // upgraded, and nothing asked of the back-end yet
+        QVERIFY(echoesBinary(client.get(), "now connect"));
+        QCOMPARE(backend.accepted, 1);
+    }
+
+    void deferredToAnUnreachableBackendCloses1011()
+    {
+        const quint16 closed = Testing::freePort();
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("tcp://127.0.0.1:%1").arg(closed),
+                        QStringLiteral("<connect.strategy>deferred</connect.strategy>")}}));
+        std::unique_ptr<QWebSocket> client(open(url(QStringLiteral("p"))));
+        QVERIFY(client->isValid());
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("cannot connect to back-end")));
+        client->sendBinaryMessage("anyone there?");
+        QCOMPARE(closeCode(client.get()), 1011);
+    }
+
+    void preparedConnectionsWaitForClients()
+    {
+        EchoBackend backend;
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("tcp://127.0.0.1:%1").arg(backend.port()),
+                        QStringLiteral("<connect.strategy>prepared</connect.strategy>"
+                                       "<prepared.connection.count>2</prepared.connection.count>")}}));
+        QTRY_COMPARE_WITH_TIMEOUT(backend.accepted, 2, 5000); // before any client
+        std::unique_ptr<QWebSocket> client(open(url(QStringLiteral("p"))));
+        QVERIFY(echoesBinary(client.get(), "prepared"));
+        QTRY_COMPARE_WITH_TIMEOUT(backend.accepted, 3, 5000); // the pool made up for the one taken
+    }
+
+    void preparedWithNoneReadyIs503()
+    {
+        const quint16 closed = Testing::freePort();
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("cannot prepare connections")));
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("tcp://127.0.0.1:%1").arg(closed),
+                        QStringLiteral("<connect.strategy>prepared</connect.strategy>")}}));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("with 503: no prepared connection")));
+        QCOMPARE(handshakeStatus(m_port, "/p"), 503);
+    }
+
+    void manySessionsAtOnce()
+    {
+        EchoBackend tcp;
+        WebSocketBackend ws;
+        QVERIFY(start({{QStringLiteral("t"), QStringLiteral("tcp://127.0.0.1:%1").arg(tcp.port())},
+                       {QStringLiteral("w"), QStringLiteral("ws://127.0.0.1:%1/").arg(ws.port())}}));
+        constexpr int kSessions = 200;
+        std::vector<std::unique_ptr<QWebSocket>> clients;
+        std::vector<QByteArray> payloads;
+        std::vector<QByteArray> received(kSessions);
+        int connected = 0;
+        for (int i = 0; i < kSessions; ++i) {
+            auto client = std::make_unique<QWebSocket>();
+            QByteArray payload = QByteArray::number(i).repeated(50 + i * 7);
+            QObject::connect(client.get(), &QWebSocket::connected, [&connected, socket = client.get(), payload] {
+                ++connected;
+                socket->sendBinaryMessage(payload);
+            });
+            QObject::connect(client.get(), &QWebSocket::binaryMessageReceived,
+                             [&received, i](const QByteArray &message) { received[size_t(i)] += message; });
+            client->open(QUrl(url(i % 2 ? QStringLiteral("w") : QStringLiteral("t"))));
+            clients.push_back(std::move(client));
+            payloads.push_back(payload);
+        }
+        QVERIFY(QTest::qWaitFor([&] {
+            for (int i = 0; i < kSessions; ++i)
+                if (received[size_t(i)].size() < payloads[size_t(i)].size())
+                    return false;
+            return true;
+        }, 60'000));
+        QCOMPARE(connected, kSessions);
+        for (int i = 0; i < kSessions; ++i)
+            QCOMPARE(received[size_t(i)], payloads[size_t(i)]);
+        QCOMPARE(m_gateway->sessions()->count(), kSessions);
+    }
+
+    void drainClosesProxiedSessions()
+    {
+        WebSocketBackend backend;
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("ws://127.0.0.1:%1/").arg(backend.port())}}));
+        std::unique_ptr<QWebSocket> client(open(url(QStringLiteral("p"))));
+        QVERIFY(client->isValid());
+        QSignalSpy stopped(m_gateway.get(), &App::Gateway::stopped);
+        m_gateway->shutdown(std::chrono::seconds(10));
+        QCOMPARE(closeCode(client.get()), 1001);
+        QVERIFY(stopped.wait(10000));
+        QTRY_COMPARE(backend.closeCodes.size(), 1);
+        QCOMPARE(int(backend.closeCodes.first()), 1001);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProxy)
+#include "tst_proxy.moc"
