@@ -12,6 +12,7 @@
 #include "rawclient.h"
 #include "testpki.h"
 
+#include <QCryptographicHash>
 #include <QSslKey>
 #include <QSslServer>
 #include <QTcpServer>
@@ -500,6 +501,57 @@ private Q_SLOTS:
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("with %1: back-end ws://127.0.0.1:\\d+/ ")
                                                                   .arg(status) + QRegularExpression::escape(logged)));
         QCOMPARE(handshakeStatus(m_port, "/p"), status);
+    }
+
+    void silentWebSocketBackendIsClosedByItsInactivityTimeout()
+    {
+        // A back-end that completes the handshake and then answers nothing, not even pings.
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        QList<QPointer<QTcpSocket>> sockets;
+        QByteArray seen;
+        QObject::connect(&server, &QTcpServer::pendingConnectionAvailable, [&] {
+            QTcpSocket *socket = server.nextPendingConnection();
+            sockets.append(socket);
+            QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, &seen] {
+                const QByteArray data = socket->readAll();
+                seen += data;
+                const qsizetype at = data.indexOf("Sec-WebSocket-Key: ");
+                if (at < 0)
+                    return;
+                const QByteArray key = data.mid(at + 19, 24);
+                const QByteArray accept = QCryptographicHash::hash(QByteArray(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
+                                                                   QCryptographicHash::Sha1).toBase64();
+                socket->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                              "Sec-WebSocket-Accept: " + accept + "\r\n\r\n");
+            });
+        });
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort()), {},
+                        QStringLiteral("<ws.inactivity.timeout>1s</ws.inactivity.timeout>")}}));
+        std::unique_ptr<QWebSocket> client(open(url(QStringLiteral("p"))));
+        QVERIFY(client->isValid());
+        QElapsedTimer clock;
+        clock.start();
+        QCOMPARE(closeCode(client.get()), 1011);
+        QVERIFY2(client->closeReason().contains(u"inactivity timeout"), qPrintable(client->closeReason()));
+        // A masked ping went to the back-end first (0x89, then the mask bit).
+        QVERIFY(seen.contains(QByteArray("\x89\x80", 2)));
+    }
+
+    void preparedWebSocketConnectionsUpgradeForTheClient()
+    {
+        // The pool holds transports; the WebSocket handshake (with the client's offer and
+        // address) is made when the client comes.
+        WebSocketBackend backend;
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("ws://127.0.0.1:%1/").arg(backend.port()),
+                        QStringLiteral("<connect.strategy>prepared</connect.strategy>")}}));
+        QTest::qWait(300);
+        QCOMPARE(backend.requests.size(), 0);
+        std::unique_ptr<QWebSocket> client(open(url(QStringLiteral("p")), {QStringLiteral("chat.v2")}));
+        QVERIFY(client->isValid());
+        QCOMPARE(client->subprotocol(), QStringLiteral("chat.v2"));
+        QCOMPARE(backend.requests.value(0).rawHeader("X-Forwarded-For"), QByteArray("127.0.0.1"));
+        QVERIFY(echoesBinary(client.get(), "prepared ws"));
     }
 
     void slowBackendBoundsWhatTheGatewayHolds()
