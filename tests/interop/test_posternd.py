@@ -18,6 +18,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 
@@ -72,6 +73,18 @@ CONFIG = """<?xml version="1.0"?>
     <realm-name>demo</realm-name>
   </service>
   <service>
+    <name>to-tcp</name>
+    <accept>ws://localhost:{http}/to-tcp</accept>
+    <connect>tcp://127.0.0.1:{tcp_backend}</connect>
+    <type>proxy</type>
+  </service>
+  <service>
+    <name>to-ws</name>
+    <accept>ws://localhost:{http}/to-ws</accept>
+    <connect>ws://127.0.0.1:{ws_backend}/chat</connect>
+    <type>proxy</type>
+  </service>
+  <service>
     <name>api</name>
     <accept>ws://localhost:{http}/api</accept>
     <type>echo</type>
@@ -107,6 +120,43 @@ CONFIG = """<?xml version="1.0"?>
   </security>
 </gateway-config>
 """
+
+
+class Backends:
+    """Back-ends for the proxy services, in a thread of their own: a TCP echo and a WebSocket
+    server from python3-websockets (an implementation independent of Postern's and Qt's)."""
+
+    def __init__(self, tcp_port, ws_port):
+        self.seen = []  # (sub-protocol, Forwarded) of each WebSocket handshake
+        self.loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        async def tcp_echo(reader, writer):
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+            writer.close()
+
+        async def ws_handler(ws, path=None):
+            self.seen.append((ws.subprotocol, ws.request_headers.get("Forwarded")))
+            async for message in ws:
+                if message == "close please":
+                    await ws.close(4005, "as asked")
+                    return
+                await ws.send(message)
+
+        async def serve():
+            await asyncio.start_server(tcp_echo, "127.0.0.1", tcp_port)
+            await websockets.serve(ws_handler, "127.0.0.1", ws_port, subprotocols=["mqtt", "stomp"])
+            ready.set()
+
+        def run():
+            asyncio.set_event_loop(self.loop)
+            self.loop.run_until_complete(serve())
+            self.loop.run_forever()
+
+        threading.Thread(target=run, daemon=True).start()
+        ready.wait(10)
 
 
 class Gateway:
@@ -194,12 +244,14 @@ def run(args):
         ssl_context = ssl.create_default_context(cafile=ca_pem)
 
         http_port, tls_port, extra_port = free_port(), free_port(), free_port()
+        backend_ports = {"tcp_backend": free_port(), "ws_backend": free_port()}
+        backends = Backends(backend_ports["tcp_backend"], backend_ports["ws_backend"])
         config = os.path.join(work, "gateway-config.xml")
 
         def write_config(extra="", text=None):
             with open(config, "w") as f:
                 f.write(text if text is not None else
-                        CONFIG.format(http=http_port, tls=tls_port, web=web, extra=extra))
+                        CONFIG.format(http=http_port, tls=tls_port, web=web, extra=extra, **backend_ports))
 
         # A users file with an Argon2id hash made by the keytool, as an administrator would.
         hashed = subprocess.run([args.keytool, "hash-password"], input="alice secret\n", capture_output=True, text=True)
@@ -222,7 +274,7 @@ def run(args):
         check("--check warns about a password file others can read",
               loose.returncode == 0 and "can be read or written by users other than its owner" in loose.stderr,
               loose.stderr)
-        bad = CONFIG.format(http=http_port, tls=tls_port, web=web, extra="").replace(
+        bad = CONFIG.format(http=http_port, tls=tls_port, web=web, extra="", **backend_ports).replace(
             "<type>echo</type>", "<type>ekko</type>", 1).replace("64k", "lots")
         write_config(text=bad)
         refused = subprocess.run([args.posternd, "--check", "--config", config], capture_output=True, text=True)
@@ -233,7 +285,7 @@ def run(args):
               refused.returncode == 1 and f"{config}:{service_line}:" in refused.stderr
               and f"{config}:{option_line}:" in refused.stderr and "ekko" in refused.stderr
               and "'lots'" in refused.stderr and "2 problem(s)" in refused.stderr, refused.stderr)
-        conflict = CONFIG.format(http=http_port, tls=tls_port, web=web, extra=
+        conflict = CONFIG.format(http=http_port, tls=tls_port, web=web, **backend_ports, extra=
                                  f"  <service><name>clash</name><accept>wss://127.0.0.1:{http_port}/x</accept>"
                                  f"<type>echo</type></service>")
         write_config(text=conflict)
@@ -343,6 +395,35 @@ def run(args):
             check("an expired token is refused (401)", asyncio.run(token_status(expired_token)) == 401)
             wrong_key_token = jwt({"sub": "robot", "aud": "postern", "exp": int(time.time()) + 60}, b"x" * 40)
             check("a token signed with another key is refused (401)", asyncio.run(token_status(wrong_key_token)) == 401)
+            async def through_proxies():
+                problems = []
+                async with websockets.connect(f"ws://localhost:{http_port}/to-tcp") as ws:
+                    await ws.send(b"to a tcp back-end")
+                    if await ws.recv() != b"to a tcp back-end":
+                        problems.append("tcp echo")
+                # The back-end chooses from the offer (python3-websockets breaks this tie either way):
+                # its choice, whichever, is what the client must be told.
+                async with websockets.connect(f"ws://localhost:{http_port}/to-ws", subprotocols=["stomp", "mqtt"]) as ws:
+                    if ws.subprotocol not in ("stomp", "mqtt") or ws.subprotocol != backends.seen[-1][0]:
+                        problems.append(f"sub-protocol {ws.subprotocol}, back-end chose {backends.seen[-1][0]}")
+                    await ws.send("text")
+                    if await ws.recv() != "text":
+                        problems.append("ws text")
+                    await ws.send(b"\x00bin")
+                    if await ws.recv() != b"\x00bin":
+                        problems.append("ws binary")
+                    await ws.send("close please")
+                    try:
+                        await ws.recv()
+                    except websockets.exceptions.ConnectionClosed as closed:
+                        if (closed.rcvd.code, closed.rcvd.reason) != (4005, "as asked"):
+                            problems.append(f"close {closed.rcvd.code} {closed.rcvd.reason}")
+                if backends.seen[-1][1] != "for=127.0.0.1;proto=http":
+                    problems.append(f"back-end saw {backends.seen[-1]}")
+                return problems
+            proxied = asyncio.run(through_proxies())
+            check("proxy to a tcp back-end and to a python3-websockets back-end (types, sub-protocol, "
+                  "Forwarded, close code)", not proxied, proxied)
             status = asyncio.run(refused_origin_status())
             check("a page from another origin is refused with 403", status == 403, str(status))
             check("a page from the service's own origin is served", asyncio.run(own_origin_works()))
