@@ -716,6 +716,13 @@ private:
         RawService raw;
         raw.config.where = here();
         raw.config.acceptOptions.where = raw.config.where;
+        // enabled="false" (a Postern addition): checked like the others, but not started.
+        if (const auto enabled = m_reader.attributes().value(QLatin1StringView("enabled")); !enabled.isNull()) {
+            if (enabled == u"false")
+                raw.config.enabled = false;
+            else if (enabled != u"true")
+                addError(here(), QStringLiteral("enabled=\"%1\" must be true or false").arg(enabled.toString()));
+        }
         QSet<QString> singles;
         while (m_reader.readNextStartElement()) {
             if (!checkNamespace())

@@ -22,6 +22,7 @@ struct ServiceConfig
 {
     QString name;
     QString description;
+    bool enabled = true;                   // <service enabled="false">: validated, not started
     QString type;                          // "echo", "directory", "proxy"
     QList<QUrl> accepts;                   // ws, wss, http, https; normalised (explicit port, path)
     QList<SourceLocation> acceptLocations; // parallel to accepts
