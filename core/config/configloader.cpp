@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QHostAddress>
 #include <QRegularExpression>
 #include <QSet>
 #include <QXmlStreamReader>
@@ -43,7 +44,7 @@ struct RawService
     ServiceConfig config;
     QList<RawOption> acceptOptions;
     bool hasAcceptOptions = false;
-    QList<QPair<QUrl, SourceLocation>> connects;
+    QList<QPair<QString, SourceLocation>> connects; // as written
     QList<RawOption> connectOptions;
     bool hasConnectOptions = false;
     bool sawName = false;
@@ -752,7 +753,7 @@ private:
                 }
             } else if (name == u"connect") {
                 if (const auto text = readText())
-                    raw.connects.append({QUrl(*text, QUrl::StrictMode), where});
+                    raw.connects.append({*text, where});
             } else if (name == u"properties") {
                 parseServiceProperties(raw);
             } else if (name == u"accept-options") {
@@ -1078,9 +1079,9 @@ private:
         }
         for (qsizetype i = 1; i < raw.connects.size(); ++i)
             addError(raw.connects[i].second, QStringLiteral("a proxy service takes one <connect>"));
-        QUrl url = raw.connects.first().first;
+        const QString text = raw.connects.first().first;
+        QUrl url(text, QUrl::StrictMode);
         const SourceLocation where = raw.connects.first().second;
-        const QString text = url.toString();
         const QString scheme = url.scheme().toLower();
         if (!url.isValid() || scheme.isEmpty() || url.host().isEmpty()) {
             addError(where, QStringLiteral("connect '%1' is not a valid URL with a scheme and a host").arg(text));
@@ -1092,6 +1093,21 @@ private:
         }
         if (!url.userInfo().isEmpty() || url.hasFragment()) {
             addError(where, QStringLiteral("connect '%1' must not carry user information or a fragment").arg(text));
+            return false;
+        }
+        // A host that looks like an IPv4 address must be one as written (QUrl would read
+        // "1.2.3" as 1.2.0.3), and one that can be connected to.
+        const QString host = url.host();
+        const QString authority = text.section(QStringLiteral("://"), 1).section(u'/', 0, 0).section(u'@', -1);
+        const QString written = authority.startsWith(u'[') ? authority.mid(1, authority.indexOf(u']') - 1)
+                                                           : authority.section(u':', 0, 0);
+        const bool numeric = !written.isEmpty() && std::all_of(written.cbegin(), written.cend(),
+                                                               [](QChar c) { return c.isDigit() || c == u'.'; });
+        const QHostAddress literal(host);
+        if ((numeric && (written.count(u'.') != 3 || literal.isNull() || written != host))
+            || (!literal.isNull() && (literal.isMulticast() || literal.isBroadcast()
+                                      || literal == QHostAddress::AnyIPv4 || literal == QHostAddress::AnyIPv6))) {
+            addError(where, QStringLiteral("connect '%1': '%2' is not an address a back-end can have").arg(text, numeric ? written : host));
             return false;
         }
         const bool webSocket = scheme == u"ws" || scheme == u"wss";

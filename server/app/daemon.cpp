@@ -116,10 +116,14 @@ int runDaemon(QCoreApplication &application)
     qCInfo(lcGateway).noquote() << "posternd" << POSTERN_VERSION << "started with" << configPath;
     for (const QString &line : gateway.listeningDescriptions())
         qCInfo(lcGateway).noquote() << "listening on" << line;
-    for (const auto &service : config->services)
-        for (const QUrl &url : service.accepts)
-            qCInfo(lcGateway).noquote() << QStringLiteral("service '%1' (%2) at %3")
-                                               .arg(service.name, service.type, url.toString());
+    for (const auto &service : config->services) {
+        if (!service.enabled)
+            qCInfo(lcGateway).noquote() << QStringLiteral("service '%1' (%2) is disabled").arg(service.name, service.type);
+        else
+            for (const QUrl &url : service.accepts)
+                qCInfo(lcGateway).noquote() << QStringLiteral("service '%1' (%2) at %3")
+                                                   .arg(service.name, service.type, url.toString());
+    }
 
     SignalWatcher signals;
     QObject::connect(&signals, &SignalWatcher::reloadRequested, &gateway, [&] {

@@ -152,6 +152,8 @@ std::expected<void, QStringList> Gateway::checkListeners(const Config::GatewayCo
     QMap<ListenerKey, Use> uses;
     QStringList errors;
     for (const auto &service : config.services) {
+        if (!service.enabled)
+            continue;
         for (const QUrl &url : service.accepts) {
             const auto addresses = bindAddresses(url.host());
             if (addresses.isEmpty()) {
@@ -244,6 +246,8 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
     QList<Services::ServicePtr> services;
     QMap<ListenerKey, std::shared_ptr<Frontdoor::ListenerContext>> contexts;
     for (const auto &serviceConfig : config.services) {
+        if (!serviceConfig.enabled)
+            continue; // validated with the rest, not started
         QString error;
         Services::ServicePtr service = Services::createService(serviceConfig, m_sessions,
                                                                realms->value(serviceConfig.realmName), tls->get(), &error);

@@ -6,6 +6,7 @@
 #include "frontdoor/credentialreader.h"
 #include "frontdoor/httprequestparser.h"
 #include "frontdoor/pendingupgrade.h"
+#include "frontdoor/socketoutput.h"
 #include "logging.h"
 #include "services/service.h"
 #include "tls/certificatedetails.h"
@@ -53,7 +54,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, ListenerContextPtr context, Q
     m_socket->setReadBufferSize(qMax(m_context->options.requestHeadMaximumSize + 1,
                                      m_context->secure ? ClientHelloParser::kMaximumRecord : qint64(0)));
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
-    connect(m_socket, &QTcpSocket::bytesWritten, this, &HttpConnection::pumpBody);
+    SocketOutput::onSent(m_socket, this, [this] { pumpBody(); });
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::deleteLater);
 
     if (m_context->secure) {
@@ -436,7 +437,7 @@ void HttpConnection::pumpBody()
     if (m_state != State::Writing || !m_socket)
         return;
     m_timer.start(m_context->options.writeTimeout); // progress: the stall clock starts again
-    while (m_bodyRemaining > 0 && m_socket->bytesToWrite() < kHighWater) {
+    while (m_bodyRemaining > 0 && SocketOutput::unsent(m_socket) < kHighWater) {
         const QByteArray chunk = m_response.bodyDevice->read(qMin(kChunk, m_bodyRemaining));
         if (chunk.isEmpty()) {
             // The file shrank under us: the length is already promised, so end the connection.

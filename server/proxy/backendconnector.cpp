@@ -97,8 +97,9 @@ void BackendConnector::connectTransport()
         m_socket = new QTcpSocket(this);
         connect(m_socket, &QTcpSocket::connected, this, &BackendConnector::onConnected);
     }
-    // A back-end that talks before it is spoken to (a banner, in a pool) is held to this much.
-    m_socket->setReadBufferSize(64 * 1024);
+    // A back-end that talks before it is spoken to (a banner, in a pool) is held to what a
+    // relay would read ahead.
+    m_socket->setReadBufferSize(m_target->readAhead);
     connect(m_socket, &QAbstractSocket::errorOccurred, this, &BackendConnector::onError);
     connect(m_socket, &QTcpSocket::readyRead, this, &BackendConnector::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, [this] {
@@ -250,7 +251,9 @@ void BackendConnector::fail(int status, const QString &reason)
         disconnect(m_socket, nullptr, this, nullptr);
         m_socket->abort();
     }
-    Q_EMIT failed(status, reason);
+    // From the event loop: a connect can fail inside connectTransport(), and the caller
+    // (a pool filling up, an upgrade being answered) must not be called back from there.
+    QMetaObject::invokeMethod(this, [this, status, reason] { Q_EMIT failed(status, reason); }, Qt::QueuedConnection);
 }
 
 QTcpSocket *BackendConnector::takeSocket()

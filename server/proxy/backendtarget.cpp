@@ -19,6 +19,7 @@ std::expected<BackendTargetPtr, QString> BackendTarget::resolve(const Config::Se
     target->host = url.host();
     target->port = quint16(url.port());
     target->options = service.connectOptions;
+    target->readAhead = qBound(qint64(1024), service.proxy.maximumPendingBytes / 4, qint64(64 * 1024));
     if (target->isWebSocket()) {
         target->resource = url.path(QUrl::FullyEncoded).toLatin1();
         if (url.hasQuery())

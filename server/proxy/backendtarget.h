@@ -29,6 +29,7 @@ struct BackendTarget
     QByteArray hostHeader; // ws/wss: "chat.test" (the port only when it is not the scheme's default)
     QSslConfiguration tls; // ssl/wss: truststore CAs, ssl.protocols, ssl.ciphers, peer verified
     Config::ConnectOptions options;
+    qint64 readAhead = 16 * 1024; // what a connection reads ahead: ProxyRelay::readBufferSize()
 
     bool isTls() const { return kind == Kind::Ssl || kind == Kind::Wss; }
     bool isWebSocket() const { return kind == Kind::Ws || kind == Kind::Wss; }

@@ -7,6 +7,8 @@ namespace Postern::Proxy {
 namespace {
 constexpr std::chrono::milliseconds kFirstRetry{1000};
 constexpr std::chrono::milliseconds kLongestRetry{30'000};
+// A prepared connection the back-end closes sooner than this after accepting it counts as a failure.
+constexpr std::chrono::milliseconds kShortLived{1000};
 } // namespace
 
 PreparedPool::PreparedPool(QString serviceName, BackendTargetPtr target, int count, QObject *parent)
@@ -31,6 +33,7 @@ BackendConnector *PreparedPool::take()
         if (!connector->isTransportReady())
             continue;
         m_connectors.removeOne(connector);
+        m_readyAt.remove(connector);
         disconnect(connector, nullptr, this, nullptr);
         connector->setParent(nullptr);
         if (!m_retry.isActive())
@@ -42,13 +45,20 @@ BackendConnector *PreparedPool::take()
 
 void PreparedPool::fill()
 {
-    while (m_connectors.size() < m_count) {
+    while (m_connectors.size() < m_count && !m_retry.isActive()) {
         auto *connector = new BackendConnector(m_target, this);
         m_connectors.append(connector);
         connect(connector, &BackendConnector::transportReady, this, [this, connector] { onReady(connector); });
         connect(connector, &BackendConnector::failed, this,
                 [this, connector](int, const QString &reason) { onFailed(connector, reason); });
         connect(connector, &BackendConnector::lost, this, [this, connector] {
+            // A connection the back-end drops at once is a back-end that does not serve: wait
+            // as after a failure, instead of reconnecting as fast as it hangs up.
+            if (m_readyAt.value(connector).elapsed() < kShortLived.count()) {
+                onFailed(connector, QStringLiteral("back-end %1 closed a prepared connection right after accepting it")
+                                        .arg(m_target->url));
+                return;
+            }
             drop(connector);
             if (!m_retry.isActive())
                 fill();
@@ -59,7 +69,7 @@ void PreparedPool::fill()
 
 void PreparedPool::onReady(BackendConnector *connector)
 {
-    Q_UNUSED(connector);
+    m_readyAt[connector].start();
     m_delay = std::chrono::milliseconds(0);
     if (m_outage)
         qCInfo(lcProxy).noquote() << QStringLiteral("service '%1': back-end %2 reachable again; prepared connections ready")
@@ -82,6 +92,7 @@ void PreparedPool::onFailed(BackendConnector *connector, const QString &reason)
 void PreparedPool::drop(BackendConnector *connector)
 {
     m_connectors.removeOne(connector);
+    m_readyAt.remove(connector);
     connector->deleteLater();
 }
 

@@ -8,6 +8,8 @@
 
 #include "proxy/backendconnector.h"
 
+#include <QElapsedTimer>
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QTimer>
@@ -37,6 +39,7 @@ private:
     BackendTargetPtr m_target;
     int m_count;
     QList<BackendConnector *> m_connectors; // connecting or ready
+    QHash<BackendConnector *, QElapsedTimer> m_readyAt;
     QTimer m_retry;
     std::chrono::milliseconds m_delay{0};
     bool m_outage = false; // a failure has been logged and no connection has worked since

@@ -1,5 +1,6 @@
 #include "proxy/proxyrelay.h"
 
+#include "frontdoor/socketoutput.h"
 #include "logging.h"
 #include "sessions/websocketsession.h"
 
@@ -17,6 +18,8 @@ namespace {
 
 // A binary message to the client costs at most this much more than its payload (its header).
 constexpr qint64 kFrameOverhead = 10;
+// A TLS record's header, explicit nonce and tag (TLS 1.2 AES-GCM; TLS 1.3 needs 22).
+constexpr qint64 kTlsRecordOverhead = 29;
 // How long a back-end has to close its side once the client has gone.
 constexpr auto kBackendCloseTimeout = std::chrono::seconds(5);
 
@@ -40,7 +43,11 @@ ProxyRelay::ProxyRelay(Sessions::WebSocketSession *session, BackendTargetPtr tar
     connect(m_client, &WebSocket::Endpoint::bytesWritten, this, &ProxyRelay::resumeBackendIfDrained);
     // Client to back-end: what is queued toward the back-end and what the client endpoint
     // holds stay within the budget, less what the client's socket may read ahead.
-    m_client->setReadBudget([this] { return m_limit - m_readBuffer - queuedTowardBackend() - m_client->heldIncoming(); });
+    m_client->setReadBudget([this] {
+        if (!m_backendWs && !m_backendTcp && !m_waiting.isEmpty())
+            return qint64(0); // deferred: nothing more until the connection is made
+        return m_limit - m_readBuffer - tlsReserve(m_target->isTls()) - queuedTowardBackend() - m_client->heldIncoming();
+    });
 }
 
 ProxyRelay::~ProxyRelay()
@@ -74,12 +81,20 @@ WebSocket::Endpoint::Options ProxyRelay::clientOptions(WebSocket::Endpoint::Opti
     base.maximumPendingOutput = 0; // back-pressure instead
     base.readBufferSize = readBufferSize(maximumPendingBytes);
     base.answerCloseAtOnce = !target.isWebSocket();
+    base.deliverDataAfterClose = true; // the other side may finish its message before it answers
     return base;
 }
 
 qint64 ProxyRelay::readBufferSize(qint64 maximumPendingBytes)
 {
-    return qBound(qint64(1024), maximumPendingBytes / 4, qint64(64 * 1024));
+    return qBound(qint64(1024), maximumPendingBytes / 4, qint64(64 * 1024)); // as BackendTarget::readAhead
+}
+
+qint64 ProxyRelay::tlsReserve(bool encrypted) const
+{
+    // Encryption makes what is queued grow a little: a TLS record (at most 16 KiB, and Qt
+    // gathers writes into records) carries at most 29 bytes more than its payload.
+    return encrypted ? kTlsRecordOverhead * (m_limit / (16 * 1024) + 2) : 0;
 }
 
 qint64 ProxyRelay::queuedTowardBackend() const
@@ -88,7 +103,7 @@ qint64 ProxyRelay::queuedTowardBackend() const
     if (m_backendWs)
         queued += m_backendWs->bytesToWrite();
     else if (m_backendTcp)
-        queued += m_backendTcp->bytesToWrite();
+        queued += Frontdoor::SocketOutput::unsent(m_backendTcp);
     return queued;
 }
 
@@ -98,7 +113,7 @@ qint64 ProxyRelay::bufferedBytes() const
     if (m_backendWs)
         held += m_backendWs->bufferedIncoming() + m_backendWs->bytesToWrite();
     else if (m_backendTcp)
-        held += m_backendTcp->bytesAvailable() + m_backendTcp->bytesToWrite();
+        held += m_backendTcp->bytesAvailable() + Frontdoor::SocketOutput::unsent(m_backendTcp);
     return held;
 }
 
@@ -116,6 +131,7 @@ void ProxyRelay::attach(QTcpSocket *backend)
         options.inactivityTimeout = m_target->options.inactivityTimeout;
         options.readBufferSize = m_readBuffer;
         options.answerCloseAtOnce = false;
+        options.deliverDataAfterClose = true;
         m_backendWs = new WebSocket::Endpoint(backend, WebSocket::Endpoint::Role::Client, options, this);
         connect(m_backendWs, &WebSocket::Endpoint::frameReceived, m_client, &WebSocket::Endpoint::sendPiece);
         connect(m_backendWs, &WebSocket::Endpoint::closeReceived, this, &ProxyRelay::onBackendClose);
@@ -127,7 +143,8 @@ void ProxyRelay::attach(QTcpSocket *backend)
                                                  "client closed with 1011").arg(code).arg(reason));
         });
         m_backendWs->setReadBudget([this] {
-            return m_limit - m_readBuffer - m_client->bytesToWrite() - m_backendWs->heldIncoming();
+            return m_limit - m_readBuffer - tlsReserve(m_session->connection().secure) - m_client->bytesToWrite()
+                - m_backendWs->heldIncoming();
         });
     } else {
         m_backendTcp = backend;
@@ -135,7 +152,7 @@ void ProxyRelay::attach(QTcpSocket *backend)
         m_backendDescriptor = ::dup(int(backend->socketDescriptor()));
         backend->setReadBufferSize(m_readBuffer);
         connect(backend, &QTcpSocket::readyRead, this, &ProxyRelay::pumpTcpBackend);
-        connect(backend, &QTcpSocket::bytesWritten, this, &ProxyRelay::resumeClientIfDrained);
+        Frontdoor::SocketOutput::onSent(backend, this, [this] { resumeClientIfDrained(); });
         connect(backend, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
             if (error != QAbstractSocket::RemoteHostClosedError && m_tcpError.isEmpty())
                 m_tcpError = m_backendTcp->errorString();
@@ -147,16 +164,24 @@ void ProxyRelay::attach(QTcpSocket *backend)
     m_waitingBytes = 0;
     for (const WebSocket::Frame &piece : waiting)
         onClientPiece(piece);
+    if (m_backendWs)
+        m_backendWs->start();
+    if (m_pendingClose) {
+        const auto [code, reason] = *std::exchange(m_pendingClose, std::nullopt);
+        onClientClose(code, reason);
+    }
+    if (m_connector)
+        m_connector->deleteLater(); // spent
     if (m_clientGone) {
         onClientGone();
         return;
     }
-    if (m_backendWs)
-        m_backendWs->start();
-    else if (m_backendTcp->state() != QAbstractSocket::ConnectedState)
-        QMetaObject::invokeMethod(this, &ProxyRelay::onBackendGone, Qt::QueuedConnection);
-    else
-        pumpTcpBackend();
+    if (m_backendTcp) {
+        if (m_backendTcp->state() != QAbstractSocket::ConnectedState)
+            QMetaObject::invokeMethod(this, &ProxyRelay::onBackendGone, Qt::QueuedConnection);
+        else
+            pumpTcpBackend();
+    }
     resumeClientIfDrained();
 }
 
@@ -175,8 +200,11 @@ void ProxyRelay::onClientPiece(const WebSocket::Frame &piece)
         if (!piece.payload.isEmpty() && m_backendTcp->state() == QAbstractSocket::ConnectedState)
             m_backendTcp->write(piece.payload);
     } else {
+        // Deferred: this piece starts the connection; the client is not read on until it is
+        // made (what it sends meanwhile waits in the kernel), so the waiting stays one piece.
         m_waiting.append(piece);
         m_waitingBytes += piece.payload.size();
+        m_client->pauseReading();
         if (m_deferred && !m_connector)
             startDeferredConnect();
     }
@@ -204,6 +232,8 @@ void ProxyRelay::backendFailed(const QString &reason)
     m_waiting.clear();
     m_waitingBytes = 0;
     closeClient(WebSocket::CloseCode::InternalError, QStringLiteral("back-end unreachable"));
+    if (m_clientGone)
+        finishBackend();
 }
 
 void ProxyRelay::closeClient(quint16 code, const QString &reason)
@@ -230,9 +260,9 @@ void ProxyRelay::onClientClose(quint16 code, const QString &reason)
         m_backendTcp->disconnectFromHost(); // after what is queued for it
         QTimer::singleShot(kBackendCloseTimeout, m_backendTcp, &QTcpSocket::abort);
     } else if (m_connector) {
-        delete m_connector;
-        // The client endpoint answers a close only when told to (ws back-ends): nobody else will.
-        m_client->close(code, reason);
+        // What it sent before its close still goes to the back-end, then the close: once the
+        // connection is made (attach()), or the client is answered if it cannot be.
+        m_pendingClose = {code, reason};
     } else if (!m_client->isCloseSent()) {
         m_client->close(code, reason);
     }
@@ -249,8 +279,11 @@ void ProxyRelay::onClientGone()
     } else if (m_backendTcp && m_backendTcp->state() != QAbstractSocket::UnconnectedState) {
         m_backendTcp->disconnectFromHost();
         QTimer::singleShot(kBackendCloseTimeout, m_backendTcp, &QTcpSocket::abort);
-    } else if (m_connector) {
-        delete m_connector;
+    } else if (m_connector && !m_holding) {
+        // The connection being made still takes what the client sent (attach()).
+        m_holding = true;
+        m_session->hold();
+        return;
     }
     if ((m_backendWs && m_backendWs->isFinished())
         || (m_backendTcp && m_backendTcp->state() == QAbstractSocket::UnconnectedState))
@@ -322,7 +355,8 @@ void ProxyRelay::pumpTcpBackend()
     if (!m_backendTcp || m_client->isCloseSent() || m_client->isFinished())
         return;
     while (!m_tcpPaused && m_backendTcp->bytesAvailable() > 0) {
-        const qint64 budget = m_limit - m_readBuffer - m_client->bytesToWrite() - kFrameOverhead;
+        const qint64 budget = m_limit - m_readBuffer - tlsReserve(m_session->connection().secure) - m_client->bytesToWrite()
+            - kFrameOverhead;
         if (budget <= 0) {
             m_tcpPaused = true;
             break;

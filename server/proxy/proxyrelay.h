@@ -70,6 +70,8 @@ private:
     void backendFailed(const QString &reason);
     void closeClient(quint16 code, const QString &reason);
     qint64 queuedTowardBackend() const;
+    // What encrypting the queue toward a TLS peer may add to it.
+    qint64 tlsReserve(bool encrypted) const;
     void finishBackend();
     // Whether the tcp/ssl back-end reset the connection rather than ending it.
     bool backendWasReset() const;
@@ -98,6 +100,7 @@ private:
     QList<WebSocket::Frame> m_waiting;
     qint64 m_waitingBytes = 0;
 
+    std::optional<std::pair<quint16, QString>> m_pendingClose; // the client's, while the connection is made
     bool m_holding = false;    // the session is held open for the back-end
     bool m_clientGone = false;
 };

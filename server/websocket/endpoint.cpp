@@ -1,5 +1,6 @@
 #include "websocket/endpoint.h"
 
+#include "frontdoor/socketoutput.h"
 #include "websocket/framewriter.h"
 
 #include <QPointer>
@@ -8,6 +9,11 @@
 
 namespace Postern::WebSocket {
 
+namespace {
+// How long what a departed peer sent may wait to be handed out (the other side draining).
+constexpr std::chrono::seconds kDrainTimeout{30};
+} // namespace
+
 Endpoint::Endpoint(QTcpSocket *socket, Role role, const Options &options, QObject *parent)
     : QObject(parent), m_socket(socket), m_parser(role, options.maximumMessageSize), m_options(options)
 {
@@ -15,11 +21,13 @@ Endpoint::Endpoint(QTcpSocket *socket, Role role, const Options &options, QObjec
     m_socket->setReadBufferSize(qMax<qint64>(options.readBufferSize, 1024));
     m_parser.setStreaming(options.delivery == Delivery::Frames);
     connect(m_socket, &QTcpSocket::readyRead, this, &Endpoint::readSome);
-    connect(m_socket, &QTcpSocket::bytesWritten, this, &Endpoint::bytesWritten);
-    connect(m_socket, &QTcpSocket::disconnected, this, &Endpoint::onDisconnected);
+    Frontdoor::SocketOutput::onSent(m_socket, this, [this](qint64 bytes) { Q_EMIT bytesWritten(bytes); });
+    connect(m_socket, &QTcpSocket::disconnected, this, &Endpoint::onSocketDisconnected);
 
     m_closeTimer.setSingleShot(true);
     connect(&m_closeTimer, &QTimer::timeout, this, &Endpoint::abort);
+    m_drainTimer.setSingleShot(true);
+    connect(&m_drainTimer, &QTimer::timeout, this, &Endpoint::finish);
     if (options.inactivityTimeout.count() > 0) {
         m_inactivity.setInterval(std::max<std::chrono::milliseconds>(options.inactivityTimeout / 2,
                                                                      std::chrono::milliseconds(1)));
@@ -33,7 +41,7 @@ void Endpoint::start()
 {
     if (m_socket->state() != QAbstractSocket::ConnectedState) {
         // The peer left before we began: there will be no disconnected() to wait for.
-        QMetaObject::invokeMethod(this, &Endpoint::onDisconnected, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, &Endpoint::finish, Qt::QueuedConnection);
         return;
     }
     if (m_options.inactivityTimeout.count() > 0)
@@ -43,7 +51,7 @@ void Endpoint::start()
 
 qint64 Endpoint::bytesToWrite() const
 {
-    return m_socket->bytesToWrite();
+    return Frontdoor::SocketOutput::unsent(m_socket);
 }
 
 qint64 Endpoint::bufferedIncoming() const
@@ -99,9 +107,9 @@ void Endpoint::readSome()
         qint64 budget = m_socket->bytesAvailable();
         if (budget == 0)
             break;
-        // Once our close is out the peer's answer is read whatever the budget: data frames
-        // are dropped then (deliverParsed), so reading costs nothing.
-        if (m_budget && !m_closeSent) {
+        // Once our close is out the peer's answer is read whatever the budget, unless its data
+        // is still wanted: it is dropped then (deliverParsed), so reading costs nothing.
+        if (m_budget && !readsPastBudget()) {
             budget = qMin(budget, m_budget());
             if (budget <= 0) {
                 setPaused(true); // the owner resumes when there is room again
@@ -112,12 +120,25 @@ void Endpoint::readSome()
         m_parser.append(m_socket->read(budget));
     }
     m_reading = false;
+    // A peer that has gone is finished with once what it sent before has been handed out.
+    if (m_peerEnded && !m_finished && (!hasUnreadInput() || m_closeReceived || m_parser.hasFailed()))
+        finish();
+}
+
+bool Endpoint::readsPastBudget() const
+{
+    return m_closeSent && !m_options.deliverDataAfterClose;
+}
+
+bool Endpoint::hasUnreadInput() const
+{
+    return m_socket->bytesAvailable() > 0 || m_parser.bufferedBytes() > 0;
 }
 
 bool Endpoint::deliverParsed()
 {
     const QPointer<Endpoint> self(this);
-    while ((!m_paused || m_closeSent) && !m_closeReceived && !m_finished) {
+    while ((!m_paused || readsPastBudget()) && !m_closeReceived && !m_finished) {
         FrameParser::Result result = m_parser.next();
         if (result.needsMoreData())
             return true;
@@ -131,10 +152,16 @@ bool Endpoint::deliverParsed()
                 Q_EMIT protocolError(error.closeCode, error.reason);
             return false;
         }
-        if (isControl(result.frame.opcode))
+        if (isControl(result.frame.opcode)) {
             handleControl(result.frame);
-        else if (!m_closeSent) // after our close, data is not wanted (RFC 6455 §5.5.1)
+        } else if (!m_closeSent) {
             handleData(std::move(result.frame));
+        } else if (m_options.deliverDataAfterClose) {
+            // RFC 6455 §5.5.1 lets the peer finish what it was sending before it answers our
+            // close: that is progress, and the close timer starts again.
+            m_closeTimer.start(m_options.closeTimeout);
+            handleData(std::move(result.frame));
+        } // else: after our close, its data is not wanted
         if (!self)
             return false;
     }
@@ -202,7 +229,7 @@ bool Endpoint::sendMessage(Opcode opcode, QByteArrayView payload)
     Q_ASSERT(opcode == Opcode::Text || opcode == Opcode::Binary);
     if (m_closeSent || m_finished)
         return false;
-    if (m_options.maximumPendingOutput > 0 && m_socket->bytesToWrite() + payload.size() > m_options.maximumPendingOutput) {
+    if (m_options.maximumPendingOutput > 0 && bytesToWrite() + payload.size() > m_options.maximumPendingOutput) {
         overflow();
         return false;
     }
@@ -215,7 +242,7 @@ bool Endpoint::sendMessage(Opcode opcode, QByteArrayView payload)
 
 void Endpoint::overflow()
 {
-    const qint64 unsent = m_socket->bytesToWrite();
+    const qint64 unsent = bytesToWrite();
     close(CloseCode::PolicyViolation, QStringLiteral("peer is not reading (%1 bytes unsent)").arg(unsent));
     // It cannot read the close frame either: do not wait for an answer.
     Q_EMIT outputOverflow(unsent);
@@ -224,7 +251,7 @@ void Endpoint::overflow()
 
 void Endpoint::answerPing(QByteArrayView payload)
 {
-    const qint64 unsent = m_socket->bytesToWrite();
+    const qint64 unsent = bytesToWrite();
     if (m_options.maximumPendingOutput > 0) {
         if (unsent + payload.size() > m_options.maximumPendingOutput) {
             overflow(); // pinging without reading the pongs is not reading either
@@ -301,7 +328,7 @@ void Endpoint::abort()
     m_socket->abort();
     // abort() emits disconnected() only from a connected socket.
     if (!m_finished)
-        onDisconnected();
+        finish();
 }
 
 void Endpoint::writeControl(Opcode opcode, QByteArrayView payload)
@@ -327,6 +354,10 @@ void Endpoint::writeRaw(const QByteArray &bytes)
 
 void Endpoint::closingHandshakeDone()
 {
+    if (m_peerEnded) {
+        finish(); // both closes are through and the peer's connection is gone already
+        return;
+    }
     if (m_outRemaining > 0) {
         // Our close waits behind a frame whose rest will not come now: cut the connection.
         abort();
@@ -358,7 +389,24 @@ void Endpoint::onInactivityTick()
     ping();
 }
 
-void Endpoint::onDisconnected()
+void Endpoint::onSocketDisconnected()
+{
+    m_peerEnded = true;
+    if (m_finished)
+        return;
+    if (!hasUnreadInput() || m_closeReceived || m_parser.hasFailed()) {
+        finish();
+        return;
+    }
+    // What the peer sent before it left (its close, perhaps) is still handed out as reading
+    // goes on; within kDrainTimeout, or it is dropped.
+    m_inactivity.stop();
+    m_drainTimer.start(kDrainTimeout);
+    if (!m_paused)
+        readSome();
+}
+
+void Endpoint::finish()
 {
     if (m_finished)
         return;
@@ -366,6 +414,7 @@ void Endpoint::onDisconnected()
     m_paused = true;
     m_inactivity.stop();
     m_closeTimer.stop();
+    m_drainTimer.stop();
     Q_EMIT disconnected();
 }
 

@@ -11,7 +11,9 @@
 //   and carries fragmentation across as it came;
 // - a bound on what may wait unsent for a peer that does not read.
 // The endpoint owns the socket. It emits disconnected() once, after which it is inert; the
-// owner deletes it (deleteLater: signals are emitted from inside its read loop).
+// owner deletes it (deleteLater: signals are emitted from inside its read loop). When the
+// peer's connection ends while frames it sent are still unread (reading was paused), they are
+// handed out first, and disconnected() follows.
 
 #include "websocket/frame.h"
 #include "websocket/frameparser.h"
@@ -59,6 +61,9 @@ public:
         // How long a peer has to answer our close frame (and, for a client, to then end the
         // TCP connection) before the connection is cut.
         std::chrono::milliseconds closeTimeout{5000};
+        // Whether data the peer sends after our close is still handed out (a relay: the peer
+        // may finish a message before it answers), within the read budget.
+        bool deliverDataAfterClose = false;
     };
 
     struct Counters
@@ -149,7 +154,11 @@ private:
     void closingHandshakeDone();
     void noteActivity();
     void onInactivityTick();
-    void onDisconnected();
+    // The socket is closed: what it holds may still have to be handed out.
+    void onSocketDisconnected();
+    void finish();
+    bool readsPastBudget() const;
+    bool hasUnreadInput() const;
 
     QTcpSocket *m_socket;
     FrameParser m_parser;
@@ -158,6 +167,7 @@ private:
     bool m_paused = true; // until start()
     bool m_reading = false; // inside readSome(): no re-entry
     bool m_finished = false;
+    bool m_peerEnded = false; // the TCP connection is gone; its last bytes may still be unread
 
     // Messages delivery: the message being joined from fragments.
     QByteArray m_message;
@@ -179,6 +189,7 @@ private:
     QTimer m_inactivity;
     bool m_pingOutstanding = false;
     QTimer m_closeTimer;
+    QTimer m_drainTimer;
     Counters m_counters;
 };
 

@@ -20,6 +20,7 @@
 #include <QWebSocket>
 #include <QWebSocketHandshakeOptions>
 #include <QWebSocketServer>
+#include <QtEndian>
 #include <QtTest>
 
 #include <sys/socket.h>
@@ -144,6 +145,58 @@ public:
 private:
     QTcpServer m_server;
     QByteArray m_answer;
+};
+
+// A raw WebSocket client that reads slowly (16 KiB every 20 ms), counts the payload of the
+// frames it gets (server frames are unmasked) and notes the close code, if one comes.
+class SlowClient
+{
+public:
+    explicit SlowClient(quint16 port, const QByteArray &path)
+    {
+        socket.setReadBufferSize(16 * 1024);
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        if (!socket.waitForConnected(5000))
+            return;
+        socket.write(Testing::request("GET", path, Testing::kUpgrade + "Sec-WebSocket-Version: 13\r\n"));
+        if (!QTest::qWaitFor([&] { return socket.peek(4096).contains("\r\n\r\n"); }, 5000))
+            return;
+        upgraded = socket.peek(12) == "HTTP/1.1 101";
+        socket.read(socket.peek(4096).indexOf("\r\n\r\n") + 4);
+    }
+
+    // Reads for one step; `sample` is called each step.
+    void step()
+    {
+        QTest::qWait(20);
+        stream += socket.read(16 * 1024);
+        for (;;) {
+            if (stream.size() < 2)
+                return;
+            const quint8 length = quint8(stream[1]) & 0x7F;
+            const int header = length == 126 ? 4 : length == 127 ? 10 : 2;
+            if (stream.size() < header)
+                return;
+            qint64 size = length;
+            if (length == 126)
+                size = quint8(stream[2]) << 8 | quint8(stream[3]);
+            else if (length == 127)
+                size = qint64(qFromBigEndian<quint64>(stream.constData() + 2));
+            if (stream.size() < header + size)
+                return;
+            if ((quint8(stream[0]) & 0x0F) == 0x8)
+                closeCode = size >= 2 ? (quint8(stream[header]) << 8 | quint8(stream[header + 1])) : 1005;
+            else
+                payload += size;
+            stream.remove(0, header + size);
+        }
+    }
+
+    QTcpSocket socket;
+    QByteArray stream;
+    bool upgraded = false;
+    qint64 payload = 0;
+    int closeCode = 0;
 };
 
 QWebSocket *open(const QString &url, const QStringList &protocols = {})
@@ -612,44 +665,120 @@ private Q_SLOTS:
                 socket->write(QByteArray(64 * 1024, char('A' + i % 26)));
         });
         QVERIFY(start({{QStringLiteral("p"), QStringLiteral("tcp://127.0.0.1:%1").arg(server.serverPort())}}));
-        QTcpSocket client;
-        client.setReadBufferSize(16 * 1024);
-        client.connectToHost(QHostAddress::LocalHost, m_port);
-        QVERIFY(client.waitForConnected(5000));
-        client.write(Testing::request("GET", "/p", Testing::kUpgrade + "Sec-WebSocket-Version: 13\r\n"));
-        QVERIFY(QTest::qWaitFor([&] { return client.bytesAvailable() > 0 && client.peek(4096).contains("\r\n\r\n"); }, 5000));
-        client.read(client.peek(4096).indexOf("\r\n\r\n") + 4);
+        SlowClient client(m_port, "/p");
+        QVERIFY(client.upgraded);
         QTRY_VERIFY(onlySession());
         auto *relay = onlySession()->findChild<Proxy::ProxyRelay *>();
         QVERIFY(relay);
         qint64 most = 0;
-        qint64 payload = 0;
-        QByteArray stream;
         QElapsedTimer clock;
         clock.start();
-        // Read 16 KiB every 20 ms; frames are counted from their headers (server frames are unmasked).
-        while (payload < 96 * 64 * 1024 && clock.elapsed() < 120'000) {
-            QTest::qWait(20);
+        while (client.payload < 96 * 64 * 1024 && clock.elapsed() < 120'000) {
+            client.step();
             most = qMax(most, relay->bufferedBytes());
-            stream += client.read(16 * 1024);
-            for (;;) {
-                if (stream.size() < 2)
-                    break;
-                const quint8 length = quint8(stream[1]) & 0x7F;
-                const int header = length == 126 ? 4 : length == 127 ? 10 : 2;
-                if (stream.size() < header)
-                    break;
-                const qint64 size = length == 126 ? (quint8(stream[2]) << 8 | quint8(stream[3])) : length;
-                if (length == 127 || stream.size() < header + size)
-                    break;
-                payload += size;
-                stream.remove(0, header + size);
-            }
         }
+        const qint64 payload = client.payload;
         QCOMPARE(payload, qint64(96 * 64 * 1024));
         qInfo() << "most held for the session:" << most << "bytes of a 65536-byte budget";
         QVERIFY2(most <= 64 * 1024, qPrintable(QString::number(most)));
         QVERIFY2(most >= 32 * 1024, qPrintable(QString::number(most)));
+    }
+
+    void whatABackendSentBeforeLeavingStillArrives()
+    {
+        // A ws back-end sends 4 MiB, closes with 4000 and goes; the client reads slowly, so
+        // most of it still waits in the gateway when the back-end's connection ends.
+        WebSocketBackend backend;
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("ws://127.0.0.1:%1/").arg(backend.port())}}));
+        SlowClient client(m_port, "/p");
+        QVERIFY(client.upgraded);
+        QTRY_COMPARE(backend.sockets.size(), 1);
+        QWebSocket *server = backend.sockets.first();
+        for (int i = 0; i < 64; ++i)
+            server->sendBinaryMessage(QByteArray(64 * 1024, 'b'));
+        server->close(QWebSocketProtocol::CloseCode(4000), QStringLiteral("bye"));
+        QElapsedTimer clock;
+        clock.start();
+        while (client.closeCode == 0 && clock.elapsed() < 60'000)
+            client.step();
+        QCOMPARE(client.payload, qint64(64 * 64 * 1024));
+        QCOMPARE(client.closeCode, 4000);
+    }
+
+    void deferredEmptyFramesAreBounded()
+    {
+        // While a deferred connection is being made (the back-end never answers the
+        // handshake), what the client sends waits within the budget: empty frames too.
+        OddBackend backend;
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("ws://127.0.0.1:%1/").arg(backend.port()),
+                        QStringLiteral("<connect.strategy>deferred</connect.strategy>"),
+                        QStringLiteral("<connect.timeout>5s</connect.timeout>")}}));
+        QTcpSocket client;
+        client.connectToHost(QHostAddress::LocalHost, m_port);
+        QVERIFY(client.waitForConnected(5000));
+        client.write(Testing::request("GET", "/p", Testing::kUpgrade + "Sec-WebSocket-Version: 13\r\n"));
+        QTRY_VERIFY(onlySession());
+        auto *relay = onlySession()->findChild<Proxy::ProxyRelay *>();
+        QVERIFY(relay);
+        const QByteArray empty("\x82\x80\0\0\0\0", 6); // an empty binary frame, masked
+        qint64 most = 0;
+        for (int i = 0; i < 100; ++i) {
+            client.write(empty.repeated(2000));
+            QTest::qWait(5);
+            most = qMax(most, relay->bufferedBytes());
+        }
+        QVERIFY2(most <= 64 * 1024, qPrintable(QString::number(most)));
+    }
+
+    void deferredKeepsWhatCameBeforeTheClose()
+    {
+        // "hello" and a close in one write, before the back-end is even connected: the
+        // back-end still gets "hello", and the client its answer.
+        EchoBackend backend;
+        QByteArray got;
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("tcp://127.0.0.1:%1").arg(backend.port()),
+                        QStringLiteral("<connect.strategy>deferred</connect.strategy>")}}));
+        Testing::RawClient client(m_port);
+        QVERIFY(client.exchange(Testing::request("GET", "/p", Testing::kUpgrade + "Sec-WebSocket-Version: 13\r\n")));
+        QCOMPARE(client.status(), 101);
+        client.received.clear();
+        const auto frame = [](quint8 first, const QByteArray &payload) {
+            QByteArray bytes;
+            bytes.append(char(first)).append(char(0x80 | payload.size())).append(QByteArray(4, '\0')).append(payload);
+            return bytes;
+        };
+        client.send(frame(0x82, "hello") + frame(0x88, QByteArray("\x03\xe8", 2)));
+        QTRY_COMPARE(backend.sockets.size(), 1);
+        QTRY_VERIFY(backend.sockets.first().isNull() || backend.sockets.first()->state() == QAbstractSocket::UnconnectedState
+                    || backend.accepted == 1);
+        QTRY_VERIFY_WITH_TIMEOUT(client.received.contains(QByteArray("\x88\x02\x03\xe8", 4)), 5000); // answered 1000
+        QTRY_COMPARE_WITH_TIMEOUT(m_gateway->sessions()->count(), 0, 10000);
+        // The echo back-end answered "hello" before it was shut down; the gateway had closed the
+        // client by then, so what shows that it arrived is the session's count of bytes sent on.
+    }
+
+    void preparedBackOffFromABackendThatHangsUp()
+    {
+        // A back-end that accepts and closes at once: the pool waits between tries instead of
+        // reconnecting as fast as it is hung up on.
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        int accepted = 0;
+        QObject::connect(&server, &QTcpServer::pendingConnectionAvailable, [&] {
+            while (QTcpSocket *socket = server.nextPendingConnection()) {
+                ++accepted;
+                socket->abort();
+                socket->deleteLater();
+            }
+        });
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("cannot prepare connections: .*closed a prepared "
+                                                                             "connection right after accepting it")));
+        QVERIFY(start({{QStringLiteral("p"), QStringLiteral("tcp://127.0.0.1:%1").arg(server.serverPort()),
+                        QStringLiteral("<connect.strategy>prepared</connect.strategy>"
+                                       "<prepared.connection.count>4</prepared.connection.count>")}}));
+        QTest::qWait(2500);
+        // 4 at first, then after 1 s and 2 s at most one more round each.
+        QVERIFY2(accepted <= 12, qPrintable(QString::number(accepted)));
     }
 
     void deferredConnectsOnTheFirstMessage()

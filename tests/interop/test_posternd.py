@@ -79,6 +79,12 @@ CONFIG = """<?xml version="1.0"?>
     <type>proxy</type>
   </service>
   <service>
+    <name>flood</name>
+    <accept>wss://localhost:{tls}/flood</accept>
+    <connect>tcp://127.0.0.1:{flood_backend}</connect>
+    <type>proxy</type>
+  </service>
+  <service>
     <name>to-ws</name>
     <accept>ws://localhost:{http}/to-ws</accept>
     <connect>ws://127.0.0.1:{ws_backend}/chat</connect>
@@ -126,7 +132,7 @@ class Backends:
     """Back-ends for the proxy services, in a thread of their own: a TCP echo and a WebSocket
     server from python3-websockets (an implementation independent of Postern's and Qt's)."""
 
-    def __init__(self, tcp_port, ws_port):
+    def __init__(self, tcp_port, ws_port, flood_port):
         self.seen = []  # (sub-protocol, Forwarded) of each WebSocket handshake
         self.loop = asyncio.new_event_loop()
         ready = threading.Event()
@@ -145,8 +151,17 @@ class Backends:
                     return
                 await ws.send(message)
 
+        async def flood(reader, writer):
+            # 256 MiB toward whoever connects, as fast as it is taken.
+            chunk = b"f" * 65536
+            for _ in range(4096):
+                writer.write(chunk)
+                await writer.drain()
+            writer.close()
+
         async def serve():
             await asyncio.start_server(tcp_echo, "127.0.0.1", tcp_port)
+            await asyncio.start_server(flood, "127.0.0.1", flood_port)
             await websockets.serve(ws_handler, "127.0.0.1", ws_port, subprotocols=["mqtt", "stomp"])
             ready.set()
 
@@ -244,8 +259,8 @@ def run(args):
         ssl_context = ssl.create_default_context(cafile=ca_pem)
 
         http_port, tls_port, extra_port = free_port(), free_port(), free_port()
-        backend_ports = {"tcp_backend": free_port(), "ws_backend": free_port()}
-        backends = Backends(backend_ports["tcp_backend"], backend_ports["ws_backend"])
+        backend_ports = {"tcp_backend": free_port(), "ws_backend": free_port(), "flood_backend": free_port()}
+        backends = Backends(backend_ports["tcp_backend"], backend_ports["ws_backend"], backend_ports["flood_backend"])
         config = os.path.join(work, "gateway-config.xml")
 
         def write_config(extra="", text=None):
@@ -424,6 +439,21 @@ def run(args):
             proxied = asyncio.run(through_proxies())
             check("proxy to a tcp back-end and to a python3-websockets back-end (types, sub-protocol, "
                   "Forwarded, close code)", not proxied, proxied)
+            # A wss client that never reads while its back-end floods: the gateway's memory must
+            # not follow (encrypted bytes waiting count against maximum.pending.bytes too).
+            def rss_kib():
+                with open(f"/proc/{gateway.process.pid}/status") as status:
+                    return int(next(l for l in status if l.startswith("VmRSS")).split()[1])
+            before = rss_kib()
+            raw = ssl_context.wrap_socket(socket.create_connection(("127.0.0.1", tls_port)), server_hostname="localhost")
+            raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            raw.sendall(b"GET /flood HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        b"Sec-WebSocket-Key: " + base64.b64encode(os.urandom(16)) + b"\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            time.sleep(3)
+            grown = rss_kib() - before
+            raw.close()
+            check("a wss client that does not read does not grow the gateway (back-end flooding)",
+                  grown < 16 * 1024, f"VmRSS grew by {grown} KiB")
             status = asyncio.run(refused_origin_status())
             check("a page from another origin is refused with 403", status == 403, str(status))
             check("a page from the service's own origin is served", asyncio.run(own_origin_works()))

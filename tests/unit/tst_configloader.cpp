@@ -723,6 +723,14 @@ private Q_SLOTS:
                                                    << "connect 'tcp://db.test' needs a port (tcp://host:port)";
         QTest::newRow("tcp back-end with a path") << proxyDocument("<connect>tcp://db.test:5432/x</connect><!--HERE-->")
                                                   << "a tcp back-end has no path or query";
+        QTest::newRow("back-end URL shown as written") << proxyDocument("<connect>tcp://exa mple:1</connect><!--HERE-->")
+                                                       << "connect 'tcp://exa mple:1' is not a valid URL";
+        QTest::newRow("broadcast back-end") << proxyDocument("<connect>tcp://255.255.255.255:80</connect><!--HERE-->")
+                                            << "'255.255.255.255' is not an address a back-end can have";
+        QTest::newRow("unspecified back-end") << proxyDocument("<connect>tcp://0.0.0.0:80</connect><!--HERE-->")
+                                              << "'0.0.0.0' is not an address a back-end can have";
+        QTest::newRow("short address") << proxyDocument("<connect>tcp://1.2.3:80</connect><!--HERE-->")
+                                       << "'1.2.3' is not an address a back-end can have";
         QTest::newRow("wss back-end without truststore") << proxyDocument("<connect>wss://b.test/x</connect><!--HERE-->")
                                                          << "verified against <security><truststore>, which is missing";
         QTest::newRow("proxy accepting http") << document(R"(  <service>
