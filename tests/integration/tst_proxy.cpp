@@ -52,7 +52,11 @@ public:
             while (QTcpSocket *socket = m_server->nextPendingConnection()) {
                 ++accepted;
                 sockets.append(socket);
-                QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->write(socket->readAll()); });
+                QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
+                    const QByteArray data = socket->readAll();
+                    received += data;
+                    socket->write(data);
+                });
             }
         });
         if (!m_server->listen(QHostAddress::LocalHost))
@@ -61,6 +65,7 @@ public:
     quint16 port() const { return m_server->serverPort(); }
 
     int accepted = 0;
+    QByteArray received; // by every connection
     QList<QPointer<QTcpSocket>> sockets;
 
 private:
@@ -735,7 +740,6 @@ private Q_SLOTS:
         // "hello" and a close in one write, before the back-end is even connected: the
         // back-end still gets "hello", and the client its answer.
         EchoBackend backend;
-        QByteArray got;
         QVERIFY(start({{QStringLiteral("p"), QStringLiteral("tcp://127.0.0.1:%1").arg(backend.port()),
                         QStringLiteral("<connect.strategy>deferred</connect.strategy>")}}));
         Testing::RawClient client(m_port);
@@ -748,13 +752,9 @@ private Q_SLOTS:
             return bytes;
         };
         client.send(frame(0x82, "hello") + frame(0x88, QByteArray("\x03\xe8", 2)));
-        QTRY_COMPARE(backend.sockets.size(), 1);
-        QTRY_VERIFY(backend.sockets.first().isNull() || backend.sockets.first()->state() == QAbstractSocket::UnconnectedState
-                    || backend.accepted == 1);
+        QTRY_COMPARE_WITH_TIMEOUT(backend.received, QByteArray("hello"), 5000);
         QTRY_VERIFY_WITH_TIMEOUT(client.received.contains(QByteArray("\x88\x02\x03\xe8", 4)), 5000); // answered 1000
         QTRY_COMPARE_WITH_TIMEOUT(m_gateway->sessions()->count(), 0, 10000);
-        // The echo back-end answered "hello" before it was shut down; the gateway had closed the
-        // client by then, so what shows that it arrived is the session's count of bytes sent on.
     }
 
     void preparedBackOffFromABackendThatHangsUp()
