@@ -1,5 +1,6 @@
 #include "config/configloader.h"
 
+#include "config/configdocument.h"
 #include "config/valueparser.h"
 
 #include <QDir>
@@ -17,11 +18,12 @@ namespace {
 
 const QString kKaazingNamespace = QStringLiteral("http://xmlns.kaazing.org/2016/06/gateway");
 
-const QStringList kServiceTypes = {QStringLiteral("echo"), QStringLiteral("directory"), QStringLiteral("proxy")};
+const QStringList kServiceTypes = {QStringLiteral("echo"), QStringLiteral("directory"), QStringLiteral("proxy"),
+                                   QStringLiteral("management")};
 // KAAZING service types Postern knows of but does not offer (yet): named in the error.
 const QStringList kUnsupportedServiceTypes = {
     QStringLiteral("broadcast"),   QStringLiteral("balancer"),
-    QStringLiteral("management"),  QStringLiteral("amqp.proxy"),  QStringLiteral("http.proxy"),
+    QStringLiteral("amqp.proxy"),  QStringLiteral("http.proxy"),
     QStringLiteral("http.redirect"), QStringLiteral("management.jmx"),
     QStringLiteral("management.snmp"), QStringLiteral("session"), QStringLiteral("turn.rest")};
 
@@ -1017,7 +1019,7 @@ private:
         if (url.path().isEmpty())
             url.setPath(QStringLiteral("/"));
         const bool webSocket = scheme.startsWith(u"ws");
-        if ((raw.config.type == u"echo" || raw.config.type == u"proxy") && !webSocket) {
+        if ((raw.config.type == u"echo" || raw.config.type == u"proxy" || raw.config.type == u"management") && !webSocket) {
             addError(where, QStringLiteral("accept '%1': %2 %3 service accepts ws:// or wss:// only")
                                 .arg(text, raw.config.type == u"echo" ? u"an" : u"a", raw.config.type));
             return false;
@@ -1066,6 +1068,57 @@ private:
                          QStringLiteral("prepared.connection.count needs connect.strategy prepared"));
             else
                 service.proxy.preparedConnectionCount = count;
+        }
+    }
+
+    // A management service fails closed: it needs a realm; its properties are read; ws:// away
+    // from loopback needs allow.unencrypted; the read-only role is admitted by the front door.
+    void validateManagement(RawService &raw)
+    {
+        ServiceConfig &service = raw.config;
+        ManagementOptions &options = service.management;
+        const auto where = [&](const QString &name) { return raw.propertyLocations.value(name); };
+        const auto flag = [&](const QString &name, bool &target) {
+            if (!service.properties.contains(name))
+                return;
+            const QString text = service.properties.value(name);
+            if (text == u"true" || text == u"enabled")
+                target = true;
+            else if (text == u"false" || text == u"disabled")
+                target = false;
+            else
+                addError(where(name), QStringLiteral("%1: '%2' must be true or false").arg(name, text));
+        };
+        flag(QStringLiteral("allow.unencrypted"), options.allowUnencrypted);
+        flag(QStringLiteral("metrics"), options.metrics);
+        options.auditLog = resolvePath(service.properties.value(QStringLiteral("audit.log"), QStringLiteral("audit.log")));
+        options.readOnlyRole = service.properties.value(QStringLiteral("read-only.role")).trimmed();
+        if (service.properties.contains(QStringLiteral("read-only.role")) && options.readOnlyRole.isEmpty())
+            addError(where(QStringLiteral("read-only.role")), QStringLiteral("read-only.role needs a role name"));
+        if (service.realmName.isEmpty())
+            addError(service.where, QStringLiteral("management service '%1' needs a <realm-name>: it never runs without "
+                                                   "logins").arg(service.name));
+        if (!service.authorization)
+            service.authorization = AuthorizationConstraint{{QStringLiteral("ADMINISTRATOR")}, false, service.where};
+        if (service.authorization->requireRoles.contains(QStringLiteral("*")) || service.authorization->requireValidUser)
+            addError(service.authorization->where, QStringLiteral("management service '%1' must name the roles that may "
+                                                                  "use it (require-role, not * or require-valid-user)")
+                                                       .arg(service.name));
+        options.administratorRoles = service.authorization->requireRoles;
+        if (!options.readOnlyRole.isEmpty() && !service.authorization->requireRoles.contains(options.readOnlyRole))
+            service.authorization->requireRoles.append(options.readOnlyRole); // the front door lets readers in too
+        if (service.accepts.isEmpty()) {
+            service.accepts.append(QUrl(QStringLiteral("wss://localhost:9443/manage")));
+            service.acceptLocations.append(service.where);
+        }
+        for (qsizetype i = 0; i < service.accepts.size(); ++i) {
+            const QUrl &url = service.accepts[i];
+            const QHostAddress address(url.host());
+            const bool loopback = url.host() == u"localhost" || (!address.isNull() && address.isLoopback());
+            if (url.scheme().toLower() == u"ws" && !loopback && !options.allowUnencrypted)
+                addError(service.acceptLocations.value(i),
+                         QStringLiteral("accept '%1': management over plain ws:// away from loopback sends passwords "
+                                        "in the clear; use wss://, or set allow.unencrypted to true").arg(url.toString()));
         }
     }
 
@@ -1142,6 +1195,9 @@ private:
         else if (service.type == u"proxy")
             allowed = {QStringLiteral("connect.strategy"), QStringLiteral("maximum.pending.bytes"),
                        QStringLiteral("prepared.connection.count")};
+        else if (service.type == u"management")
+            allowed = {QStringLiteral("read-only.role"), QStringLiteral("audit.log"), QStringLiteral("allow.unencrypted"),
+                       QStringLiteral("metrics")};
         static const QStringList unsupported = {QStringLiteral("maximum.recovery.interval"),
                                                 QStringLiteral("internal.maximum.transferred.bytes")};
         for (auto it = service.properties.cbegin(); it != service.properties.cend(); ++it) {
@@ -1154,6 +1210,8 @@ private:
         }
         if (service.type == u"proxy")
             validateProxyProperties(raw);
+        if (service.type == u"management")
+            validateManagement(raw);
         if (service.type != u"directory")
             return;
         if (!service.properties.contains(QStringLiteral("directory"))) {
@@ -1335,7 +1393,10 @@ std::expected<GatewayConfig, ConfigErrors> ConfigLoader::loadFile(const QString 
 
 std::expected<GatewayConfig, ConfigErrors> ConfigLoader::loadData(const QByteArray &xml, const QString &fileName)
 {
-    return Parser(xml, fileName).run();
+    auto config = Parser(xml, fileName).run();
+    if (config)
+        config->revision = ConfigDocument::revisionOf(xml);
+    return config;
 }
 
 QStringList ConfigLoader::supportedNamespaces()

@@ -17,6 +17,7 @@ namespace Postern::Config {
 struct GatewayConfig
 {
     QString sourceFile;                   // absolute path of the file it came from
+    QString revision;                     // of the text it was read from (ConfigDocument::revisionOf)
     QMap<QString, QString> properties;    // <properties>, after substitution
     QList<ServiceConfig> services;
     std::optional<KeystoreConfig> keystore;

@@ -6,6 +6,7 @@
 #include "config/authorizationconstraint.h"
 #include "config/connectoptions.h"
 #include "config/crosssiteconstraint.h"
+#include "config/managementoptions.h"
 #include "config/proxyoptions.h"
 #include "config/sourcelocation.h"
 
@@ -23,7 +24,7 @@ struct ServiceConfig
     QString name;
     QString description;
     bool enabled = true;                   // <service enabled="false">: validated, not started
-    QString type;                          // "echo", "directory", "proxy"
+    QString type;                          // "echo", "directory", "proxy", "management"
     QList<QUrl> accepts;                   // ws, wss, http, https; normalised (explicit port, path)
     QList<SourceLocation> acceptLocations; // parallel to accepts
     // proxy: the back-end, tcp://host:port, ssl://host:port, ws://host:port/path or
@@ -34,6 +35,7 @@ struct ServiceConfig
     AcceptOptions acceptOptions;
     ConnectOptions connectOptions;
     ProxyOptions proxy;                    // proxy: its <properties>, read
+    ManagementOptions management;          // management: its <properties> and roles, read
     QMap<QString, QString> mimeMappings;   // lower-case extension -> MIME type
     QList<CrossSiteConstraint> crossSiteConstraints; // cross-origin use allowed; none: same origin only
     QString realmName;                     // empty: no login

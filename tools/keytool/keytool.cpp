@@ -9,6 +9,7 @@
 #include "tls/csrfactory.h"
 #include "tls/keystore.h"
 #include "tls/storecheck.h"
+#include "tls/storeoperations.h"
 #include "util/atomicfile.h"
 
 #include <QCommandLineParser>
@@ -162,15 +163,6 @@ Result<void> refuseExisting(const Store &store, const QString &alias, const QCom
     return {};
 }
 
-QString pem(X509 *certificate)
-{
-    Tls::BioPtr bio(BIO_new(BIO_s_mem()));
-    PEM_write_bio_X509(bio.get(), certificate);
-    char *data = nullptr;
-    const long length = BIO_get_mem_data(bio.get(), &data);
-    return QString::fromLatin1(data, length);
-}
-
 QJsonObject entryJson(const Tls::KeystoreEntry &entry)
 {
     QJsonArray chain;
@@ -274,13 +266,10 @@ Result<int> generate(const QCommandLineParser &parser)
         return std::unexpected(store.error());
     if (const auto fresh = refuseExisting(*store, alias, parser); !fresh)
         return std::unexpected(fresh.error());
-    const auto key = Tls::CertificateFactory::generateKey(*spec);
-    if (!key)
-        return std::unexpected(Failure{key.error()});
-    const auto certificate = Tls::CertificateFactory::selfSigned(key->get(), *request);
-    if (!certificate)
-        return std::unexpected(Failure{certificate.error()});
-    const Tls::KeystoreEntry entry(alias, *key, {*certificate});
+    const auto generated = Tls::StoreOperations::generate(alias, *request, *spec);
+    if (!generated)
+        return std::unexpected(Failure{generated.error()});
+    const Tls::KeystoreEntry &entry = *generated;
     store->keystore.insert(entry);
     if (const auto saved = store->save(); !saved)
         return std::unexpected(saved.error());
@@ -395,48 +384,27 @@ Result<int> csr(const QCommandLineParser &parser)
     auto store = openStore(parser, true);
     if (!store)
         return std::unexpected(store.error());
-    const Tls::KeystoreEntry *existing = store->keystore.find(alias);
-    Tls::SharedKey key;
-    if (existing) {
-        if (!existing->hasPrivateKey())
-            return std::unexpected(Failure{QStringLiteral("'%1' is a trusted certificate: it has no key to request a "
-                                                          "certificate for").arg(alias)});
-        key = existing->sharedKey();
-        if (request->commonName.isEmpty() && request->dnsNames.isEmpty() && request->ipAddresses.isEmpty()) {
-            // Ask again for what the entry's certificate says now.
-            const auto d = Tls::CertificateDetails::of(existing->leaf());
-            request->commonName = d.subjectCommonName;
-            for (const QString &name : d.subjectAlternativeNames) {
-                if (name.startsWith(u"DNS:"))
-                    request->dnsNames << name.mid(4);
-                else if (name.startsWith(u"IP:"))
-                    request->ipAddresses << QHostAddress(name.mid(3));
-            }
-        }
-    } else {
-        if (request->commonName.isEmpty() && request->dnsNames.isEmpty() && request->ipAddresses.isEmpty())
-            return std::unexpected(usage(QStringLiteral("a new key needs --cn, --dns or --ip")));
-        const auto spec = keySpecFrom(parser);
-        if (!spec)
-            return std::unexpected(spec.error());
-        auto generated = Tls::CertificateFactory::generateKey(*spec);
-        if (!generated)
-            return std::unexpected(Failure{generated.error()});
-        key = *generated;
-        // Like keytool: the pending key lives in the store with a self-signed placeholder
-        // until the CA's reply replaces it.
-        const auto placeholder = Tls::CertificateFactory::selfSigned(key.get(), *request);
-        if (!placeholder)
-            return std::unexpected(Failure{placeholder.error()});
-        store->keystore.insert(Tls::KeystoreEntry(alias, key, {*placeholder}));
+    const bool exists = store->keystore.find(alias) != nullptr;
+    const bool empty = request->commonName.isEmpty() && request->dnsNames.isEmpty() && request->ipAddresses.isEmpty();
+    if (!exists && empty)
+        return std::unexpected(usage(QStringLiteral("a new key needs --cn, --dns or --ip")));
+    Tls::KeySpec spec;
+    if (!exists) {
+        const auto chosen = keySpecFrom(parser);
+        if (!chosen)
+            return std::unexpected(chosen.error());
+        spec = *chosen;
+    }
+    bool createdKey = false;
+    const auto pem = Tls::StoreOperations::requestCertificate(store->keystore, alias, *request, spec, &createdKey);
+    if (!pem)
+        return std::unexpected(Failure{pem.error()});
+    if (createdKey) {
         if (const auto saved = store->save(); !saved)
             return std::unexpected(saved.error());
         out(QStringLiteral("generated a %1 key for '%2' (self-signed until the CA's reply is installed)")
-                .arg(spec->name(), alias));
+                .arg(spec.name(), alias));
     }
-    const auto pem = Tls::CsrFactory::createPem(key.get(), *request);
-    if (!pem)
-        return std::unexpected(Failure{pem.error()});
     if (const auto written = Util::AtomicFile::write(outFile, *pem, false); !written)
         return std::unexpected(Failure{written.error()});
     out(QStringLiteral("wrote the certificate signing request for '%1' to %2").arg(alias, outFile));
@@ -493,41 +461,29 @@ Result<int> exportEntry(const QCommandLineParser &parser)
     const QString outFile = opt(parser, "out");
     if (outFile.isEmpty())
         return std::unexpected(usage(QStringLiteral("export needs --out FILE")));
-    const QString format = opt(parser, "format").toLower();
+    const auto format = Tls::StoreOperations::exportFormatFromName(opt(parser, "format"));
+    if (!format)
+        return std::unexpected(usage(QStringLiteral("--format must be pem, der or pkcs12")));
     const bool chain = parser.isSet(QStringLiteral("chain"));
-    QByteArray data;
-    bool secret = false;
-    if (format == u"pem") {
-        for (qsizetype i = 0; i < (chain ? (*entry)->chain().size() : 1); ++i)
-            data += pem((*entry)->chain()[i].get()).toLatin1();
-    } else if (format == u"der") {
-        if (chain)
-            return std::unexpected(usage(QStringLiteral("DER holds one certificate; use --format pem for --chain")));
-        unsigned char *der = nullptr;
-        const int length = i2d_X509((*entry)->leaf(), &der);
-        data = QByteArray(reinterpret_cast<const char *>(der), length);
-        OPENSSL_free(der);
-    } else if (format == u"pkcs12") {
-        if (!(*entry)->hasPrivateKey())
-            return std::unexpected(Failure{QStringLiteral("'%1' has no private key; export it as pem or der").arg((*entry)->alias())});
+    if (*format == Tls::StoreOperations::ExportFormat::Der && chain)
+        return std::unexpected(usage(QStringLiteral("DER holds one certificate; use --format pem for --chain")));
+    QByteArray password;
+    const bool secret = *format == Tls::StoreOperations::ExportFormat::Pkcs12;
+    if (secret && (*entry)->hasPrivateKey()) {
         TerminalPasswordProvider passwords(opt(parser, "export-password-file"));
-        const auto password = passwords.password(QStringLiteral("the exported PKCS#12 file"));
-        if (!password || password->isEmpty())
+        const auto given = passwords.password(QStringLiteral("the exported PKCS#12 file"));
+        if (!given || given->isEmpty())
             return std::unexpected(Failure{QStringLiteral("a PKCS#12 export needs a password "
                                                           "(--export-password-file, or run on a terminal)")});
-        Tls::Keystore single;
-        single.insert(**entry);
-        const auto encoded = single.toPkcs12(*password);
-        if (!encoded)
-            return std::unexpected(Failure{encoded.error()});
-        data = *encoded;
-        secret = true;
-    } else {
-        return std::unexpected(usage(QStringLiteral("--format must be pem, der or pkcs12")));
+        password = *given;
     }
+    const auto exported = Tls::StoreOperations::exportEntry(**entry, *format, chain, password);
+    if (!exported)
+        return std::unexpected(Failure{exported.error()});
+    const QByteArray &data = *exported;
     if (const auto written = Util::AtomicFile::write(outFile, data, secret); !written)
         return std::unexpected(Failure{written.error()});
-    out(QStringLiteral("exported '%1' as %2 to %3").arg((*entry)->alias(), format, outFile));
+    out(QStringLiteral("exported '%1' as %2 to %3").arg((*entry)->alias(), opt(parser, "format").toLower(), outFile));
     return Ok;
 }
 
