@@ -1,9 +1,11 @@
 #include "auth/usersfile.h"
 
 #include "auth/passwordhasher.h"
+#include "util/atomicfile.h"
 
 #include <QFile>
 #include <QXmlStreamReader>
+#include <QXmlStreamWriter>
 
 #include <openssl/crypto.h>
 
@@ -34,7 +36,16 @@ std::expected<UsersFile, QString> UsersFile::load(const QString &path, QStringLi
     UsersFile users;
     while (reader.readNextStartElement()) {
         if (reader.name() == u"role") {
-            reader.skipCurrentElement(); // role descriptions are documentation
+            Role role;
+            while (reader.readNextStartElement()) {
+                const QString text = reader.readElementText().trimmed();
+                if (reader.name() == u"name")
+                    role.name = text;
+                else if (reader.name() == u"description")
+                    role.description = text;
+            }
+            if (!role.name.isEmpty())
+                users.m_roles.append(role);
             continue;
         }
         if (reader.name() != u"user")
@@ -66,10 +77,94 @@ std::expected<UsersFile, QString> UsersFile::load(const QString &path, QStringLi
             warnings->append(QStringLiteral("%1: user '%2' has a plain-text password; store an Argon2id hash "
                                             "(postern-keytool hash-password)").arg(path, user.name));
         users.m_users.insert(user.name, user);
+        users.m_order.append(user.name);
     }
     if (reader.hasError())
         return fail(QStringLiteral("malformed XML: ") + reader.errorString());
     return users;
+}
+
+QList<UsersFile::User> UsersFile::users() const
+{
+    QList<User> users;
+    for (const QString &name : m_order)
+        users.append(m_users.value(name));
+    return users;
+}
+
+const UsersFile::User *UsersFile::user(const QString &name) const
+{
+    const auto it = m_users.constFind(name);
+    return it == m_users.cend() ? nullptr : &*it;
+}
+
+bool UsersFile::addUser(const User &user)
+{
+    if (user.name.isEmpty() || m_users.contains(user.name))
+        return false;
+    m_users.insert(user.name, user);
+    m_order.append(user.name);
+    return true;
+}
+
+bool UsersFile::updateUser(const User &user)
+{
+    if (!m_users.contains(user.name))
+        return false;
+    m_users.insert(user.name, user);
+    return true;
+}
+
+bool UsersFile::removeUser(const QString &name)
+{
+    if (!m_users.remove(name))
+        return false;
+    m_order.removeOne(name);
+    return true;
+}
+
+QByteArray UsersFile::toXml() const
+{
+    QByteArray xml;
+    QXmlStreamWriter writer(&xml);
+    writer.setAutoFormatting(true);
+    writer.setAutoFormattingIndent(2);
+    writer.writeStartDocument();
+    writer.writeComment(QStringLiteral(" Users of a file login module (docs/configuration.md). Passwords are Argon2id "
+                                       "hashes (postern-keytool hash-password). "));
+    writer.writeStartElement(QStringLiteral("jaas-config"));
+    QStringList described;
+    for (const User &user : users()) {
+        writer.writeStartElement(QStringLiteral("user"));
+        writer.writeTextElement(QStringLiteral("name"), user.name);
+        writer.writeTextElement(QStringLiteral("password"), QString::fromUtf8(user.password));
+        for (const QString &role : user.roles) {
+            writer.writeTextElement(QStringLiteral("role-name"), role);
+            if (!described.contains(role))
+                described.append(role);
+        }
+        writer.writeEndElement();
+    }
+    for (const Role &role : m_roles)
+        described.removeAll(role.name);
+    QList<Role> roles = m_roles;
+    for (const QString &name : std::as_const(described))
+        roles.append({name, {}});
+    for (const Role &role : std::as_const(roles)) {
+        writer.writeStartElement(QStringLiteral("role"));
+        writer.writeTextElement(QStringLiteral("name"), role.name);
+        if (!role.description.isEmpty())
+            writer.writeTextElement(QStringLiteral("description"), role.description);
+        writer.writeEndElement();
+    }
+    writer.writeEndElement();
+    writer.writeEndDocument();
+    return xml;
+}
+
+std::expected<void, QString> UsersFile::save(const QString &path) const
+{
+    return Util::AtomicFile::write(path, toXml(), true);
 }
 
 std::optional<QStringList> UsersFile::authenticate(const QString &name, const QByteArray &password) const

@@ -23,8 +23,29 @@ public:
         QStringList roles;
     };
 
+    struct Role
+    {
+        QString name;
+        QString description;
+    };
+
     // Errors name the file and line; `warnings` gets the users with plain-text passwords.
     static std::expected<UsersFile, QString> load(const QString &path, QStringList *warnings = nullptr);
+
+    // The users in file order, and the role descriptions.
+    QList<User> users() const;
+    const QList<Role> &roles() const { return m_roles; }
+    const User *user(const QString &name) const;
+    // False when the name is taken (add) or unknown (the others).
+    bool addUser(const User &user);
+    bool updateUser(const User &user);
+    bool removeUser(const QString &name);
+
+    // The file's text: users, then roles, with every role a user has described (the
+    // description is kept where there was one).
+    QByteArray toXml() const;
+    // Written atomically, owner-only, with a backup of the previous file.
+    std::expected<void, QString> save(const QString &path) const;
 
     // The user's roles if `password` is theirs. Unknown users cost a hash check too, so the
     // answer's timing does not tell which user names exist.
@@ -33,6 +54,8 @@ public:
 
 private:
     QHash<QString, User> m_users;
+    QStringList m_order;
+    QList<Role> m_roles;
 };
 
 } // namespace Postern::Auth

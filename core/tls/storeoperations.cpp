@@ -5,6 +5,8 @@
 #include "tls/csrfactory.h"
 #include "tls/opensslhandles.h"
 
+#include <QJsonArray>
+
 #include <openssl/pem.h>
 
 namespace Postern::Tls::StoreOperations {
@@ -16,6 +18,18 @@ QString pem(X509 *certificate)
     char *data = nullptr;
     const long length = BIO_get_mem_data(bio.get(), &data);
     return QString::fromLatin1(data, length);
+}
+
+QJsonObject entryJson(const KeystoreEntry &entry)
+{
+    QJsonArray chain;
+    for (const auto &certificate : entry.chain())
+        chain.append(CertificateDetails::of(certificate.get()).toJson());
+    return {{QStringLiteral("alias"), entry.alias()},
+            {QStringLiteral("type"), entry.hasPrivateKey() ? QStringLiteral("key") : QStringLiteral("trusted")},
+            {QStringLiteral("hasPrivateKey"), entry.hasPrivateKey()},
+            {QStringLiteral("certificate"), chain.first()},
+            {QStringLiteral("chain"), chain}};
 }
 
 std::expected<KeystoreEntry, QString> generate(const QString &alias, const CertificateRequest &request, const KeySpec &spec)

@@ -9,6 +9,7 @@
 #include "tls/keystore.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QString>
 
 #include <expected>
@@ -17,6 +18,10 @@ namespace Postern::Tls::StoreOperations {
 
 // A certificate in PEM.
 QString pem(X509 *certificate);
+
+// An entry as postern-keytool --json and the management API show it: alias, type ("key" or
+// "trusted"), and the details of its certificate and chain.
+QJsonObject entryJson(const KeystoreEntry &entry);
 
 // A new key of `spec` and a self-signed certificate for `request`, as entry `alias`.
 std::expected<KeystoreEntry, QString> generate(const QString &alias, const CertificateRequest &request, const KeySpec &spec);

@@ -9,6 +9,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QScopeGuard>
 #include <QFileInfo>
 
 #include <cstdio>
@@ -96,6 +97,8 @@ int runDaemon(QCoreApplication &application)
             errors << realms.error();
         if (const auto backends = Gateway::checkBackends(*config, tls ? tls->get() : nullptr); !backends)
             errors << backends.error();
+        if (const auto management = Gateway::checkManagement(*config); !management)
+            errors << management.error();
         for (const QString &warning : std::as_const(warnings))
             printLine(stderr, QStringLiteral("warning: ") + warning);
         for (const QString &error : std::as_const(errors))
@@ -108,6 +111,8 @@ int runDaemon(QCoreApplication &application)
     }
 
     Gateway gateway;
+    setLogRing(gateway.logRing()); // the management API's logs.tail and live tail
+    const auto forgetRing = qScopeGuard([] { setLogRing(nullptr); });
     if (const auto applied = gateway.apply(*config); !applied) {
         for (const QString &error : applied.error())
             qCCritical(lcGateway).noquote() << error;

@@ -3,7 +3,9 @@
 #include "auth/realm.h"
 #include "config/configloader.h"
 #include "frontdoor/listener.h"
+#include "auth/usersfile.h"
 #include "logging.h"
+#include "management/managementhub.h"
 #include "proxy/backendtarget.h"
 #include "sessions/sessionregistry.h"
 #include "tls/storecheck.h"
@@ -62,7 +64,8 @@ QByteArray Gateway::newSessionSecret()
 
 Gateway::Gateway(QObject *parent)
     : QObject(parent), m_sessions(new Sessions::SessionRegistry(this)), m_connections(new QObject(this)),
-      m_sessionSecret(newSessionSecret())
+      m_logRing(new LogRing(2000, this)), m_management(new Management::ManagementHub(this, this)),
+      m_startedAt(QDateTime::currentDateTimeUtc()), m_sessionSecret(newSessionSecret())
 {
     m_drainTimer.setSingleShot(true);
     connect(&m_drainTimer, &QTimer::timeout, this, [this] {
@@ -219,6 +222,69 @@ std::expected<void, QStringList> Gateway::checkBackends(const Config::GatewayCon
     return {};
 }
 
+std::expected<void, QStringList> Gateway::checkManagement(const Config::GatewayConfig &config)
+{
+    QStringList errors;
+    for (const auto &service : config.services) {
+        if (service.type != u"management" || !service.enabled)
+            continue;
+        const Config::RealmConfig *realm = config.realm(service.realmName);
+        if (!realm)
+            continue; // the loader has said so
+        bool onlyFiles = true;
+        qsizetype users = 0;
+        for (const auto &module : realm->loginModules) {
+            if (module.type != u"file") {
+                onlyFiles = false;
+                continue;
+            }
+            if (const auto file = Auth::UsersFile::load(module.options.value(QStringLiteral("file"))))
+                users += file->size();
+        }
+        if (onlyFiles && users == 0)
+            errors << QStringLiteral("management service '%1' would admit nobody: realm '%2' has no users (add one to its "
+                                     "users file with a password from postern-keytool hash-password)")
+                          .arg(service.name, realm->name);
+    }
+    if (!errors.isEmpty())
+        return std::unexpected(errors);
+    return {};
+}
+
+std::expected<void, QStringList> Gateway::applyConfig(const Config::GatewayConfig &config)
+{
+    const Config::GatewayConfig copy = config; // it may be m_config itself, which apply() replaces
+    return apply(copy);
+}
+
+std::expected<void, QStringList> Gateway::checkConfig(const Config::GatewayConfig &config) const
+{
+    QStringList errors;
+    QStringList warnings;
+    const auto tls = loadTls(config, &warnings);
+    if (!tls)
+        errors << tls.error();
+    if (const auto listeners = checkListeners(config); !listeners)
+        errors << listeners.error();
+    if (const auto realms = loadRealms(config, tls ? tls->get() : nullptr, &warnings); !realms)
+        errors << realms.error();
+    if (const auto backends = checkBackends(config, tls ? tls->get() : nullptr); !backends)
+        errors << backends.error();
+    if (const auto management = checkManagement(config); !management)
+        errors << management.error();
+    if (!errors.isEmpty())
+        return std::unexpected(errors);
+    return {};
+}
+
+QList<Management::GatewayControl::Listener> Gateway::listeners() const
+{
+    QList<Listener> listeners;
+    for (auto it = m_listeners.cbegin(); it != m_listeners.cend(); ++it)
+        listeners.append({it.key().toString(), it.value()->context()->displayName, it.value()->context()->routes.serviceNames()});
+    return listeners;
+}
+
 std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &config)
 {
     if (m_stopping)
@@ -241,6 +307,8 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
 
     if (const auto backends = checkBackends(config, tls->get()); !backends)
         return backends;
+    if (const auto management = checkManagement(config); !management)
+        return management;
 
     // Build the new services and one context per bound address.
     QList<Services::ServicePtr> services;
@@ -249,8 +317,15 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
         if (!serviceConfig.enabled)
             continue; // validated with the rest, not started
         QString error;
-        Services::ServicePtr service = Services::createService(serviceConfig, m_sessions,
-                                                               realms->value(serviceConfig.realmName), tls->get(), &error);
+        Services::ServiceContext context;
+        context.registry = m_sessions;
+        context.realm = realms->value(serviceConfig.realmName);
+        context.tls = tls->get();
+        context.metrics = &m_metrics;
+        context.management = m_management;
+        for (const auto &service : config.services)
+            context.serviceNames.append(service.name);
+        Services::ServicePtr service = Services::createService(serviceConfig, context, &error);
         if (!service)
             return std::unexpected(QStringList{error}); // checkBackends() said it would build
         services.append(service);
@@ -269,8 +344,12 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
                                                .arg(context->secure ? u" (TLS)" : u"");
                     context->options = serviceConfig.acceptOptions;
                     context->tls = *tls;
+                    context->metrics = &m_metrics;
                 }
                 context->routes.add(url.host(), url.path(), url.scheme().startsWith(u"ws"), service);
+                // A management service also answers GET /metrics on its addresses.
+                if (serviceConfig.type == u"management" && serviceConfig.management.metrics)
+                    context->routes.add(url.host(), QStringLiteral("/metrics"), false, service);
             }
         }
     }

@@ -6,6 +6,9 @@
 
 #include "config/gatewayconfig.h"
 #include "frontdoor/listenercontext.h"
+#include "logring.h"
+#include "management/gatewaycontrol.h"
+#include "metrics.h"
 #include "services/servicefactory.h"
 
 #include <QHostAddress>
@@ -19,11 +22,12 @@
 
 namespace Postern::Auth { class Realm; }
 namespace Postern::Frontdoor { class Listener; }
+namespace Postern::Management { class ManagementHub; }
 namespace Postern::Sessions { class SessionRegistry; }
 
 namespace Postern::App {
 
-class Gateway final : public QObject
+class Gateway final : public QObject, public Management::GatewayControl
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Gateway)
@@ -52,6 +56,9 @@ public:
     // Checks that every proxy's back-end settings resolve (connect-options TLS, truststore).
     static std::expected<void, QStringList> checkBackends(const Config::GatewayConfig &config,
                                                           const Frontdoor::TlsContext *tls);
+    // Checks that no management service would admit nobody (a realm whose users files are
+    // all empty): it fails closed, with the reason.
+    static std::expected<void, QStringList> checkManagement(const Config::GatewayConfig &config);
 
     // Makes `config` live, or changes nothing and returns why not.
     std::expected<void, QStringList> apply(const Config::GatewayConfig &config);
@@ -61,7 +68,15 @@ public:
     // ended or `drainTimeout` has passed.
     void shutdown(std::chrono::milliseconds drainTimeout);
 
-    Sessions::SessionRegistry *sessions() const { return m_sessions; }
+    // Management::GatewayControl
+    const Config::GatewayConfig &runningConfig() const override { return m_config; }
+    std::expected<void, QStringList> applyConfig(const Config::GatewayConfig &config) override;
+    std::expected<void, QStringList> checkConfig(const Config::GatewayConfig &config) const override;
+    QList<Listener> listeners() const override;
+    QDateTime startedAt() const override { return m_startedAt; }
+    Sessions::SessionRegistry *sessions() const override { return m_sessions; }
+    LogRing *logRing() const override { return m_logRing; }
+    Metrics *metrics() const override { return const_cast<Metrics *>(&m_metrics); }
     // "ws://localhost:8000 on 127.0.0.1:8000", one per bound socket.
     QStringList listeningDescriptions() const;
     const Config::GatewayConfig &config() const { return m_config; }
@@ -85,6 +100,10 @@ private:
     QList<Services::ServicePtr> m_services;
     Sessions::SessionRegistry *m_sessions;
     QObject *m_connections; // parent of in-flight front-door connections
+    Metrics m_metrics;
+    LogRing *m_logRing;
+    Management::ManagementHub *m_management;
+    QDateTime m_startedAt;
     QTimer m_drainTimer;
     bool m_stopping = false;
     // Signs the realms' single sign-on cookies; kept across reloads so logins survive them.

@@ -1,5 +1,7 @@
 #include "app/logformat.h"
 
+#include "logring.h"
+
 #include <QDateTime>
 #include <QLoggingCategory>
 
@@ -8,6 +10,8 @@
 namespace Postern::App {
 
 namespace {
+
+LogRing *g_ring = nullptr; // where the management API reads the log (set by the daemon)
 
 void handleMessage(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
@@ -24,6 +28,8 @@ void handleMessage(QtMsgType type, const QMessageLogContext &context, const QStr
         + (context.category ? context.category : "default") + ": " + text.toUtf8() + '\n';
     std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
     std::fflush(stderr);
+    if (g_ring)
+        g_ring->append(type, QString::fromLatin1(context.category ? context.category : "default"), text);
 }
 
 } // namespace
@@ -43,6 +49,11 @@ QString escapeForLog(const QString &message)
             text += c;
     }
     return text;
+}
+
+void setLogRing(LogRing *ring)
+{
+    g_ring = ring;
 }
 
 void installLogHandler(bool verbose)

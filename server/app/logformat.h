@@ -5,9 +5,13 @@
 
 #include <QString>
 
+namespace Postern { class LogRing; }
+
 namespace Postern::App {
 
 void installLogHandler(bool verbose);
+// Lines logged from now on are also kept in `ring` (null: no longer).
+void setLogRing(LogRing *ring);
 
 // The message with line breaks made spaces and other control characters written as \xNN.
 QString escapeForLog(const QString &message);

@@ -8,6 +8,7 @@
 #include "frontdoor/pendingupgrade.h"
 #include "frontdoor/socketoutput.h"
 #include "logging.h"
+#include "metrics.h"
 #include "services/service.h"
 #include "tls/certificatedetails.h"
 #include "tls/opensslhandles.h"
@@ -66,9 +67,11 @@ HttpConnection::HttpConnection(QTcpSocket *socket, ListenerContextPtr context, Q
                                            .arg(m_info.peer(), errors.value(0).errorString());
         });
         connect(m_ssl, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
-            if (m_state == State::Handshaking && error != QAbstractSocket::RemoteHostClosedError)
+            if (m_state == State::Handshaking && error != QAbstractSocket::RemoteHostClosedError) {
                 qCInfo(lcTls).noquote() << QStringLiteral("TLS handshake with %1 failed: %2")
                                                .arg(m_info.peer(), m_ssl->errorString());
+                countRefusal({}, QStringLiteral("tls-handshake"));
+            }
             // The error can be raised inside startServerEncryption(); closing the socket
             // there pulls the TLS backend's buffers from under it. Close from the event loop.
             if (m_state == State::Handshaking)
@@ -108,6 +111,7 @@ void HttpConnection::sniffClientHello()
         // Nothing is served without TLS.
         qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused %1 on %2: plain text sent to a TLS port")
                                              .arg(m_info.peer(), m_context->displayName);
+        countRefusal({}, QStringLiteral("plain-text-on-tls"));
         m_state = State::Writing;
         HttpResponse response = HttpResponse::error(400, QStringLiteral("This port speaks TLS: use https:// or wss://."));
         m_socket->write(response.serializeHead(false) + response.body);
@@ -159,7 +163,7 @@ void HttpConnection::onEncrypted()
         }
         if (!problem.isEmpty()) {
             m_state = State::ReadingHead;
-            refuse(403, problem, problem);
+            refuse(403, problem, problem, {}, QStringLiteral("client-certificate"));
             return;
         }
     }
@@ -201,6 +205,7 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
         m_socket->skip(request.headLength);
         qCDebug(lcFrontdoor).noquote() << QStringLiteral("404 %1 %2 from %3")
                                               .arg(QString::fromLatin1(request.method), request.path, m_info.peer());
+        countRefusal({}, QStringLiteral("not-found"));
         respond(HttpResponse::error(404), keepAlive);
         return;
     }
@@ -208,10 +213,12 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
     if (CrossOriginPolicy::isPreflight(request) && !(route->webSocket && request.wantsWebSocket())) {
         m_socket->skip(request.headLength);
         HttpResponse response = route->service->crossOrigin().preflight(request);
-        if (response.status == 403)
+        if (response.status == 403) {
             qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused preflight from %1 for service '%2': %3")
                                                  .arg(m_info.peer(), route->service->name(),
                                                       QString::fromUtf8(response.body).section(u'\n', 1).trimmed());
+            countRefusal(route->service->name(), QStringLiteral("origin"));
+        }
         respond(std::move(response), keepAlive);
         return;
     }
@@ -222,18 +229,20 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
             // Browsers let any page open a WebSocket anywhere; the gateway is the only check.
             refuse(403, QStringLiteral("origin %1 is not allowed by service '%2'")
                             .arg(QString::fromLatin1(request.header("Origin")), route->service->name()),
-                   QStringLiteral("origin not allowed"));
+                   QStringLiteral("origin not allowed"), route->service->name(), QStringLiteral("origin"));
             return;
         }
         // RFC 6455 §4.2.1: the handshake is a GET over HTTP/1.1 with a 16-byte key and version 13.
         if (request.method != "GET" || request.minorVersion != 1
             || !WebSocket::Handshake::isValidClientKey(request.header("Sec-WebSocket-Key").trimmed())) {
-            refuse(400, QStringLiteral("malformed WebSocket handshake"), QStringLiteral("malformed WebSocket handshake"));
+            refuse(400, QStringLiteral("malformed WebSocket handshake"), QStringLiteral("malformed WebSocket handshake"),
+                   route->service->name());
             return;
         }
         if (!authenticate(request, *route))
             return;
         if (request.header("Sec-WebSocket-Version").trimmed() != "13") {
+            countRefusal(route->service->name(), QStringLiteral("websocket-version"));
             m_socket->skip(request.headLength);
             HttpResponse response = HttpResponse::error(426, QStringLiteral("WebSocket version 13 is required"));
             response.setHeader("Sec-WebSocket-Version", "13");
@@ -368,6 +377,9 @@ void HttpConnection::refuseLogin(const HttpRequestHead &request, const RouteMatc
                                  const QString &reason, const QString &detail, qint64 retryAfter)
 {
     const Auth::Realm &realm = *route.service->realm();
+    countRefusal(route.service->name(), status == 401   ? QStringLiteral("authentication")
+                                        : status == 403 ? QStringLiteral("authorization")
+                                                        : QStringLiteral("throttled"));
     // Throttled attempts are counted, not logged one by one: the block itself is logged once.
     if (status != 429)
         qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused %1 for service '%2' (realm '%3') with %4: %5")
@@ -496,8 +508,20 @@ void HttpConnection::onTimeout()
     closeConnection();
 }
 
-void HttpConnection::refuse(int status, const QString &reason, const QString &detail)
+void HttpConnection::countRefusal(const QString &service, const QString &reason)
 {
+    if (m_context->metrics)
+        m_context->metrics->countRefusal(service, reason);
+}
+
+void HttpConnection::refuse(int status, const QString &reason, const QString &detail, const QString &service,
+                            const QString &category)
+{
+    countRefusal(service, !category.isEmpty() ? category
+                          : status == 408    ? QStringLiteral("timeout")
+                          : status == 431    ? QStringLiteral("too-large")
+                          : status == 403    ? QStringLiteral("forbidden")
+                                             : QStringLiteral("bad-request"));
     qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused %1 on %2 with %3: %4")
                                          .arg(m_info.peer(), m_context->displayName).arg(status).arg(reason);
     m_timer.stop();

@@ -55,7 +55,10 @@ private:
     void pumpBody();
     void finishResponse();
     void onTimeout();
-    void refuse(int status, const QString &reason, const QString &detail = {});
+    void refuse(int status, const QString &reason, const QString &detail = {}, const QString &service = {},
+                const QString &category = {});
+    // For GET /metrics: `reason` is a short token ("origin"); `service` may be unknown (empty).
+    void countRefusal(const QString &service, const QString &reason);
     void closeConnection();
     void waitForNextRequest();
 

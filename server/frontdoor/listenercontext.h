@@ -10,6 +10,8 @@
 
 #include <memory>
 
+namespace Postern { class Metrics; }
+
 namespace Postern::Frontdoor {
 
 struct ListenerContext
@@ -22,6 +24,7 @@ struct ListenerContext
     RouteTable routes;
     std::shared_ptr<const TlsContext> tls;
     TlsSettings tlsSettings; // ssl.protocols and ssl.ciphers of this port
+    Metrics *metrics = nullptr; // the gateway's; outlives every context
 };
 
 using ListenerContextPtr = std::shared_ptr<const ListenerContext>;

@@ -1,5 +1,7 @@
 #include "frontdoor/routetable.h"
 
+#include "services/service.h"
+
 namespace Postern::Frontdoor {
 
 namespace {
@@ -20,6 +22,15 @@ void RouteTable::add(const QString &host, const QString &path, bool webSocket, S
     while (normalised.size() > 1 && normalised.endsWith(u'/'))
         normalised.chop(1);
     m_routes.append({host.toLower(), normalised, webSocket, std::move(service)});
+}
+
+QStringList RouteTable::serviceNames() const
+{
+    QStringList names;
+    for (const Route &route : m_routes)
+        if (!names.contains(route.service->name()))
+            names.append(route.service->name());
+    return names;
 }
 
 std::optional<RouteMatch> RouteTable::match(const QString &host, const QString &path, bool wantsWebSocket) const

@@ -26,6 +26,8 @@ public:
     void add(const QString &host, const QString &path, bool webSocket, Services::ServicePtr service);
     std::optional<RouteMatch> match(const QString &host, const QString &path, bool wantsWebSocket) const;
     bool isEmpty() const { return m_routes.isEmpty(); }
+    // The names of the services routed to, once each.
+    QStringList serviceNames() const;
 
 private:
     struct Route

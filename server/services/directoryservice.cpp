@@ -11,9 +11,8 @@
 
 namespace Postern::Services {
 
-DirectoryService::DirectoryService(Config::ServiceConfig config, Sessions::SessionRegistry *registry,
-                                   std::shared_ptr<const Auth::Realm> realm, QObject *parent)
-    : Service(std::move(config), registry, std::move(realm), parent),
+DirectoryService::DirectoryService(Config::ServiceConfig config, ServiceContext context, QObject *parent)
+    : Service(std::move(config), std::move(context), parent),
       m_root(QFileInfo(this->config().directoryRoot()).canonicalFilePath()),
       m_welcomeFile(this->config().properties.value(QStringLiteral("welcome-file"), QStringLiteral("index.html")))
 {

@@ -12,8 +12,7 @@ class DirectoryService final : public Service
     Q_OBJECT
 
 public:
-    DirectoryService(Config::ServiceConfig config, Sessions::SessionRegistry *registry,
-                     std::shared_ptr<const Auth::Realm> realm = {}, QObject *parent = nullptr);
+    DirectoryService(Config::ServiceConfig config, ServiceContext context, QObject *parent = nullptr);
 
     Frontdoor::HttpResponse handleHttp(const Frontdoor::HttpRequestHead &request, const QString &relativePath,
                                        const Frontdoor::ConnectionInfo &connection) override;

@@ -2,6 +2,7 @@
 
 #include "frontdoor/pendingupgrade.h"
 #include "logging.h"
+#include "metrics.h"
 #include "proxy/backendconnector.h"
 #include "proxy/preparedpool.h"
 #include "proxy/proxyrelay.h"
@@ -9,9 +10,9 @@
 
 namespace Postern::Services {
 
-ProxyService::ProxyService(Config::ServiceConfig config, Sessions::SessionRegistry *registry,
-                           std::shared_ptr<const Auth::Realm> realm, Proxy::BackendTargetPtr target, QObject *parent)
-    : Service(std::move(config), registry, std::move(realm), parent), m_target(std::move(target))
+ProxyService::ProxyService(Config::ServiceConfig config, ServiceContext context, Proxy::BackendTargetPtr target,
+                           QObject *parent)
+    : Service(std::move(config), std::move(context), parent), m_target(std::move(target))
 {
     if (this->config().proxy.strategy == Config::ProxyOptions::Strategy::Prepared)
         m_pool = new Proxy::PreparedPool(name(), m_target, this->config().proxy.preparedConnectionCount, this);
@@ -85,6 +86,8 @@ void ProxyService::refuse(Frontdoor::PendingUpgrade *upgrade, int status, const 
 {
     qCWarning(lcProxy).noquote() << QStringLiteral("refused %1 for service '%2' with %3: %4")
                                         .arg(upgrade->connection().peer(), name()).arg(status).arg(reason);
+    if (context().metrics)
+        context().metrics->countRefusal(name(), QStringLiteral("back-end"));
     upgrade->refuse(status, status == 504   ? QStringLiteral("the back-end did not answer in time")
                             : status == 503 ? QStringLiteral("the back-end is not available")
                                             : QStringLiteral("the back-end cannot be reached"));

@@ -21,8 +21,8 @@ class ProxyService final : public Service
 
 public:
     // `target` comes from BackendTarget::resolve() of this configuration.
-    ProxyService(Config::ServiceConfig config, Sessions::SessionRegistry *registry, std::shared_ptr<const Auth::Realm> realm,
-                 Proxy::BackendTargetPtr target, QObject *parent = nullptr);
+    ProxyService(Config::ServiceConfig config, ServiceContext context, Proxy::BackendTargetPtr target,
+                 QObject *parent = nullptr);
     ~ProxyService() override;
 
     void upgrade(Frontdoor::PendingUpgrade *upgrade) override;

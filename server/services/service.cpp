@@ -12,10 +12,8 @@ namespace {
 constexpr qint64 kMinimumPendingOutput = 1024 * 1024;
 }
 
-Service::Service(Config::ServiceConfig config, Sessions::SessionRegistry *registry,
-                 std::shared_ptr<const Auth::Realm> realm, QObject *parent)
-    : QObject(parent), m_config(std::move(config)), m_crossOrigin(m_config), m_realm(std::move(realm)),
-      m_registry(registry)
+Service::Service(Config::ServiceConfig config, ServiceContext context, QObject *parent)
+    : QObject(parent), m_config(std::move(config)), m_crossOrigin(m_config), m_context(std::move(context))
 {
 }
 
@@ -51,14 +49,15 @@ Sessions::WebSocketSession *Service::acceptUpgrade(Frontdoor::PendingUpgrade *up
     if (!endpoint)
         return nullptr;
     auto *session = new Sessions::WebSocketSession(endpoint, m_config.name, connection);
-    if (m_realm && m_realm->sessionTimeout().count() > 0 && connection.loginTime.isValid()) {
+    const Auth::Realm *realm = m_context.realm.get();
+    if (realm && realm->sessionTimeout().count() > 0 && connection.loginTime.isValid()) {
         // session-timeout: the login ages from when it was checked, not from now.
-        const qint64 remaining = m_realm->sessionTimeout().count()
+        const qint64 remaining = realm->sessionTimeout().count()
             - connection.loginTime.msecsTo(QDateTime::currentDateTimeUtc());
         session->closeAfter(std::chrono::milliseconds(qMax<qint64>(remaining, 0)),
-                            QStringLiteral("session timeout of realm '%1'").arg(m_realm->name()));
+                            QStringLiteral("session timeout of realm '%1'").arg(realm->name()));
     }
-    const quint64 id = m_registry->add(session);
+    const quint64 id = m_context.registry->add(session);
     qCDebug(lcSession).noquote() << QStringLiteral("session %1 opened: service '%2', client %3%4")
                                         .arg(id).arg(m_config.name, connection.peer(),
                                                      connection.secure ? u", " + connection.tlsProtocol : QString());

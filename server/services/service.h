@@ -9,6 +9,7 @@
 #include "frontdoor/crossoriginpolicy.h"
 #include "frontdoor/httprequesthead.h"
 #include "frontdoor/httpresponse.h"
+#include "services/servicecontext.h"
 #include "websocket/endpoint.h"
 
 #include <QObject>
@@ -31,15 +32,14 @@ class Service : public QObject
     Q_DISABLE_COPY_MOVE(Service)
 
 public:
-    Service(Config::ServiceConfig config, Sessions::SessionRegistry *registry,
-            std::shared_ptr<const Auth::Realm> realm = {}, QObject *parent = nullptr);
+    Service(Config::ServiceConfig config, ServiceContext context, QObject *parent = nullptr);
     ~Service() override;
 
     const Config::ServiceConfig &config() const { return m_config; }
     const QString &name() const { return m_config.name; }
     const Frontdoor::CrossOriginPolicy &crossOrigin() const { return m_crossOrigin; }
     // The realm users of this service log in to; null when it needs no login.
-    const Auth::Realm *realm() const { return m_realm.get(); }
+    const Auth::Realm *realm() const { return m_context.realm.get(); }
 
     // A plain HTTP request for `relativePath` (the request path below the accept path).
     virtual Frontdoor::HttpResponse handleHttp(const Frontdoor::HttpRequestHead &request,
@@ -51,6 +51,7 @@ public:
     virtual void upgrade(Frontdoor::PendingUpgrade *upgrade);
 
 protected:
+    const ServiceContext &context() const { return m_context; }
     // The client endpoint's options from this service's accept-options.
     WebSocket::Endpoint::Options clientEndpointOptions() const;
     // Completes the handshake (with `protocol` when not empty) and registers the session,
@@ -61,8 +62,7 @@ protected:
 private:
     Config::ServiceConfig m_config;
     Frontdoor::CrossOriginPolicy m_crossOrigin;
-    std::shared_ptr<const Auth::Realm> m_realm;
-    Sessions::SessionRegistry *m_registry;
+    ServiceContext m_context;
 };
 
 } // namespace Postern::Services

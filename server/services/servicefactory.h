@@ -6,8 +6,7 @@
 
 #include <memory>
 
-namespace Postern::Auth { class Realm; }
-namespace Postern::Frontdoor { class TlsContext; }
+#include "services/servicecontext.h"
 namespace Postern::Sessions { class SessionRegistry; }
 
 namespace Postern::Services {
@@ -19,9 +18,7 @@ class Service;
 using ServicePtr = std::shared_ptr<Service>;
 
 // Null, with `error` set, when the service cannot be built (a proxy whose back-end TLS
-// settings do not resolve). `tls` holds the truststore proxies verify back-ends against.
-ServicePtr createService(const Config::ServiceConfig &config, Sessions::SessionRegistry *registry,
-                         std::shared_ptr<const Auth::Realm> realm, const Frontdoor::TlsContext *tls,
-                         QString *error);
+// settings do not resolve).
+ServicePtr createService(const Config::ServiceConfig &config, const ServiceContext &context, QString *error);
 
 } // namespace Postern::Services

@@ -12,7 +12,14 @@ quint64 SessionRegistry::add(WebSocketSession *session)
     session->setId(id);
     session->setParent(this);
     m_sessions.insert(id, session);
-    connect(session, &WebSocketSession::finished, this, [this, id] {
+    ++m_ended[session->serviceName()].opened;
+    connect(session, &WebSocketSession::finished, this, [this, id, session] {
+        WebSocket::Endpoint::Counters &ended = m_ended[session->serviceName()].counters;
+        const WebSocket::Endpoint::Counters &counters = session->counters();
+        ended.messagesIn += counters.messagesIn;
+        ended.messagesOut += counters.messagesOut;
+        ended.bytesIn += counters.bytesIn;
+        ended.bytesOut += counters.bytesOut;
         m_sessions.remove(id);
         Q_EMIT sessionClosed(id);
         if (m_sessions.isEmpty())
@@ -20,6 +27,21 @@ quint64 SessionRegistry::add(WebSocketSession *session)
     });
     Q_EMIT sessionOpened(id);
     return id;
+}
+
+QMap<QString, SessionRegistry::Totals> SessionRegistry::totals() const
+{
+    QMap<QString, Totals> totals = m_ended;
+    for (const WebSocketSession *session : m_sessions) {
+        Totals &service = totals[session->serviceName()];
+        ++service.open;
+        const WebSocket::Endpoint::Counters &counters = session->counters();
+        service.counters.messagesIn += counters.messagesIn;
+        service.counters.messagesOut += counters.messagesOut;
+        service.counters.bytesIn += counters.bytesIn;
+        service.counters.bytesOut += counters.bytesOut;
+    }
+    return totals;
 }
 
 bool SessionRegistry::close(quint64 id, quint16 code, const QString &reason)

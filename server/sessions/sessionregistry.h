@@ -3,7 +3,10 @@
 // Every live WebSocket session of the gateway, by id. Sessions remove themselves when
 // they end; the registry closes them all when the gateway drains.
 
+#include "websocket/endpoint.h"
+
 #include <QHash>
+#include <QMap>
 #include <QObject>
 
 namespace Postern::Sessions {
@@ -25,6 +28,16 @@ public:
     qsizetype count() const { return m_sessions.size(); }
     quint64 totalOpened() const { return m_nextId - 1; }
 
+    // Per service: sessions open now and opened in all, and the counters of all of them
+    // (ended and open). Services with no session ever are absent.
+    struct Totals
+    {
+        quint64 open = 0;
+        quint64 opened = 0;
+        WebSocket::Endpoint::Counters counters;
+    };
+    QMap<QString, Totals> totals() const;
+
     bool close(quint64 id, quint16 code, const QString &reason);
     void closeAll(quint16 code, const QString &reason);
 
@@ -35,6 +48,7 @@ Q_SIGNALS:
 
 private:
     QHash<quint64, WebSocketSession *> m_sessions;
+    QMap<QString, Totals> m_ended; // counters of the sessions that have ended, and opened counts
     quint64 m_nextId = 1;
 };
 

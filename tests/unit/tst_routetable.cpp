@@ -19,7 +19,9 @@ private:
         Config::ServiceConfig config;
         config.name = name;
         config.type = QStringLiteral("echo");
-        return Services::ServicePtr(new Services::EchoService(config, &m_registry));
+        Services::ServiceContext context;
+        context.registry = &m_registry;
+        return Services::ServicePtr(new Services::EchoService(config, context));
     }
 
 private Q_SLOTS:

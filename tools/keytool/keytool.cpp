@@ -163,18 +163,6 @@ Result<void> refuseExisting(const Store &store, const QString &alias, const QCom
     return {};
 }
 
-QJsonObject entryJson(const Tls::KeystoreEntry &entry)
-{
-    QJsonArray chain;
-    for (const auto &certificate : entry.chain())
-        chain.append(Tls::CertificateDetails::of(certificate.get()).toJson());
-    return {{QStringLiteral("alias"), entry.alias()},
-            {QStringLiteral("type"), entry.hasPrivateKey() ? QStringLiteral("key") : QStringLiteral("trusted")},
-            {QStringLiteral("hasPrivateKey"), entry.hasPrivateKey()},
-            {QStringLiteral("certificate"), chain.first()},
-            {QStringLiteral("chain"), chain}};
-}
-
 void printCertificate(const Tls::CertificateDetails &d, const QString &indent)
 {
     const QString key = d.keyType + (d.curve.isEmpty() ? QStringLiteral(" %1 bits").arg(d.keyBits) : u' ' + d.curve);
@@ -222,7 +210,7 @@ Result<int> list(const QCommandLineParser &parser)
     if (parser.isSet(QStringLiteral("json"))) {
         QJsonArray entries;
         for (const auto &entry : store->keystore.entries())
-            entries.append(entryJson(entry));
+            entries.append(Tls::StoreOperations::entryJson(entry));
         printJson({{QStringLiteral("entries"), entries}});
         return Ok;
     }
@@ -244,7 +232,7 @@ Result<int> show(const QCommandLineParser &parser)
     if (!entry)
         return std::unexpected(entry.error());
     if (parser.isSet(QStringLiteral("json")))
-        printJson(entryJson(**entry));
+        printJson(Tls::StoreOperations::entryJson(**entry));
     else
         printEntry(**entry, true);
     return Ok;

@@ -1,0 +1,49 @@
+#pragma once
+
+// What the management API may see and do of the running gateway; App::Gateway implements it.
+// Kept to an interface so that management does not depend on the application layer.
+
+#include "config/gatewayconfig.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QStringList>
+
+#include <expected>
+#include <memory>
+
+namespace Postern {
+class LogRing;
+class Metrics;
+}
+namespace Postern::Frontdoor { class TlsContext; }
+namespace Postern::Sessions { class SessionRegistry; }
+
+namespace Postern::Management {
+
+class GatewayControl
+{
+public:
+    struct Listener
+    {
+        QString address;  // "127.0.0.1:9000"
+        QString display;  // "localhost:9000 (TLS)"
+        QStringList services;
+    };
+
+    virtual ~GatewayControl() = default;
+
+    virtual const Config::GatewayConfig &runningConfig() const = 0;
+    // Makes `config` live as a reload does, or changes nothing and says why.
+    virtual std::expected<void, QStringList> applyConfig(const Config::GatewayConfig &config) = 0;
+    // The checks a reload makes beyond the loader's (keystore, listeners, realms, back-ends),
+    // without applying anything.
+    virtual std::expected<void, QStringList> checkConfig(const Config::GatewayConfig &config) const = 0;
+    virtual QList<Listener> listeners() const = 0;
+    virtual QDateTime startedAt() const = 0;
+    virtual Sessions::SessionRegistry *sessions() const = 0;
+    virtual LogRing *logRing() const = 0;
+    virtual Metrics *metrics() const = 0;
+};
+
+} // namespace Postern::Management

@@ -1,0 +1,75 @@
+#pragma once
+
+// The management API itself: it serves every console connected to a management service,
+// runs their requests (each answered once, with a result or an error, never a crash or a
+// partial change), writes every change to the audit log, and pushes the events consoles
+// subscribe to. It belongs to the gateway and outlives reloads, which replace the
+// management service object but not the consoles' sessions.
+
+#include "config/managementoptions.h"
+#include "logring.h"
+#include "management/caller.h"
+#include "management/operationtable.h"
+#include "management/certificateoperations.h"
+#include "management/serviceoperations.h"
+#include "management/sessionoperations.h"
+#include "management/useroperations.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <QTimer>
+
+namespace Postern::Sessions { class WebSocketSession; }
+
+namespace Postern::Management {
+
+class GatewayControl;
+
+class ManagementHub final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ManagementHub)
+
+public:
+    explicit ManagementHub(GatewayControl *gateway, QObject *parent = nullptr);
+    ~ManagementHub() override;
+
+    // A console whose WebSocket handshake the management service accepted (not started yet).
+    void attach(Sessions::WebSocketSession *session, const Config::ManagementOptions &options);
+
+private:
+    struct Console
+    {
+        QPointer<Sessions::WebSocketSession> session;
+        Caller caller;
+        QSet<QString> topics;       // subscribed: sessions, counters, logs, config, audit
+        QString logLevel = QStringLiteral("info");
+        double tokens = 0;          // rate limit: a bucket of requests
+        QElapsedTimer refilled;
+    };
+
+    void onMessage(quint64 console, const QByteArray &text);
+    void send(Console &console, const QByteArray &message);
+    void push(const QString &topic, const QString &event, const QJsonObject &data);
+    void audit(const Caller &caller, const QString &operation, const QJsonObject &params, const OperationResult &result);
+    bool takeToken(Console &console);
+    void onLogLine(const LogRing::Line &line);
+    void pushCounters();
+
+    OperationResult subscribe(quint64 console, const Params &params);
+    OperationResult logsTail(const Params &params) const;
+
+    GatewayControl *m_gateway;
+    OperationTable m_operations;
+    ServiceOperations m_services;
+    SessionOperations m_sessions;
+    CertificateOperations m_certificates;
+    UserOperations m_users;
+    QHash<quint64, Console> m_consoles; // by session id
+    QTimer m_counters;                  // once a second, for the "counters" topic
+};
+
+} // namespace Postern::Management

@@ -1,0 +1,28 @@
+#pragma once
+
+// The management operations by name: what each runs, and whether it changes anything (then
+// only administrators may call it, and the call is audited).
+
+#include "management/caller.h"
+#include "management/managementerror.h"
+#include "management/params.h"
+
+#include <QHash>
+#include <QJsonValue>
+
+#include <expected>
+#include <functional>
+
+namespace Postern::Management {
+
+using OperationResult = std::expected<QJsonValue, ManagementError>;
+
+struct Operation
+{
+    bool changes = false;
+    std::function<OperationResult(const Params &params, const Caller &caller)> run;
+};
+
+using OperationTable = QHash<QString, Operation>;
+
+} // namespace Postern::Management

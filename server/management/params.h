@@ -1,0 +1,42 @@
+#pragma once
+
+// Typed access to a request's params: each getter answers the value or an invalid-params
+// error naming the parameter ("params.alias must be a string").
+
+#include "management/managementerror.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QStringList>
+
+#include <expected>
+#include <optional>
+
+namespace Postern::Management {
+
+class Params
+{
+public:
+    explicit Params(QJsonObject params) : m_params(std::move(params)) {}
+
+    const QJsonObject &json() const { return m_params; }
+    bool has(const QString &name) const { return m_params.contains(name) && !m_params.value(name).isNull(); }
+
+    // A non-empty string (required), or the default when absent (optional).
+    std::expected<QString, ManagementError> string(const QString &name) const;
+    std::expected<QString, ManagementError> string(const QString &name, const QString &fallback) const;
+    std::expected<QStringList, ManagementError> strings(const QString &name) const; // absent: empty
+    std::expected<qint64, ManagementError> integer(const QString &name, qint64 fallback, qint64 minimum,
+                                                   qint64 maximum) const;
+    std::expected<bool, ManagementError> boolean(const QString &name, bool fallback) const;
+    std::expected<QJsonObject, ManagementError> object(const QString &name) const; // required
+    // Base64 text decoded; required.
+    std::expected<QByteArray, ManagementError> bytes(const QString &name) const;
+
+    static ManagementError invalid(const QString &name, const QString &message);
+
+private:
+    QJsonObject m_params;
+};
+
+} // namespace Postern::Management

@@ -1,0 +1,165 @@
+#include "management/useroperations.h"
+
+#include "auth/passwordhasher.h"
+#include "auth/usersfile.h"
+#include "management/protocol.h"
+
+#include <QFile>
+#include <QJsonArray>
+
+namespace Postern::Management {
+
+namespace {
+
+ManagementError unknownUser(const QString &name)
+{
+    return {ErrorCode::NotFound, QStringLiteral("there is no user '%1'").arg(name), QStringLiteral("params.name")};
+}
+
+std::expected<QByteArray, ManagementError> hashed(const Params &params)
+{
+    const auto password = params.string(QStringLiteral("password"));
+    if (!password)
+        return std::unexpected(password.error());
+    if (password->size() < 8)
+        return std::unexpected(Params::invalid(QStringLiteral("password"), QStringLiteral("a password needs at least 8 characters")));
+    QByteArray bytes = password->toUtf8();
+    const auto hash = Auth::PasswordHasher::hash(bytes);
+    bytes.fill('\0');
+    if (!hash)
+        return std::unexpected(ManagementError{ErrorCode::Failed, hash.error(), {}});
+    return *hash;
+}
+
+} // namespace
+
+void UserOperations::registerOn(OperationTable &table)
+{
+    table.insert(QStringLiteral("users.list"), {false, [this](const Params &p, const Caller &) { return list(p); }});
+    table.insert(QStringLiteral("users.add"), {true, [this](const Params &p, const Caller &) {
+        const auto name = p.string(QStringLiteral("name"));
+        const auto roles = p.strings(QStringLiteral("roles"));
+        const auto password = hashed(p);
+        if (!name)
+            return OperationResult(std::unexpected(name.error()));
+        if (!roles)
+            return OperationResult(std::unexpected(roles.error()));
+        if (!password)
+            return OperationResult(std::unexpected(password.error()));
+        return change(p, [&](Auth::UsersFile &users) -> std::expected<QJsonValue, ManagementError> {
+            if (!users.addUser({*name, *password, *roles}))
+                return std::unexpected(ManagementError{ErrorCode::Conflict, QStringLiteral("user '%1' exists already").arg(*name),
+                                                       QStringLiteral("params.name")});
+            return QJsonObject{{QStringLiteral("added"), *name}};
+        });
+    }});
+    table.insert(QStringLiteral("users.setPassword"), {true, [this](const Params &p, const Caller &) {
+        const auto name = p.string(QStringLiteral("name"));
+        const auto password = hashed(p);
+        if (!name)
+            return OperationResult(std::unexpected(name.error()));
+        if (!password)
+            return OperationResult(std::unexpected(password.error()));
+        return change(p, [&](Auth::UsersFile &users) -> std::expected<QJsonValue, ManagementError> {
+            const Auth::UsersFile::User *user = users.user(*name);
+            if (!user)
+                return std::unexpected(unknownUser(*name));
+            Auth::UsersFile::User changed = *user;
+            changed.password = *password;
+            users.updateUser(changed);
+            return QJsonObject{{QStringLiteral("updated"), *name}};
+        });
+    }});
+    table.insert(QStringLiteral("users.setRoles"), {true, [this](const Params &p, const Caller &) {
+        const auto name = p.string(QStringLiteral("name"));
+        const auto roles = p.strings(QStringLiteral("roles"));
+        if (!name)
+            return OperationResult(std::unexpected(name.error()));
+        if (!roles)
+            return OperationResult(std::unexpected(roles.error()));
+        return change(p, [&](Auth::UsersFile &users) -> std::expected<QJsonValue, ManagementError> {
+            const Auth::UsersFile::User *user = users.user(*name);
+            if (!user)
+                return std::unexpected(unknownUser(*name));
+            Auth::UsersFile::User changed = *user;
+            changed.roles = *roles;
+            users.updateUser(changed);
+            return QJsonObject{{QStringLiteral("updated"), *name}};
+        });
+    }});
+    table.insert(QStringLiteral("users.remove"), {true, [this](const Params &p, const Caller &) {
+        const auto name = p.string(QStringLiteral("name"));
+        if (!name)
+            return OperationResult(std::unexpected(name.error()));
+        return change(p, [&](Auth::UsersFile &users) -> std::expected<QJsonValue, ManagementError> {
+            if (!users.removeUser(*name))
+                return std::unexpected(unknownUser(*name));
+            return QJsonObject{{QStringLiteral("removed"), *name}};
+        });
+    }});
+}
+
+std::expected<QString, ManagementError> UserOperations::usersFile(const Params &params) const
+{
+    const auto realmName = params.string(QStringLiteral("realm"));
+    if (!realmName)
+        return std::unexpected(realmName.error());
+    const Config::RealmConfig *realm = m_gateway->runningConfig().realm(*realmName);
+    if (!realm)
+        return std::unexpected(ManagementError{ErrorCode::NotFound, QStringLiteral("there is no realm '%1'").arg(*realmName),
+                                               QStringLiteral("params.realm")});
+    for (const auto &module : realm->loginModules)
+        if (module.type == u"file")
+            return module.options.value(QStringLiteral("file"));
+    return std::unexpected(ManagementError{ErrorCode::NotFound, QStringLiteral("realm '%1' has no file login module: its users "
+                                                                               "are not kept by the gateway").arg(*realmName),
+                                           QStringLiteral("params.realm")});
+}
+
+OperationResult UserOperations::list(const Params &params) const
+{
+    const auto path = usersFile(params);
+    if (!path)
+        return std::unexpected(path.error());
+    const auto users = Auth::UsersFile::load(*path);
+    if (!users)
+        return std::unexpected(ManagementError{ErrorCode::Failed, users.error(), {}});
+    QJsonArray list;
+    for (const auto &user : users->users())
+        list.append(QJsonObject{{QStringLiteral("name"), user.name},
+                                {QStringLiteral("roles"), QJsonArray::fromStringList(user.roles)},
+                                {QStringLiteral("hashed"), Auth::PasswordHasher::isHash(user.password)}});
+    return QJsonObject{{QStringLiteral("realm"), params.json().value(u"realm")}, {QStringLiteral("file"), *path},
+                       {QStringLiteral("users"), list}};
+}
+
+OperationResult UserOperations::change(const Params &params,
+                                       const std::function<std::expected<QJsonValue, ManagementError>(Auth::UsersFile &)> &edit)
+{
+    const auto path = usersFile(params);
+    if (!path)
+        return std::unexpected(path.error());
+    auto users = Auth::UsersFile::load(*path);
+    if (!users)
+        return std::unexpected(ManagementError{ErrorCode::Failed, users.error(), {}});
+    QFile file(*path);
+    const QByteArray previous = file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    file.close();
+    auto result = edit(*users);
+    if (!result)
+        return result;
+    if (const auto saved = users->save(*path); !saved)
+        return std::unexpected(ManagementError{ErrorCode::Failed, saved.error(), {}});
+    if (const auto applied = m_gateway->applyConfig(m_gateway->runningConfig()); !applied) {
+        if (file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            file.write(previous);
+        file.close();
+        static_cast<void>(m_gateway->applyConfig(m_gateway->runningConfig()));
+        return std::unexpected(ManagementError{ErrorCode::Failed, QStringLiteral("the gateway could not use the changed users file, "
+                                                                                 "which was put back: %1")
+                                                                      .arg(applied.error().join(QStringLiteral("; "))), {}});
+    }
+    return result;
+}
+
+} // namespace Postern::Management

@@ -1,0 +1,30 @@
+#pragma once
+
+// What a service is built with besides its configuration: the gateway's parts it works
+// with. Everything here outlives the service (a reload replaces services, not these).
+
+#include <QStringList>
+
+#include <memory>
+
+namespace Postern {
+class Metrics;
+}
+namespace Postern::Auth { class Realm; }
+namespace Postern::Frontdoor { class TlsContext; }
+namespace Postern::Management { class ManagementHub; }
+namespace Postern::Sessions { class SessionRegistry; }
+
+namespace Postern::Services {
+
+struct ServiceContext
+{
+    Sessions::SessionRegistry *registry = nullptr;
+    std::shared_ptr<const Auth::Realm> realm; // null: no login
+    const Frontdoor::TlsContext *tls = nullptr; // the truststore for proxies' back-ends
+    Metrics *metrics = nullptr;
+    Management::ManagementHub *management = nullptr;
+    QStringList serviceNames; // of the whole configuration (for /metrics)
+};
+
+} // namespace Postern::Services
