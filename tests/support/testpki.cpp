@@ -63,6 +63,7 @@ void TestPki::writeKeystore(const QString &directory, const QList<Tls::KeystoreE
     if (!passwordFile.open(QIODevice::WriteOnly) || passwordFile.write(password + '\n') < 0)
         qFatal("test fixture: cannot write the keystore password file");
     passwordFile.close();
+    passwordFile.setPermissions(QFile::ReadOwner | QFile::WriteOwner); // as postern-keytool makes it
     Tls::Keystore keystore;
     for (const auto &entry : entries)
         keystore.insert(entry);

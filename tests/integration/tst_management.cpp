@@ -1,0 +1,611 @@
+// The management API end to end: an in-process gateway with a management service over
+// wss, driven by a QWebSocket console as an administrator, a read-only user and strangers.
+
+#include "app/gateway.h"
+#include "auth/passwordhasher.h"
+#include "config/configloader.h"
+#include "sessions/sessionregistry.h"
+#include "tls/certificatefactory.h"
+#include "tls/opensslhandles.h"
+#include "rawclient.h"
+#include "testpki.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QSslKey>
+#include <QTemporaryDir>
+#include <QWebSocket>
+#include <QtTest>
+
+#include <openssl/pem.h>
+
+using namespace Postern;
+using Testing::TestPki;
+
+namespace {
+
+Postern::LogRing *g_ring = nullptr;
+QtMessageHandler g_previous = nullptr;
+
+void toRing(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (g_ring)
+        g_ring->append(type, QString::fromLatin1(context.category ? context.category : "default"), message);
+    if (g_previous)
+        g_previous(type, context, message);
+}
+
+// A management console: a QWebSocket that sends requests and waits for their answers,
+// keeping the events that arrive meanwhile.
+class Console
+{
+public:
+    Console(const QString &url, const QSslConfiguration &tls, const QByteArray &user, const QByteArray &password)
+    {
+        socket.setSslConfiguration(tls);
+        QObject::connect(&socket, &QWebSocket::textMessageReceived, [this](const QString &text) {
+            const QJsonObject message = QJsonDocument::fromJson(text.toUtf8()).object();
+            if (message.contains(u"event"))
+                events.append(message);
+            else
+                answers.insert(message.value(u"id").toInt(), message);
+        });
+        QNetworkRequest request{QUrl(url)};
+        if (!user.isEmpty())
+            request.setRawHeader("Authorization", "Basic " + QByteArray(user + ':' + password).toBase64());
+        QSignalSpy connected(&socket, &QWebSocket::connected);
+        socket.open(request);
+        opened = connected.wait(10000);
+    }
+
+    // The whole answer: {"id", "result"} or {"id", "error"}.
+    QJsonObject call(const QString &op, const QJsonObject &params = {})
+    {
+        const int id = ++m_next;
+        socket.sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("id"), id},
+                                                                           {QStringLiteral("op"), op},
+                                                                           {QStringLiteral("params"), params}})
+                                                     .toJson(QJsonDocument::Compact)));
+        if (!QTest::qWaitFor([&] { return answers.contains(id); }, 20000))
+            return {{QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), QStringLiteral("no answer")}}}};
+        return answers.take(id);
+    }
+    QJsonObject result(const QString &op, const QJsonObject &params = {})
+    {
+        const QJsonObject answer = call(op, params);
+        if (!answer.contains(u"result"))
+            qWarning() << op << "failed:" << answer;
+        return answer.value(u"result").toObject();
+    }
+    bool hasEvent(const QString &name, int timeout = 5000)
+    {
+        return QTest::qWaitFor([&] {
+            return std::any_of(events.cbegin(), events.cend(), [&](const QJsonObject &e) { return e.value(u"event") == name; });
+        }, timeout);
+    }
+
+    QWebSocket socket;
+    bool opened = false;
+    QHash<int, QJsonObject> answers;
+    QList<QJsonObject> events;
+
+private:
+    int m_next = 0;
+};
+
+QString errorCode(const QJsonObject &answer)
+{
+    return answer.value(u"error").toObject().value(u"code").toString();
+}
+
+} // namespace
+
+class TestManagement : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    TestPki m_pki;
+    quint16 m_http = 0;
+    quint16 m_manage = 0;
+    quint16 m_extra = 0;
+    App::Gateway *m_gateway = nullptr;
+    QByteArray m_originalConfig;
+
+    QString configPath() const { return m_dir.filePath(QStringLiteral("gateway-config.xml")); }
+    QString manageUrl() const { return QStringLiteral("wss://localhost:%1/manage").arg(m_manage); }
+
+    QSslConfiguration tls() const
+    {
+        QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+        configuration.setCaCertificates({m_pki.caCertificate()});
+        return configuration;
+    }
+
+    std::unique_ptr<Console> admin() { return std::make_unique<Console>(manageUrl(), tls(), "admin", "admin-password"); }
+
+    QByteArray fileText() const
+    {
+        QFile file(configPath());
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }
+
+    void writeFile(const QString &name, const QByteArray &data)
+    {
+        QFile file(m_dir.filePath(name));
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(data);
+    }
+
+    // The status a handshake to the management service gets with these credentials.
+    int handshakeStatus(const QByteArray &authorization)
+    {
+        const QByteArray head = Testing::tlsExchange(
+            m_manage,
+            Testing::request("GET", "/manage", Testing::kUpgrade + "Sec-WebSocket-Version: 13\r\n"
+                                                   + (authorization.isEmpty() ? QByteArray() : "Authorization: " + authorization + "\r\n")),
+            std::nullopt, tls());
+        return head.mid(9, 3).toInt();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_http = Testing::freePort();
+        m_manage = Testing::freePort();
+        m_extra = Testing::freePort();
+        TestPki::writeKeystore(m_dir.path(), {m_pki.serverEntry(QStringLiteral("localhost"), {QStringLiteral("localhost")})});
+        const auto hash = [](const char *password) { return *Auth::PasswordHasher::hash(password); };
+        writeFile(QStringLiteral("users.xml"),
+                  "<jaas-config>\n"
+                  "  <user><name>admin</name><password>" + hash("admin-password") + "</password><role-name>ADMINISTRATOR</role-name></user>\n"
+                  "  <user><name>viewer</name><password>" + hash("viewer-password") + "</password><role-name>OBSERVER</role-name></user>\n"
+                  "  <user><name>guest</name><password>" + hash("guest-password") + "</password><role-name>GUEST</role-name></user>\n"
+                  "</jaas-config>\n");
+        writeFile(QStringLiteral("app-users.xml"),
+                  "<jaas-config>\n  <user><name>early</name><password>" + hash("early-password")
+                      + "</password><role-name>USER</role-name></user>\n</jaas-config>\n");
+        const QByteArray http = QByteArray::number(m_http);
+        m_originalConfig = "<?xml version=\"1.0\"?>\n"
+                           "<!-- The management test's gateway: this comment must survive every edit. -->\n"
+                           "<gateway-config>\n"
+                           "  <service>\n"
+                           "    <name>echo</name>\n"
+                           "    <accept>ws://localhost:" + http + "/echo</accept>\n"
+                           "    <type>echo</type>\n"
+                           "  </service>\n\n"
+                           "  <!-- The app's users log in here. -->\n"
+                           "  <service>\n"
+                           "    <name>app</name>\n"
+                           "    <accept>ws://localhost:" + http + "/app</accept>\n"
+                           "    <type>echo</type>\n"
+                           "    <realm-name>app</realm-name>\n"
+                           "  </service>\n\n"
+                           "  <service>\n"
+                           "    <name>manage</name>\n"
+                           "    <accept>wss://localhost:" + QByteArray::number(m_manage) + "/manage</accept>\n"
+                           "    <type>management</type>\n"
+                           "    <properties><read-only.role>OBSERVER</read-only.role></properties>\n"
+                           "    <realm-name>admins</realm-name>\n"
+                           "  </service>\n\n"
+                           "  <security>\n"
+                           "    <keystore><file>keystore.p12</file><password-file>keystore.pw</password-file></keystore>\n"
+                           "    <realm><name>admins</name><authentication><http-challenge-scheme>Application Basic</http-challenge-scheme>\n"
+                           "      <login-modules><login-module><type>file</type><options><file>users.xml</file></options></login-module></login-modules>\n"
+                           "    </authentication></realm>\n"
+                           "    <realm><name>app</name><authentication>\n"
+                           "      <login-modules><login-module><type>file</type><options><file>app-users.xml</file></options></login-module></login-modules>\n"
+                           "    </authentication></realm>\n"
+                           "  </security>\n"
+                           "</gateway-config>\n";
+        writeFile(QStringLiteral("gateway-config.xml"), m_originalConfig);
+        const auto config = Config::ConfigLoader::loadFile(configPath());
+        QVERIFY2(config, config ? "" : qPrintable(config.error().first().toString()));
+        m_gateway = new App::Gateway(this);
+        g_ring = m_gateway->logRing();
+        g_previous = qInstallMessageHandler(toRing);
+        const auto applied = m_gateway->apply(*config);
+        QVERIFY2(applied, applied ? "" : qPrintable(applied.error().join(u'\n')));
+    }
+
+    void cleanupTestCase()
+    {
+        qInstallMessageHandler(g_previous);
+        g_ring = nullptr;
+    }
+
+    void whoMayConnect()
+    {
+        QCOMPARE(handshakeStatus({}), 401);
+        QCOMPARE(handshakeStatus("Basic " + QByteArray("admin:wrong").toBase64()), 401);
+        QCOMPARE(handshakeStatus("Basic " + QByteArray("guest:guest-password").toBase64()), 403);
+        QCOMPARE(handshakeStatus("Basic " + QByteArray("admin:admin-password").toBase64()), 101);
+        QCOMPARE(handshakeStatus("Basic " + QByteArray("viewer:viewer-password").toBase64()), 101);
+    }
+
+    void helloAndInfo()
+    {
+        const auto console = admin();
+        QVERIFY(console->opened);
+        QVERIFY(console->hasEvent(QStringLiteral("hello")));
+        QCOMPARE(console->events.first().value(u"data").toObject().value(u"readOnly"), QJsonValue(false));
+        const QJsonObject info = console->result(QStringLiteral("gateway.info"));
+        QCOMPARE(info.value(u"configFile").toString(), configPath());
+        QCOMPARE(info.value(u"protocol").toInt(), 1);
+        QVERIFY(!info.value(u"revision").toString().isEmpty());
+        QVERIFY(info.value(u"listeners").toArray().size() >= 2);
+        QVERIFY(info.value(u"totals").toObject().value(u"sessionsOpen").toDouble() >= 1);
+    }
+
+    void readOnlyUserReadsButDoesNotChange()
+    {
+        Console viewer(manageUrl(), tls(), "viewer", "viewer-password");
+        QVERIFY(viewer.opened);
+        QVERIFY(viewer.hasEvent(QStringLiteral("hello")));
+        QCOMPARE(viewer.events.first().value(u"data").toObject().value(u"readOnly"), QJsonValue(true));
+        const QJsonObject services = viewer.result(QStringLiteral("services.list"));
+        QCOMPARE(services.value(u"services").toArray().size(), 3);
+        const QJsonObject refused = viewer.call(QStringLiteral("services.delete"),
+                                                {{QStringLiteral("revision"), services.value(u"revision")},
+                                                 {QStringLiteral("name"), QStringLiteral("echo")}});
+        QCOMPARE(errorCode(refused), QStringLiteral("forbidden"));
+        QCOMPARE(errorCode(viewer.call(QStringLiteral("certificates.export"), {{QStringLiteral("alias"), QStringLiteral("localhost")}})),
+                 QStringLiteral("forbidden"));
+        QCOMPARE(fileText(), m_originalConfig);
+    }
+
+    void badRequests()
+    {
+        const auto console = admin();
+        QVERIFY(console->hasEvent(QStringLiteral("hello")));
+        QSignalSpy text(&console->socket, &QWebSocket::textMessageReceived);
+        console->socket.sendTextMessage(QStringLiteral("{not json"));
+        QVERIFY(text.wait(5000));
+        QVERIFY(text.last().first().toString().contains(u"\"bad-request\""));
+        QCOMPARE(errorCode(console->call(QStringLiteral("no.such.thing"))), QStringLiteral("unknown-operation"));
+        const QJsonObject wrongType = console->call(QStringLiteral("sessions.get"), {{QStringLiteral("id"), QStringLiteral("seven")}});
+        QCOMPARE(errorCode(wrongType), QStringLiteral("invalid-params"));
+        QCOMPARE(wrongType.value(u"error").toObject().value(u"field").toString(), QStringLiteral("params.id"));
+        QVERIFY(console->socket.isValid()); // still connected after all of it
+    }
+
+    void invalidServiceChangesNothing()
+    {
+        const auto console = admin();
+        const QString revision = console->result(QStringLiteral("services.list")).value(u"revision").toString();
+        const QJsonObject answer = console->call(
+            QStringLiteral("services.create"),
+            {{QStringLiteral("revision"), revision},
+             {QStringLiteral("service"),
+              QJsonObject{{QStringLiteral("name"), QStringLiteral("broken")},
+                          {QStringLiteral("type"), QStringLiteral("echo")},
+                          {QStringLiteral("accept"), QJsonArray{QStringLiteral("ws://localhost:%1/broken").arg(m_http)}},
+                          {QStringLiteral("acceptOptions"), QJsonObject{{QStringLiteral("ws.maximum.message.size"), QStringLiteral("lots")}}}}}});
+        QCOMPARE(errorCode(answer), QStringLiteral("invalid-configuration"));
+        QCOMPARE(answer.value(u"error").toObject().value(u"field").toString(), QStringLiteral("service.acceptOptions.ws.maximum.message.size"));
+        QCOMPARE(fileText(), m_originalConfig); // byte for byte
+        // A stale revision is refused too, before anything else.
+        const QJsonObject stale = console->call(QStringLiteral("services.delete"),
+                                                {{QStringLiteral("revision"), QStringLiteral("0000000000000000")},
+                                                 {QStringLiteral("name"), QStringLiteral("echo")}});
+        QCOMPARE(errorCode(stale), QStringLiteral("conflict"));
+        QCOMPARE(fileText(), m_originalConfig);
+    }
+
+    void addUpdateDeleteServices()
+    {
+        const auto console = admin();
+        QVERIFY(console->result(QStringLiteral("events.subscribe"), {{QStringLiteral("topics"), QJsonArray{QStringLiteral("config")}}})
+                    .contains(u"topics"));
+        // A session on "echo" that must survive every edit below.
+        QWebSocket bystander;
+        QSignalSpy bystanderConnected(&bystander, &QWebSocket::connected);
+        bystander.open(QUrl(QStringLiteral("ws://localhost:%1/echo").arg(m_http)));
+        QVERIFY(bystanderConnected.wait(5000));
+        QSignalSpy bystanderClosed(&bystander, &QWebSocket::disconnected);
+
+        // Add a proxy on a new port to the echo service, and connect through it.
+        QString revision = console->result(QStringLiteral("services.list")).value(u"revision").toString();
+        QJsonObject proxy{{QStringLiteral("name"), QStringLiteral("to-echo")},
+                          {QStringLiteral("type"), QStringLiteral("proxy")},
+                          {QStringLiteral("accept"), QJsonArray{QStringLiteral("ws://localhost:%1/through").arg(m_extra)}},
+                          {QStringLiteral("connect"), QStringLiteral("ws://localhost:%1/echo").arg(m_http)}};
+        QJsonObject created = console->result(QStringLiteral("services.create"),
+                                              {{QStringLiteral("revision"), revision}, {QStringLiteral("service"), proxy}});
+        QVERIFY(!created.value(u"revision").toString().isEmpty());
+        QVERIFY(console->hasEvent(QStringLiteral("config.changed")));
+        revision = created.value(u"revision").toString();
+        QVERIFY(fileText().contains("<name>to-echo</name>"));
+        QVERIFY(fileText().contains("<!-- The management test's gateway: this comment must survive every edit. -->"));
+        QVERIFY(fileText().contains("<!-- The app's users log in here. -->"));
+        QWebSocket through;
+        QSignalSpy throughConnected(&through, &QWebSocket::connected);
+        through.open(QUrl(QStringLiteral("ws://localhost:%1/through").arg(m_extra)));
+        QVERIFY(throughConnected.wait(5000));
+        QSignalSpy echoed(&through, &QWebSocket::textMessageReceived);
+        through.sendTextMessage(QStringLiteral("via the new proxy"));
+        QVERIFY(echoed.wait(5000));
+        QCOMPARE(echoed.first().first().toString(), QStringLiteral("via the new proxy"));
+
+        // Update it (a new path); the bystander on another service stays connected.
+        proxy.insert(QStringLiteral("accept"), QJsonArray{QStringLiteral("ws://localhost:%1/through2").arg(m_extra)});
+        const QJsonObject updated = console->result(QStringLiteral("services.update"),
+                                                    {{QStringLiteral("revision"), revision},
+                                                     {QStringLiteral("name"), QStringLiteral("to-echo")},
+                                                     {QStringLiteral("service"), proxy}});
+        revision = updated.value(u"revision").toString();
+        QVERIFY(!revision.isEmpty());
+        Testing::RawClient oldPath(m_extra);
+        QVERIFY(oldPath.exchange(Testing::request("GET", "/through", Testing::kUpgrade + "Sec-WebSocket-Version: 13\r\n")));
+        QCOMPARE(oldPath.status(), 404);
+        const QJsonObject service = console->result(QStringLiteral("services.get"), {{QStringLiteral("name"), QStringLiteral("to-echo")}})
+                                        .value(u"service").toObject();
+        QCOMPARE(service.value(u"accept").toArray().first().toString(), QStringLiteral("ws://localhost:%1/through2").arg(m_extra));
+        QVERIFY(service.value(u"state").toObject().value(u"running").toBool());
+
+        // Disable, then delete it: its port closes.
+        revision = console->result(QStringLiteral("services.disable"),
+                                   {{QStringLiteral("revision"), revision}, {QStringLiteral("name"), QStringLiteral("to-echo")}})
+                       .value(u"revision").toString();
+        QVERIFY(fileText().contains("<service enabled=\"false\">"));
+        revision = console->result(QStringLiteral("services.delete"),
+                                   {{QStringLiteral("revision"), revision}, {QStringLiteral("name"), QStringLiteral("to-echo")}})
+                       .value(u"revision").toString();
+        QVERIFY(!revision.isEmpty());
+        QTcpSocket probe;
+        probe.connectToHost(QHostAddress::LocalHost, m_extra);
+        QVERIFY(!probe.waitForConnected(2000));
+        QCOMPARE(fileText(), m_originalConfig); // added and removed: the file is as it was
+        QCOMPARE(bystanderClosed.count(), 0);
+        QSignalSpy bystanderEcho(&bystander, &QWebSocket::textMessageReceived);
+        bystander.sendTextMessage(QStringLiteral("still here"));
+        QVERIFY(bystanderEcho.wait(5000));
+        // One backup of the previous file is kept.
+        QVERIFY(QFile::exists(configPath() + QStringLiteral(".bak")));
+    }
+
+    void validateWithoutApplying()
+    {
+        const auto console = admin();
+        const QJsonObject bad = console->result(QStringLiteral("config.validate"),
+                                                {{QStringLiteral("text"), QStringLiteral("<gateway-config>\n<service><name>x</name>"
+                                                                                         "<type>echo</type></service>\n</gateway-config>\n")}});
+        QCOMPARE(bad.value(u"valid"), QJsonValue(false));
+        QVERIFY(bad.value(u"errors").toArray().first().toObject().value(u"message").toString().contains(u"has no <accept>"));
+        const QJsonObject good = console->result(QStringLiteral("config.validate"),
+                                                 {{QStringLiteral("text"), QString::fromUtf8(m_originalConfig)}});
+        QCOMPARE(good.value(u"valid"), QJsonValue(true));
+        QCOMPARE(fileText(), m_originalConfig);
+    }
+
+    void sessionsListedAndClosed()
+    {
+        const auto console = admin();
+        QVERIFY(console->result(QStringLiteral("events.subscribe"),
+                                {{QStringLiteral("topics"), QJsonArray{QStringLiteral("sessions"), QStringLiteral("counters")}}})
+                    .contains(u"topics"));
+        QWebSocket client;
+        QSignalSpy connected(&client, &QWebSocket::connected);
+        QSignalSpy closed(&client, &QWebSocket::disconnected);
+        client.open(QUrl(QStringLiteral("ws://localhost:%1/echo").arg(m_http)));
+        QVERIFY(connected.wait(5000));
+        QVERIFY(console->hasEvent(QStringLiteral("session.opened")));
+        QVERIFY(console->hasEvent(QStringLiteral("counters"), 3000));
+        const QJsonArray sessions = console->result(QStringLiteral("sessions.list"), {{QStringLiteral("service"), QStringLiteral("echo")}})
+                                        .value(u"sessions").toArray();
+        QVERIFY(!sessions.isEmpty());
+        const double id = sessions.last().toObject().value(u"id").toDouble();
+        const QJsonObject detail = console->result(QStringLiteral("sessions.get"), {{QStringLiteral("id"), id}});
+        QCOMPARE(detail.value(u"service").toString(), QStringLiteral("echo"));
+        const QJsonObject closing = console->result(QStringLiteral("sessions.close"),
+                                                    {{QStringLiteral("ids"), QJsonArray{id}},
+                                                     {QStringLiteral("reason"), QStringLiteral("maintenance")},
+                                                     {QStringLiteral("code"), 4001}});
+        QCOMPARE(closing.value(u"closed").toArray().first().toDouble(), id);
+        QVERIFY(closed.count() > 0 || closed.wait(5000));
+        QCOMPARE(int(client.closeCode()), 4001);
+        QCOMPARE(client.closeReason(), QStringLiteral("maintenance"));
+        QVERIFY(console->hasEvent(QStringLiteral("session.closed")));
+    }
+
+    void usersAddedCanLogIn()
+    {
+        const auto console = admin();
+        const auto login = [&](const QByteArray &user, const QByteArray &password) {
+            Testing::RawClient client(m_http);
+            client.exchange(Testing::request("GET", "/app", Testing::kUpgrade + "Sec-WebSocket-Version: 13\r\nAuthorization: Basic "
+                                                                + QByteArray(user + ':' + password).toBase64() + "\r\n"));
+            return client.status();
+        };
+        QCOMPARE(login("newcomer", "newcomer-password"), 401);
+        console->result(QStringLiteral("users.add"), {{QStringLiteral("realm"), QStringLiteral("app")},
+                                                      {QStringLiteral("name"), QStringLiteral("newcomer")},
+                                                      {QStringLiteral("password"), QStringLiteral("newcomer-password")},
+                                                      {QStringLiteral("roles"), QJsonArray{QStringLiteral("USER")}}});
+        QCOMPARE(login("newcomer", "newcomer-password"), 101);
+        const QJsonArray users = console->result(QStringLiteral("users.list"), {{QStringLiteral("realm"), QStringLiteral("app")}})
+                                     .value(u"users").toArray();
+        QCOMPARE(users.size(), 2);
+        QVERIFY(users.last().toObject().value(u"hashed").toBool());
+        QFile file(m_dir.filePath(QStringLiteral("app-users.xml")));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray text = file.readAll();
+        QVERIFY(text.contains("$argon2id$") && !text.contains("newcomer-password"));
+        QCOMPARE(file.permissions() & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
+        console->result(QStringLiteral("users.setPassword"), {{QStringLiteral("realm"), QStringLiteral("app")},
+                                                              {QStringLiteral("name"), QStringLiteral("newcomer")},
+                                                              {QStringLiteral("password"), QStringLiteral("another-password")}});
+        QCOMPARE(login("newcomer", "newcomer-password"), 401);
+        QCOMPARE(login("newcomer", "another-password"), 101);
+        console->result(QStringLiteral("users.remove"), {{QStringLiteral("realm"), QStringLiteral("app")},
+                                                         {QStringLiteral("name"), QStringLiteral("newcomer")}});
+        QCOMPARE(login("newcomer", "another-password"), 401);
+    }
+
+    void importedPkcs12IsPresented()
+    {
+        const auto console = admin();
+        // A PKCS#12 for other.test, made here, sent as base64 with its password.
+        Tls::Keystore single;
+        const Tls::KeystoreEntry entry = m_pki.serverEntry(QStringLiteral("other.test"), {QStringLiteral("other.test")});
+        single.insert(entry);
+        const QByteArray pkcs12 = *single.toPkcs12("import-pw");
+        const QJsonObject imported = console->result(QStringLiteral("certificates.import"),
+                                                     {{QStringLiteral("alias"), QStringLiteral("other.test")},
+                                                      {QStringLiteral("pkcs12"), QString::fromLatin1(pkcs12.toBase64())},
+                                                      {QStringLiteral("password"), QStringLiteral("import-pw")}});
+        QCOMPARE(imported.value(u"entries").toArray().size(), 1);
+        // New TLS handshakes asking for other.test get it.
+        QSslSocket socket;
+        QSslConfiguration configuration = tls();
+        socket.setSslConfiguration(configuration);
+        QSignalSpy encrypted(&socket, &QSslSocket::encrypted);
+        socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_manage, QStringLiteral("other.test"));
+        QVERIFY(encrypted.wait(10000)); // (no waitFor*: the gateway runs in this thread)
+        QCOMPARE(socket.peerCertificate(), entry.certificate());
+        // And it is listed, with who uses it.
+        const QJsonArray entries = console->result(QStringLiteral("certificates.list")).value(u"entries").toArray();
+        QVERIFY(std::any_of(entries.cbegin(), entries.cend(),
+                            [](const QJsonValue &e) { return e.toObject().value(u"alias").toString() == u"other.test"; }));
+    }
+
+    void requestSignInstall()
+    {
+        const auto console = admin();
+        const QJsonObject requested = console->result(QStringLiteral("certificates.csr"),
+                                                      {{QStringLiteral("alias"), QStringLiteral("signed.test")},
+                                                       {QStringLiteral("commonName"), QStringLiteral("signed.test")},
+                                                       {QStringLiteral("dns"), QJsonArray{QStringLiteral("signed.test")}}});
+        QVERIFY(requested.value(u"createdKey").toBool());
+        const QByteArray csr = requested.value(u"csr").toString().toLatin1();
+        QVERIFY(csr.startsWith("-----BEGIN CERTIFICATE REQUEST-----"));
+        // The test CA signs it with the openssl command line, as a CA would.
+        QFile csrFile(m_dir.filePath(QStringLiteral("signed.csr")));
+        QVERIFY(csrFile.open(QIODevice::WriteOnly) && csrFile.write(csr) > 0);
+        csrFile.close();
+        QFile caFile(m_dir.filePath(QStringLiteral("ca.pem")));
+        QVERIFY(caFile.open(QIODevice::WriteOnly) && caFile.write(m_pki.caCertificate().toPem()) > 0);
+        caFile.close();
+        {
+            Tls::BioPtr bio(BIO_new_file(qPrintable(m_dir.filePath(QStringLiteral("ca.key"))), "w"));
+            QVERIFY(PEM_write_bio_PrivateKey(bio.get(), m_pki.caKey().get(), nullptr, nullptr, 0, nullptr, nullptr) == 1);
+        }
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"), {QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), csrFile.fileName(),
+                                                  QStringLiteral("-CA"), caFile.fileName(), QStringLiteral("-CAkey"),
+                                                  m_dir.filePath(QStringLiteral("ca.key")), QStringLiteral("-CAcreateserial"),
+                                                  QStringLiteral("-days"), QStringLiteral("30")});
+        QVERIFY(openssl.waitForFinished(20000));
+        QCOMPARE(openssl.exitCode(), 0);
+        const QByteArray reply = openssl.readAllStandardOutput();
+        const QJsonObject installed = console->result(QStringLiteral("certificates.installReply"),
+                                                      {{QStringLiteral("alias"), QStringLiteral("signed.test")},
+                                                       {QStringLiteral("reply"), QString::fromLatin1(reply.toBase64())},
+                                                       {QStringLiteral("issuers"), QString::fromLatin1(m_pki.caCertificate().toPem().toBase64())}});
+        QCOMPARE(installed.value(u"alias").toString(), QStringLiteral("signed.test"));
+        QCOMPARE(installed.value(u"chain").toArray().size(), 2);
+        QVERIFY(installed.value(u"certificate").toObject().value(u"issuer").toString().contains(u"Postern Test CA"));
+        // Export it back (PEM with its chain).
+        const QJsonObject exported = console->result(QStringLiteral("certificates.export"),
+                                                     {{QStringLiteral("alias"), QStringLiteral("signed.test")},
+                                                      {QStringLiteral("format"), QStringLiteral("pem")},
+                                                      {QStringLiteral("chain"), true}});
+        QCOMPARE(QByteArray::fromBase64(exported.value(u"data").toString().toLatin1()).count("BEGIN CERTIFICATE"), 2);
+    }
+
+    void deletingACertificateInUseIsRefused()
+    {
+        const auto console = admin();
+        const QJsonObject refused = console->call(QStringLiteral("certificates.delete"), {{QStringLiteral("alias"), QStringLiteral("localhost")}});
+        QCOMPARE(errorCode(refused), QStringLiteral("conflict"));
+        QVERIFY(refused.value(u"error").toObject().value(u"message").toString().contains(u"in use by service(s)"));
+    }
+
+    void logsTailAndAudit()
+    {
+        const auto console = admin();
+        const QJsonArray lines = console->result(QStringLiteral("logs.tail"), {{QStringLiteral("lines"), 50}}).value(u"lines").toArray();
+        QVERIFY(std::any_of(lines.cbegin(), lines.cend(), [](const QJsonValue &line) {
+            return line.toObject().value(u"message").toString().contains(u"management:");
+        }));
+        // Every change so far is in the audit log, one JSON object a line, without secrets.
+        QFile audit(m_dir.filePath(QStringLiteral("audit.log")));
+        QVERIFY(audit.open(QIODevice::ReadOnly));
+        const QList<QByteArray> entries = audit.readAll().trimmed().split('\n');
+        QVERIFY(entries.size() >= 8);
+        for (const QByteArray &line : entries) {
+            const QJsonObject entry = QJsonDocument::fromJson(line).object();
+            QVERIFY(entry.contains(u"user") && entry.contains(u"from") && entry.contains(u"op") && entry.contains(u"result"));
+            QVERIFY(!line.contains("password\":\"new") && !line.contains("import-pw") && !line.contains("another-password"));
+        }
+        QVERIFY(std::any_of(entries.cbegin(), entries.cend(), [](const QByteArray &line) {
+            return line.contains("\"op\":\"services.delete\"") && line.contains("\"result\":\"forbidden\"");
+        }));
+        QCOMPARE(audit.permissions() & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
+    }
+
+    void metricsArePrometheusText()
+    {
+        const QByteArray head = Testing::tlsExchange(m_manage, Testing::request("GET", "/metrics", "Authorization: Basic "
+                                                                                 + QByteArray("viewer:viewer-password").toBase64() + "\r\n"),
+                                                     std::nullopt, tls());
+        QVERIFY2(head.startsWith("HTTP/1.1 200"), head.constData());
+        QVERIFY(head.contains("Content-Type: text/plain; version=0.0.4"));
+        // The body: read it whole with a second request through a raw TLS socket.
+        QSslSocket socket;
+        socket.setSslConfiguration(tls());
+        QByteArray received;
+        QObject::connect(&socket, &QSslSocket::readyRead, [&] { received += socket.readAll(); });
+        QSignalSpy encrypted(&socket, &QSslSocket::encrypted);
+        socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_manage, QStringLiteral("localhost"));
+        QVERIFY(encrypted.wait(10000));
+        socket.write("GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nAuthorization: Basic "
+                     + QByteArray("viewer:viewer-password").toBase64() + "\r\n\r\n");
+        QVERIFY(QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::UnconnectedState; }, 10000));
+        const QByteArray body = received.mid(received.indexOf("\r\n\r\n") + 4);
+        // Every line is a comment or "name{labels} value", per the text format.
+        // (No raw string literal here: Qt 6.4's moc stops reading the file at one.)
+        static const QRegularExpression sample(QStringLiteral("^[a-z_]+\\{[a-z]+=\"[^\"]*\"(,[a-z]+=\"[^\"]*\")*\\} \\d+$"));
+        int samples = 0;
+        for (const QByteArray &line : body.trimmed().split('\n')) {
+            if (line.startsWith("# HELP ") || line.startsWith("# TYPE "))
+                continue;
+            QVERIFY2(sample.match(QString::fromUtf8(line)).hasMatch(), line.constData());
+            ++samples;
+        }
+        QVERIFY(samples > 5);
+        QVERIFY(body.contains("postern_sessions_opened_total{service=\"echo\"}"));
+        QVERIFY(body.contains("postern_refusals_total{service=\"manage\",reason=\"authentication\"}"));
+        QVERIFY(body.contains("postern_refusals_total{service=\"manage\",reason=\"authorization\"}"));
+        // Without credentials: 401 like the API.
+        QVERIFY(Testing::tlsExchange(m_manage, Testing::request("GET", "/metrics"), std::nullopt, tls()).startsWith("HTTP/1.1 401"));
+    }
+
+    void failsClosedWithoutUsers()
+    {
+        // A management service whose realm has no user refuses to start, naming why.
+        QTemporaryDir dir;
+        QFile users(dir.filePath(QStringLiteral("nobody.xml")));
+        QVERIFY(users.open(QIODevice::WriteOnly) && users.write("<jaas-config/>\n") > 0);
+        users.close();
+        TestPki::writeKeystore(dir.path(), {m_pki.serverEntry(QStringLiteral("localhost"), {QStringLiteral("localhost")})});
+        const QByteArray xml = "<gateway-config><service><name>m</name><accept>wss://localhost:" + QByteArray::number(Testing::freePort())
+            + "/m</accept><type>management</type><realm-name>r</realm-name></service><security>"
+              "<keystore><file>keystore.p12</file><password-file>keystore.pw</password-file></keystore>"
+              "<realm><name>r</name><authentication><login-modules><login-module><type>file</type>"
+              "<options><file>nobody.xml</file></options></login-module></login-modules></authentication></realm>"
+              "</security></gateway-config>";
+        const auto config = Config::ConfigLoader::loadData(xml, dir.filePath(QStringLiteral("gateway-config.xml")));
+        QVERIFY2(config, config ? "" : qPrintable(config.error().first().toString()));
+        App::Gateway gateway;
+        const auto applied = gateway.apply(*config);
+        QVERIFY(!applied);
+        QVERIFY2(applied.error().join(u' ').contains(u"would admit nobody"), qPrintable(applied.error().join(u' ')));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestManagement)
+#include "tst_management.moc"
