@@ -60,5 +60,29 @@ if [ ! -f "$users" ]; then
     echo "postern: created the demo realm's user: name 'demo', password '$demo_password' (shown only now)"
 fi
 
-echo "postern: open http://localhost:8000/ (or https://localhost:9000/); Ctrl-C stops the gateway"
+# The management realm's administrator, the same way: a random password, printed once.
+admins="$root/conf/admins.xml"
+if [ ! -f "$admins" ]; then
+    admin_password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=' | head -c 20)
+    hash=$(printf '%s\n' "$admin_password" | "$keytool" hash-password)
+    (
+        umask 077
+        printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' \
+            '<!-- Administrators of the gateway (the management API). Passwords are Argon2id hashes' \
+            '     made by postern-keytool hash-password; the API adds users here too. -->' \
+            '<jaas-config>' \
+            '  <user>' \
+            '    <name>admin</name>' \
+            "    <password>$hash</password>" \
+            '    <role-name>ADMINISTRATOR</role-name>' \
+            '  </user>' \
+            '  <role><name>ADMINISTRATOR</name><description>May change the running gateway</description></role>' \
+            '  <role><name>OBSERVER</name><description>May look at it</description></role>' \
+            '</jaas-config>' > "$admins"
+    )
+    echo "postern: created the management user: name 'admin', password '$admin_password' (shown only now)"
+fi
+
+echo "postern: open http://localhost:8000/ (or https://localhost:9000/); management API at wss://localhost:9443/manage"
+echo "postern: Ctrl-C stops the gateway"
 exec "$build/server/posternd" --config "$config"

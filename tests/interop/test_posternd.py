@@ -79,6 +79,13 @@ CONFIG = """<?xml version="1.0"?>
     <type>proxy</type>
   </service>
   <service>
+    <name>manage</name>
+    <accept>wss://localhost:{tls}/manage</accept>
+    <type>management</type>
+    <realm-name>demo</realm-name>
+    <authorization-constraint><require-role>AUTHORIZED</require-role></authorization-constraint>
+  </service>
+  <service>
     <name>flood</name>
     <accept>wss://localhost:{tls}/flood</accept>
     <connect>tcp://127.0.0.1:{flood_backend}</connect>
@@ -455,6 +462,26 @@ def run(args):
             raw.close()
             check("a wss client that does not read does not grow the gateway (back-end flooding)",
                   grown < 16 * 1024, f"VmRSS grew by {grown} KiB")
+            # The documented example script lists sessions through the management API.
+            async def listed_while_open():
+                async with websockets.connect(f"ws://localhost:{http_port}/echo") as ws:
+                    await ws.send("keep me open")
+                    await ws.recv()
+                    env = dict(os.environ, POSTERN_PASSWORD="alice secret")
+                    return await asyncio.to_thread(
+                        subprocess.run, ["/usr/bin/python3", os.path.join(args.source, "tools/examples/list-sessions.py"),
+                                         "--url", f"wss://localhost:{tls_port}/manage", "--user", "alice",
+                                         "--cafile", ca_pem, "--service", "echo"],
+                        capture_output=True, text=True, env=env, timeout=30)
+            listed = asyncio.run(listed_while_open())
+            check("tools/examples/list-sessions.py lists an open echo session",
+                  listed.returncode == 0 and " echo " in listed.stdout and "1 session(s)" in listed.stdout,
+                  listed.stdout + listed.stderr)
+            wrong = subprocess.run(["/usr/bin/python3", os.path.join(args.source, "tools/examples/list-sessions.py"),
+                                    "--url", f"wss://localhost:{tls_port}/manage", "--user", "alice", "--cafile", ca_pem],
+                                   capture_output=True, text=True, env=dict(os.environ, POSTERN_PASSWORD="wrong"), timeout=30)
+            check("the example script says why a wrong password is refused",
+                  wrong.returncode == 1 and "HTTP 401" in wrong.stderr, wrong.stderr)
             status = asyncio.run(refused_origin_status())
             check("a page from another origin is refused with 403", status == 403, str(status))
             check("a page from the service's own origin is served", asyncio.run(own_origin_works()))

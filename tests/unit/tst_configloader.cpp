@@ -88,9 +88,19 @@ private Q_SLOTS:
         QVERIFY(users.open(QIODevice::WriteOnly));
         users.write("<jaas-config><user><name>demo</name><password>x</password></user></jaas-config>");
         users.close();
+        QFile admins(root.filePath(QStringLiteral("conf/admins.xml"))); // so does it this one
+        QVERIFY(admins.open(QIODevice::WriteOnly));
+        admins.write("<jaas-config><user><name>admin</name><password>x</password></user></jaas-config>");
+        admins.close();
         const auto config = ConfigLoader::loadFile(conf);
         QVERIFY2(config, config ? "" : qPrintable(config.error().first().toString()));
-        QCOMPARE(config->services.size(), 3);
+        QCOMPARE(config->services.size(), 4);
+        const ServiceConfig &management = config->services.at(3);
+        QCOMPARE(management.type, QStringLiteral("management"));
+        QCOMPARE(management.accepts.at(0), QUrl(QStringLiteral("wss://localhost:9443/manage")));
+        QCOMPARE(management.management.administratorRoles, QStringList{QStringLiteral("ADMINISTRATOR")});
+        QCOMPARE(management.management.readOnlyRole, QStringLiteral("OBSERVER"));
+        QVERIFY(management.authorization->requireRoles.contains(QStringLiteral("OBSERVER"))); // let in, to read
         const ServiceConfig &secure = config->services.at(2);
         QCOMPARE(secure.realmName, QStringLiteral("demo"));
         QCOMPARE(secure.authorization->requireRoles, QStringList{QStringLiteral("AUTHORIZED")});
@@ -758,6 +768,35 @@ private Q_SLOTS:
         QTest::newRow("unsafe back-end TLS") << proxyDocument("<connect>tcp://a:1</connect>\n"
                                                               "    <connect-options><ssl.protocols>TLSv1</ssl.protocols><!--HERE--></connect-options>")
                                              << "ssl.protocols: TLSv1 is not safe";
+        QTest::newRow("management without realm") << document(R"(  <service><!--HERE-->
+    <name>m</name>
+    <accept>ws://localhost:9443/m</accept>
+    <type>management</type>
+  </service>
+)") << "management service 'm' needs a <realm-name>";
+        QTest::newRow("management over ws away from loopback") << realmDocument("").replace("  <security>", R"(  <service>
+    <name>m</name>
+    <accept>ws://0.0.0.0:9443/m</accept><!--HERE-->
+    <type>management</type>
+    <realm-name>demo</realm-name>
+  </service>
+  <security>)") << "management over plain ws:// away from loopback sends passwords in the clear";
+        QTest::newRow("management for any valid user") << realmDocument("").replace("  <security>", R"(  <service>
+    <name>m</name>
+    <accept>ws://localhost:9443/m</accept>
+    <type>management</type>
+    <realm-name>demo</realm-name>
+    <authorization-constraint><!--HERE--><require-valid-user/></authorization-constraint>
+  </service>
+  <security>)") << "must name the roles that may use it";
+        QTest::newRow("management flag") << realmDocument("").replace("  <security>", R"(  <service>
+    <name>m</name>
+    <accept>ws://localhost:9443/m</accept>
+    <type>management</type>
+    <properties><metrics>sometimes</metrics><!--HERE--></properties>
+    <realm-name>demo</realm-name>
+  </service>
+  <security>)") << "metrics: 'sometimes' must be true or false";
         QTest::newRow("connect-options on echo") << document(R"(  <service>
     <name>echo</name>
     <accept>ws://localhost:8000/echo</accept>
