@@ -6,7 +6,7 @@
 #include "frontdoor/credentialreader.h"
 #include "frontdoor/httprequestparser.h"
 #include "frontdoor/pendingupgrade.h"
-#include "frontdoor/socketoutput.h"
+#include "util/socketoutput.h"
 #include "logging.h"
 #include "metrics.h"
 #include "services/service.h"
@@ -55,7 +55,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, ListenerContextPtr context, Q
     m_socket->setReadBufferSize(qMax(m_context->options.requestHeadMaximumSize + 1,
                                      m_context->secure ? ClientHelloParser::kMaximumRecord : qint64(0)));
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
-    SocketOutput::onSent(m_socket, this, [this] { pumpBody(); });
+    Util::SocketOutput::onSent(m_socket, this, [this] { pumpBody(); });
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::deleteLater);
 
     if (m_context->secure) {
@@ -449,7 +449,7 @@ void HttpConnection::pumpBody()
     if (m_state != State::Writing || !m_socket)
         return;
     m_timer.start(m_context->options.writeTimeout); // progress: the stall clock starts again
-    while (m_bodyRemaining > 0 && SocketOutput::unsent(m_socket) < kHighWater) {
+    while (m_bodyRemaining > 0 && Util::SocketOutput::unsent(m_socket) < kHighWater) {
         const QByteArray chunk = m_response.bodyDevice->read(qMin(kChunk, m_bodyRemaining));
         if (chunk.isEmpty()) {
             // The file shrank under us: the length is already promised, so end the connection.

@@ -1,66 +1,13 @@
 #include "proxy/backendconnector.h"
 
-#include "frontdoor/httprequestparser.h"
 #include "websocket/handshake.h"
+#include "websocket/handshakeresponse.h"
 
 #include <QSslSocket>
 
 namespace Postern::Proxy {
 
 namespace {
-
-constexpr qsizetype kMaximumResponseHead = 16 * 1024;
-
-// The status line and headers of the back-end's answer to the handshake.
-struct ResponseHead
-{
-    int status = 0;
-    QByteArray statusLine;
-    QList<QPair<QByteArray, QByteArray>> headers;
-
-    QList<QByteArray> values(QByteArrayView name) const
-    {
-        QList<QByteArray> found;
-        for (const auto &[key, value] : headers)
-            if (key.compare(name, Qt::CaseInsensitive) == 0)
-                found.append(value);
-        return found;
-    }
-    bool hasToken(QByteArrayView name, QByteArrayView token) const
-    {
-        for (const QByteArray &value : values(name))
-            for (const QByteArray &part : value.split(','))
-                if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
-                    return true;
-        return false;
-    }
-};
-
-std::optional<ResponseHead> parseResponseHead(QByteArrayView head)
-{
-    const QList<QByteArray> lines = head.toByteArray().split('\n');
-    if (lines.isEmpty())
-        return std::nullopt;
-    ResponseHead response;
-    response.statusLine = lines.first().trimmed();
-    // "HTTP/1.1 101 Switching Protocols"
-    if (!response.statusLine.startsWith("HTTP/1.") || response.statusLine.size() < 12 || response.statusLine.at(8) != ' ')
-        return std::nullopt;
-    bool ok = false;
-    response.status = response.statusLine.mid(9, 3).toInt(&ok);
-    if (!ok)
-        return std::nullopt;
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray line = lines[i].trimmed();
-        if (line.isEmpty())
-            continue;
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0)
-            return std::nullopt;
-        response.headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
-    }
-    return response;
-}
 
 QString sslErrorText(const QList<QSslError> &errors)
 {
@@ -190,15 +137,15 @@ void BackendConnector::onReadyRead()
 {
     if (m_state != State::Upgrading)
         return; // before the handshake a back-end says nothing; after it the frames wait for their reader
-    const QByteArray data = m_socket->peek(kMaximumResponseHead + 1);
-    const qsizetype end = Frontdoor::HttpRequestParser::findEndOfHead(data);
+    const QByteArray data = m_socket->peek(WebSocket::HandshakeResponse::kMaximumHead + 1);
+    const qsizetype end = WebSocket::HandshakeResponse::findEnd(data);
     if (end < 0) {
-        if (data.size() > kMaximumResponseHead)
+        if (data.size() > WebSocket::HandshakeResponse::kMaximumHead)
             fail(502, QStringLiteral("back-end %1 answered the WebSocket handshake with a head larger than %2 bytes")
-                          .arg(m_target->url).arg(kMaximumResponseHead));
+                          .arg(m_target->url).arg(WebSocket::HandshakeResponse::kMaximumHead));
         return;
     }
-    const auto response = parseResponseHead(QByteArrayView(data).first(end));
+    const auto response = WebSocket::HandshakeResponse::parse(data);
     if (!response) {
         fail(502, QStringLiteral("back-end %1 answered the WebSocket handshake with something that is not HTTP")
                       .arg(m_target->url));

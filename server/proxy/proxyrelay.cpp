@@ -1,6 +1,6 @@
 #include "proxy/proxyrelay.h"
 
-#include "frontdoor/socketoutput.h"
+#include "util/socketoutput.h"
 #include "logging.h"
 #include "sessions/websocketsession.h"
 
@@ -103,7 +103,7 @@ qint64 ProxyRelay::queuedTowardBackend() const
     if (m_backendWs)
         queued += m_backendWs->bytesToWrite();
     else if (m_backendTcp)
-        queued += Frontdoor::SocketOutput::unsent(m_backendTcp);
+        queued += Util::SocketOutput::unsent(m_backendTcp);
     return queued;
 }
 
@@ -113,7 +113,7 @@ qint64 ProxyRelay::bufferedBytes() const
     if (m_backendWs)
         held += m_backendWs->bufferedIncoming() + m_backendWs->bytesToWrite();
     else if (m_backendTcp)
-        held += m_backendTcp->bytesAvailable() + Frontdoor::SocketOutput::unsent(m_backendTcp);
+        held += m_backendTcp->bytesAvailable() + Util::SocketOutput::unsent(m_backendTcp);
     return held;
 }
 
@@ -152,7 +152,7 @@ void ProxyRelay::attach(QTcpSocket *backend)
         m_backendDescriptor = ::dup(int(backend->socketDescriptor()));
         backend->setReadBufferSize(m_readBuffer);
         connect(backend, &QTcpSocket::readyRead, this, &ProxyRelay::pumpTcpBackend);
-        Frontdoor::SocketOutput::onSent(backend, this, [this] { resumeClientIfDrained(); });
+        Util::SocketOutput::onSent(backend, this, [this] { resumeClientIfDrained(); });
         connect(backend, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
             if (error != QAbstractSocket::RemoteHostClosedError && m_tcpError.isEmpty())
                 m_tcpError = m_backendTcp->errorString();

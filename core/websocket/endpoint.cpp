@@ -1,6 +1,6 @@
 #include "websocket/endpoint.h"
 
-#include "frontdoor/socketoutput.h"
+#include "util/socketoutput.h"
 #include "websocket/framewriter.h"
 
 #include <QPointer>
@@ -21,7 +21,7 @@ Endpoint::Endpoint(QTcpSocket *socket, Role role, const Options &options, QObjec
     m_socket->setReadBufferSize(qMax<qint64>(options.readBufferSize, 1024));
     m_parser.setStreaming(options.delivery == Delivery::Frames);
     connect(m_socket, &QTcpSocket::readyRead, this, &Endpoint::readSome);
-    Frontdoor::SocketOutput::onSent(m_socket, this, [this](qint64 bytes) { Q_EMIT bytesWritten(bytes); });
+    Util::SocketOutput::onSent(m_socket, this, [this](qint64 bytes) { Q_EMIT bytesWritten(bytes); });
     connect(m_socket, &QTcpSocket::disconnected, this, &Endpoint::onSocketDisconnected);
 
     m_closeTimer.setSingleShot(true);
@@ -51,7 +51,7 @@ void Endpoint::start()
 
 qint64 Endpoint::bytesToWrite() const
 {
-    return Frontdoor::SocketOutput::unsent(m_socket);
+    return Util::SocketOutput::unsent(m_socket);
 }
 
 qint64 Endpoint::bufferedIncoming() const

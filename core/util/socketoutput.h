@@ -8,7 +8,7 @@
 #include <QSslSocket>
 #include <QTcpSocket>
 
-namespace Postern::Frontdoor::SocketOutput {
+namespace Postern::Util::SocketOutput {
 
 inline qint64 unsent(const QTcpSocket *socket)
 {
@@ -27,4 +27,4 @@ QMetaObject::Connection onSent(QTcpSocket *socket, const QObject *context, Slot 
     return QObject::connect(socket, &QTcpSocket::bytesWritten, context, slot);
 }
 
-} // namespace Postern::Frontdoor::SocketOutput
+} // namespace Postern::Util::SocketOutput
