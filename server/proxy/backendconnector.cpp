@@ -1,6 +1,6 @@
 #include "proxy/backendconnector.h"
 
-#include "websocket/handshake.h"
+#include "websocket/clienthandshake.h"
 #include "websocket/handshakeresponse.h"
 
 #include <QSslSocket>
@@ -105,16 +105,10 @@ void BackendConnector::upgrade(const ClientRequest &request)
     Q_ASSERT(m_state == State::TransportReady && m_target->isWebSocket());
     m_state = State::Upgrading;
     m_timer.start(m_target->options.connectTimeout);
-    m_key = WebSocket::Handshake::newClientKey();
-    m_offered = request.protocols;
-    QByteArray head = "GET " + m_target->resource + " HTTP/1.1\r\n"
-                      "Host: " + m_target->hostHeader + "\r\n"
-                      "Upgrade: websocket\r\n"
-                      "Connection: Upgrade\r\n"
-                      "Sec-WebSocket-Key: " + m_key + "\r\n"
-                      "Sec-WebSocket-Version: 13\r\n";
-    if (!m_offered.isEmpty())
-        head += "Sec-WebSocket-Protocol: " + m_offered.join(", ") + "\r\n";
+    m_handshake = WebSocket::ClientHandshake{};
+    m_handshake.resource = m_target->resource;
+    m_handshake.host = m_target->hostHeader;
+    m_handshake.protocols = request.protocols;
     if (!request.address.isNull()) {
         // RFC 7239: an IPv6 address is bracketed and quoted.
         QHostAddress address = request.address;
@@ -124,10 +118,10 @@ void BackendConnector::upgrade(const ClientRequest &request)
             address = QHostAddress(v4);
         const QByteArray ip = address.toString().toLatin1();
         const QByteArray forNode = isV4 ? ip : "\"[" + ip + "]\"";
-        head += "Forwarded: for=" + forNode + ";proto=" + (request.secure ? "https" : "http") + "\r\n"
-                "X-Forwarded-For: " + ip + "\r\n";
+        m_handshake.headers = {{"Forwarded", "for=" + forNode + ";proto=" + (request.secure ? "https" : "http")},
+                               {"X-Forwarded-For", ip}};
     }
-    head += "\r\n";
+    const QByteArray head = m_handshake.request();
     m_socket->write(head);
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
@@ -156,18 +150,7 @@ void BackendConnector::onReadyRead()
                       .arg(m_target->url, QString::fromLatin1(response->statusLine.mid(9).left(100))));
         return;
     }
-    const QList<QByteArray> accept = response->values("Sec-WebSocket-Accept");
-    QString problem;
-    if (!response->hasToken("Upgrade", "websocket") || !response->hasToken("Connection", "upgrade"))
-        problem = QStringLiteral("no Upgrade: websocket and Connection: Upgrade");
-    else if (accept.size() != 1 || accept.first() != WebSocket::Handshake::acceptKey(m_key))
-        problem = QStringLiteral("Sec-WebSocket-Accept does not match the key");
-    else if (!response->values("Sec-WebSocket-Extensions").isEmpty())
-        problem = QStringLiteral("it chose an extension, and none was offered");
-    const QList<QByteArray> protocols = response->values("Sec-WebSocket-Protocol");
-    if (problem.isEmpty() && (protocols.size() > 1 || (protocols.size() == 1 && !m_offered.contains(protocols.first()))))
-        problem = QStringLiteral("it chose sub-protocol '%1', which was not offered")
-                      .arg(QString::fromLatin1(protocols.join(", ").left(100)));
+    const QString problem = m_handshake.problem(*response);
     if (!problem.isEmpty()) {
         fail(502, QStringLiteral("back-end %1 answered the WebSocket handshake wrongly: %2").arg(m_target->url, problem));
         return;
@@ -175,7 +158,7 @@ void BackendConnector::onReadyRead()
     m_socket->skip(end);
     m_timer.stop();
     m_state = State::Done;
-    Q_EMIT upgraded(protocols.value(0));
+    Q_EMIT upgraded(response->value("Sec-WebSocket-Protocol"));
 }
 
 void BackendConnector::onTimeout()

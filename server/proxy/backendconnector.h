@@ -9,6 +9,7 @@
 // words an administrator can act on, and which HTTP status the client should get.
 
 #include "proxy/backendtarget.h"
+#include "websocket/clienthandshake.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -73,8 +74,7 @@ private:
     QTcpSocket *m_socket = nullptr;
     State m_state = State::Idle;
     QTimer m_timer;
-    QByteArray m_key;                 // Sec-WebSocket-Key sent
-    QList<QByteArray> m_offered;      // protocols offered
+    WebSocket::ClientHandshake m_handshake; // what was sent, to check the answer against
     QString m_tlsProblem;             // why the back-end's certificate was refused
 };
 
