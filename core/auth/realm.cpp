@@ -113,7 +113,19 @@ QByteArray Realm::challenge() const
 {
     QByteArray quoted = m_name.toUtf8();
     quoted.replace('\\', "\\\\").replace('"', "\\\"");
-    return m_scheme.toLatin1() + " realm=\"" + quoted + '"';
+    QByteArray challenge = m_scheme.toLatin1() + " realm=\"" + quoted + '"';
+    // A token client (a browser page above all, which cannot set headers on a WebSocket
+    // handshake) learns where else this realm looks for its token. The names are HTTP tokens.
+    if (m_scheme == u"Application Token") {
+        const auto advertise = [&](const char *what, const QStringList &names) {
+            if (!names.isEmpty())
+                challenge += QByteArray(", ") + what + "=\"" + names.first().toLatin1() + '"';
+        };
+        advertise("header", m_tokenHeaders);
+        advertise("parameter", m_tokenQueryParameters);
+        advertise("cookie", m_tokenCookies);
+    }
+    return challenge;
 }
 
 } // namespace Postern::Auth

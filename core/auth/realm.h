@@ -35,7 +35,9 @@ public:
                                                                       const RealmKeys &keys, QStringList *warnings);
 
     const QString &name() const { return m_name; }
-    // The WWW-Authenticate value: 'Basic realm="demo"'.
+    // The WWW-Authenticate value: 'Basic realm="demo"'. An Application Token challenge also
+    // names the first http-header, http-query-parameter and http-cookie the realm reads:
+    // 'Application Token realm="api", parameter="access_token"'.
     QByteArray challenge() const;
     const QString &scheme() const { return m_scheme; }
     // Where tokens may be besides the Authorization header.

@@ -249,7 +249,13 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("challenge");
         QTest::newRow("Basic") << QByteArray("/sso-a") << QByteArray("Basic realm=\"sso\"");
         QTest::newRow("Application Basic") << QByteArray("/elsewhere") << QByteArray("Application Basic realm=\"other\"");
-        QTest::newRow("Application Token") << QByteArray("/tokens") << QByteArray("Application Token realm=\"tokens\"");
+        // The other places the realm reads a token from are named for the client.
+        QTest::newRow("Application Token") << QByteArray("/tokens")
+                                           << QByteArray("Application Token realm=\"tokens\", header=\"X-Token\", "
+                                                         "parameter=\"access_token\", cookie=\"token\"");
+        // A realm that reads tokens only from Authorization names no other place.
+        QTest::newRow("Application Token, Authorization only") << QByteArray("/guarded")
+                                                                << QByteArray("Application Token realm=\"guarded\"");
     }
 
     void challengeSchemes()
@@ -345,7 +351,9 @@ private Q_SLOTS:
         std::unique_ptr<RawClient> client(handshake("/tokens", "Authorization: Bearer " + jwt + "\r\n"));
         QCOMPARE(client->status(), status);
         if (status == 401)
-            QCOMPARE(client->headerValue("WWW-Authenticate"), QByteArray("Application Token realm=\"tokens\""));
+            QCOMPARE(client->headerValue("WWW-Authenticate"),
+                     QByteArray("Application Token realm=\"tokens\", header=\"X-Token\", parameter=\"access_token\", "
+                                "cookie=\"token\""));
         const QStringList lines = g_log.mid(logSize);
         QVERIFY2(std::any_of(lines.cbegin(), lines.cend(), [&](const QString &line) {
                      return line.contains(logged) && line.contains(u"service 'tokens'") && line.contains(u"127.0.0.1");
