@@ -2,6 +2,7 @@
 
 #include "auth/passwordhasher.h"
 #include "util/atomicfile.h"
+#include "util/filereader.h"
 
 #include <QFile>
 #include <QXmlStreamReader>
@@ -24,10 +25,10 @@ const QByteArray &decoyHash()
 
 std::expected<UsersFile, QString> UsersFile::load(const QString &path, QStringList *warnings)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return std::unexpected(QStringLiteral("cannot read users file '%1': %2").arg(path, file.errorString()));
-    QXmlStreamReader reader(&file);
+    const auto data = Util::FileReader::read(path, Util::FileReader::kUsersFileLimit, QStringLiteral("users file"));
+    if (!data)
+        return std::unexpected(data.error());
+    QXmlStreamReader reader(*data);
     const auto fail = [&](const QString &message) {
         return std::unexpected(QStringLiteral("%1:%2: %3").arg(path).arg(reader.lineNumber()).arg(message));
     };

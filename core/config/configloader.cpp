@@ -4,6 +4,8 @@
 #include "config/valueparser.h"
 
 #include <QDir>
+#include "util/filereader.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
@@ -1385,10 +1387,10 @@ private:
 
 std::expected<GatewayConfig, ConfigErrors> ConfigLoader::loadFile(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return std::unexpected(ConfigErrors{{path, {}, QStringLiteral("cannot read the file: ") + file.errorString()}});
-    return loadData(file.readAll(), path);
+    const auto data = Util::FileReader::read(path, Util::FileReader::kConfigurationLimit, QStringLiteral("configuration"));
+    if (!data)
+        return std::unexpected(ConfigErrors{{path, {}, data.error()}});
+    return loadData(*data, path);
 }
 
 std::expected<GatewayConfig, ConfigErrors> ConfigLoader::loadData(const QByteArray &xml, const QString &fileName)

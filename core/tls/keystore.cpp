@@ -1,6 +1,7 @@
 #include "tls/keystore.h"
 
 #include "util/atomicfile.h"
+#include "util/filereader.h"
 
 #include <QFile>
 
@@ -80,10 +81,10 @@ QList<SharedCertificate> buildChain(const SharedCertificate &leaf, const QList<L
 
 std::expected<Keystore, QString> Keystore::load(const QString &path, const QByteArray &password)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return std::unexpected(QStringLiteral("cannot read keystore '%1': %2").arg(path, file.errorString()));
-    auto keystore = fromPkcs12(file.readAll(), password);
+    const auto data = Util::FileReader::read(path, Util::FileReader::kKeystoreLimit, QStringLiteral("keystore"));
+    if (!data)
+        return std::unexpected(data.error());
+    auto keystore = fromPkcs12(*data, password);
     if (!keystore)
         return std::unexpected(QStringLiteral("keystore '%1': %2").arg(path, keystore.error()));
     return keystore;

@@ -10,7 +10,7 @@
 
 namespace Postern::Util::AtomicFile {
 
-std::expected<void, QString> write(const QString &path, const QByteArray &contents, bool ownerOnly)
+std::expected<void, QString> write(const QString &path, const QByteArray &contents, bool ownerOnly, Backup backup)
 {
     std::optional<ScopedUmask> umask;
     if (ownerOnly)
@@ -24,16 +24,16 @@ std::expected<void, QString> write(const QString &path, const QByteArray &conten
         return std::unexpected(QStringLiteral("cannot make '%1' owner-only").arg(path));
     if (file.write(contents) != contents.size())
         return std::unexpected(QStringLiteral("cannot write '%1': %2").arg(path, file.errorString()));
-    if (QFileInfo::exists(path)) {
+    if (backup == Backup::Keep && QFileInfo::exists(path)) {
         // The backup is written anew (not copied, which would copy a loose mode too).
-        const QString backup = path + QStringLiteral(".bak");
+        const QString backupPath = path + QStringLiteral(".bak");
         QFile previous(path);
         if (!previous.open(QIODevice::ReadOnly))
             return std::unexpected(QStringLiteral("cannot read '%1' to keep a backup").arg(path));
-        QFile::remove(backup);
-        QFile copy(backup);
+        QFile::remove(backupPath);
+        QFile copy(backupPath);
         if (!copy.open(QIODevice::WriteOnly) || copy.write(previous.readAll()) < 0 || !copy.flush())
-            return std::unexpected(QStringLiteral("cannot keep a backup of '%1' as '%2'").arg(path, backup));
+            return std::unexpected(QStringLiteral("cannot keep a backup of '%1' as '%2'").arg(path, backupPath));
     }
     if (!file.commit())
         return std::unexpected(QStringLiteral("cannot replace '%1': %2").arg(path, file.errorString()));

@@ -1,7 +1,8 @@
 #pragma once
 
 // Writes a file atomically (write a new file, then rename over the old one), keeping the
-// previous version as "<file>.bak". With `ownerOnly`, the new file is created 0600.
+// previous version as "<file>.bak" unless told not to. With `ownerOnly`, the new file is
+// created 0600.
 
 #include <QByteArray>
 #include <QString>
@@ -10,6 +11,9 @@
 
 namespace Postern::Util::AtomicFile {
 
-std::expected<void, QString> write(const QString &path, const QByteArray &contents, bool ownerOnly);
+enum class Backup { Keep, None };
+
+std::expected<void, QString> write(const QString &path, const QByteArray &contents, bool ownerOnly,
+                                   Backup backup = Backup::Keep);
 
 } // namespace Postern::Util::AtomicFile

@@ -1,5 +1,6 @@
 #include "management/certificateoperations.h"
 
+#include "logging.h"
 #include "management/protocol.h"
 #include "tls/certificatedetails.h"
 #include "tls/certificateimporter.h"
@@ -7,6 +8,8 @@
 #include "tls/passwordprovider.h"
 #include "tls/storecheck.h"
 #include "tls/storeoperations.h"
+#include "util/filechange.h"
+#include "util/filereader.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -124,20 +127,27 @@ std::expected<CertificateOperations::Store, ManagementError> CertificateOperatio
 
 std::expected<void, ManagementError> CertificateOperations::commit(const Store &store)
 {
-    QFile file(store.path);
-    const QByteArray previous = file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-    file.close();
-    if (const auto saved = store.store.save(store.path, store.password); !saved)
-        return std::unexpected(failed(saved.error()));
+    const auto data = store.store.toPkcs12(store.password);
+    if (!data)
+        return std::unexpected(failed(data.error()));
+    auto change = Util::FileChange::begin(store.path, Util::FileReader::kKeystoreLimit, true);
+    if (!change)
+        return std::unexpected(failed(change.error()));
+    if (const auto written = change->write(*data); !written)
+        return std::unexpected(failed(written.error()));
     if (const auto applied = m_gateway->applyConfig(m_gateway->runningConfig()); !applied) {
-        // The gateway cannot use it (a keystore left without a key for a TLS port): undo.
-        if (!previous.isEmpty() && file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            file.write(previous);
-        file.close();
+        // The gateway cannot use it (a keystore left without a key for a TLS port): undo,
+        // leaving the backup of the last good version as it was.
+        const auto undone = change->undo();
         static_cast<void>(m_gateway->applyConfig(m_gateway->runningConfig()));
-        return std::unexpected(failed(QStringLiteral("the gateway could not use the changed %1, which was put back as it "
-                                                     "was: %2").arg(store.kind, applied.error().join(QStringLiteral("; ")))));
+        return std::unexpected(failed(QStringLiteral("the gateway could not use the changed %1, %2: %3")
+                                          .arg(store.kind,
+                                               undone ? QStringLiteral("which was put back as it was")
+                                                      : QStringLiteral("and putting it back failed (%1)").arg(undone.error()),
+                                               applied.error().join(QStringLiteral("; ")))));
     }
+    if (const auto kept = change->keep(); !kept)
+        qCWarning(lcGateway).noquote() << QStringLiteral("management: %1").arg(kept.error());
     return {};
 }
 

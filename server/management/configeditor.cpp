@@ -1,8 +1,10 @@
 #include "management/configeditor.h"
 
 #include "config/configloader.h"
+#include "logging.h"
 #include "management/protocol.h"
-#include "util/atomicfile.h"
+#include "util/filechange.h"
+#include "util/filereader.h"
 
 #include <QFile>
 
@@ -11,11 +13,10 @@ namespace Postern::Management {
 std::expected<QByteArray, ManagementError> ConfigEditor::currentText() const
 {
     const QString path = m_gateway->runningConfig().sourceFile;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return std::unexpected(ManagementError{ErrorCode::Failed,
-                                               QStringLiteral("cannot read %1: %2").arg(path, file.errorString()), {}});
-    return file.readAll();
+    auto text = Util::FileReader::read(path, Util::FileReader::kConfigurationLimit, QStringLiteral("configuration"));
+    if (!text)
+        return std::unexpected(ManagementError{ErrorCode::Failed, text.error(), {}});
+    return std::move(*text);
 }
 
 std::expected<QString, ManagementError> ConfigEditor::change(
@@ -55,11 +56,15 @@ std::expected<QString, ManagementError> ConfigEditor::change(
     const Config::GatewayConfig previous = m_gateway->runningConfig();
     if (const auto applied = m_gateway->applyConfig(*config); !applied)
         return std::unexpected(ManagementError{ErrorCode::InvalidConfiguration, applied.error().join(QStringLiteral("; ")), {}});
-    if (const auto written = Util::AtomicFile::write(path, candidate, false); !written) {
+    auto fileChange = Util::FileChange::begin(path, Util::FileReader::kConfigurationLimit, false);
+    const auto written = fileChange ? fileChange->write(candidate) : std::expected<void, QString>(std::unexpected(fileChange.error()));
+    if (!written) {
         static_cast<void>(m_gateway->applyConfig(previous)); // back to what the file still says
         return std::unexpected(ManagementError{ErrorCode::Failed, QStringLiteral("the change was not saved: %1")
                                                                      .arg(written.error()), {}});
     }
+    if (const auto kept = fileChange->keep(); !kept)
+        qCWarning(lcGateway).noquote() << QStringLiteral("management: %1").arg(kept.error());
     return config->revision;
 }
 

@@ -2,7 +2,10 @@
 
 #include "auth/passwordhasher.h"
 #include "auth/usersfile.h"
+#include "logging.h"
 #include "management/protocol.h"
+#include "util/filechange.h"
+#include "util/filereader.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -142,23 +145,26 @@ OperationResult UserOperations::change(const Params &params,
     auto users = Auth::UsersFile::load(*path);
     if (!users)
         return std::unexpected(ManagementError{ErrorCode::Failed, users.error(), {}});
-    QFile file(*path);
-    const QByteArray previous = file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-    file.close();
     auto result = edit(*users);
     if (!result)
         return result;
-    if (const auto saved = users->save(*path); !saved)
-        return std::unexpected(ManagementError{ErrorCode::Failed, saved.error(), {}});
+    auto change = Util::FileChange::begin(*path, Util::FileReader::kUsersFileLimit, true);
+    if (!change)
+        return std::unexpected(ManagementError{ErrorCode::Failed, change.error(), {}});
+    if (const auto written = change->write(users->toXml()); !written)
+        return std::unexpected(ManagementError{ErrorCode::Failed, written.error(), {}});
     if (const auto applied = m_gateway->applyConfig(m_gateway->runningConfig()); !applied) {
-        if (file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            file.write(previous);
-        file.close();
+        // Put back as it was, and the backup of the last good version stays too.
+        const auto undone = change->undo();
         static_cast<void>(m_gateway->applyConfig(m_gateway->runningConfig()));
-        return std::unexpected(ManagementError{ErrorCode::Failed, QStringLiteral("the gateway could not use the changed users file, "
-                                                                                 "which was put back: %1")
-                                                                      .arg(applied.error().join(QStringLiteral("; "))), {}});
+        return std::unexpected(ManagementError{ErrorCode::Failed,
+                                               QStringLiteral("the gateway could not use the changed users file, %1: %2")
+                                                   .arg(undone ? QStringLiteral("which was put back")
+                                                               : QStringLiteral("and putting it back failed (%1)").arg(undone.error()),
+                                                        applied.error().join(QStringLiteral("; "))), {}});
     }
+    if (const auto kept = change->keep(); !kept)
+        qCWarning(lcGateway).noquote() << QStringLiteral("management: %1").arg(kept.error());
     return result;
 }
 

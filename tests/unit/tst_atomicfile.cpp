@@ -1,4 +1,6 @@
 #include "util/atomicfile.h"
+#include "util/filechange.h"
+#include "util/filereader.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -52,6 +54,87 @@ private Q_SLOTS:
         const auto written = AtomicFile::write(QStringLiteral("/proc/postern-cannot-write-here"), "x", false);
         QVERIFY(!written);
         QVERIFY(written.error().contains(QStringLiteral("cannot write")));
+    }
+
+    static QByteArray contents(const QString &path)
+    {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("(missing)");
+    }
+
+    void readerStopsAtItsLimit()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("f"));
+        QVERIFY(AtomicFile::write(path, QByteArray(100, 'x'), false));
+        QCOMPARE(FileReader::read(path, 100, QStringLiteral("thing")).value(), QByteArray(100, 'x'));
+        const auto tooLarge = FileReader::read(path, 99, QStringLiteral("thing"));
+        QVERIFY(!tooLarge);
+        QVERIFY2(tooLarge.error().contains(QStringLiteral("thing '") + path + QStringLiteral("' is larger than")),
+                 qPrintable(tooLarge.error()));
+    }
+
+    void readerRefusesHugeFiles()
+    {
+        // Regression: a keystore path of /proc/self/pagemap (a "regular file" of 256 GiB)
+        // made the gateway allocate until it died. A sparse file of 1 GiB stands for it.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("huge"));
+        QFile huge(path);
+        QVERIFY(huge.open(QIODevice::WriteOnly) && huge.resize(qint64(1) << 30));
+        huge.close();
+        const auto read = FileReader::read(path, FileReader::kKeystoreLimit, QStringLiteral("keystore"));
+        QVERIFY(!read);
+        QVERIFY2(read.error().contains(QStringLiteral("larger than 8 MiB")), qPrintable(read.error()));
+        // pagemap itself refuses a read that large: an error either way, never its 256 GiB.
+        QVERIFY(!FileReader::read(QStringLiteral("/proc/self/pagemap"), FileReader::kKeystoreLimit, QStringLiteral("keystore")));
+        const auto missing = FileReader::read(QStringLiteral("/nonexistent/file"), 10, QStringLiteral("keystore"));
+        QVERIFY(!missing);
+        QVERIFY(missing.error().startsWith(QStringLiteral("cannot read keystore '/nonexistent/file'")));
+    }
+
+    void changeKeptMakesTheOldVersionTheBackup()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("f"));
+        QVERIFY(AtomicFile::write(path, "one", false));
+        auto change = FileChange::begin(path, 1024, true);
+        QVERIFY(change);
+        QVERIFY(change->write("two"));
+        QVERIFY(!QFile::exists(path + QStringLiteral(".bak"))); // not before keep()
+        QVERIFY(change->keep());
+        QCOMPARE(contents(path), QByteArray("two"));
+        QCOMPARE(contents(path + QStringLiteral(".bak")), QByteArray("one"));
+        QCOMPARE(QFileInfo(path).permissions() & others(), QFile::Permissions());
+    }
+
+    void changeUndoneLeavesFileAndBackupAsTheyWere()
+    {
+        // Regression: a change the gateway refused replaced the backup with the refused version's predecessor.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("f"));
+        QVERIFY(AtomicFile::write(path, "good-backup", false));
+        QVERIFY(AtomicFile::write(path, "current", false));
+        auto change = FileChange::begin(path, 1024, false);
+        QVERIFY(change);
+        QVERIFY(change->write("refused"));
+        QCOMPARE(contents(path), QByteArray("refused"));
+        QVERIFY(change->undo());
+        QCOMPARE(contents(path), QByteArray("current"));
+        QCOMPARE(contents(path + QStringLiteral(".bak")), QByteArray("good-backup"));
+    }
+
+    void changeOfANewFileUndoneRemovesIt()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("new"));
+        auto change = FileChange::begin(path, 1024, false);
+        QVERIFY(change);
+        QVERIFY(change->write("x"));
+        QVERIFY(change->undo());
+        QVERIFY(!QFile::exists(path));
+        QVERIFY(change->keep()); // nothing to keep
+        QVERIFY(!QFile::exists(path + QStringLiteral(".bak")));
     }
 };
 
