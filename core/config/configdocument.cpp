@@ -1,6 +1,7 @@
 #include "config/configdocument.h"
 
 #include <QCryptographicHash>
+#include <QRegularExpression>
 #include <QXmlStreamReader>
 
 namespace Postern::Config {
@@ -122,19 +123,68 @@ std::expected<void, QString> ConfigDocument::splice(qsizetype start, qsizetype e
     return {};
 }
 
+QString ConfigDocument::newline() const
+{
+    return m_text.contains(QStringLiteral("\r\n")) ? QStringLiteral("\r\n") : QStringLiteral("\n");
+}
+
+QString ConfigDocument::withNewlines(QString text) const
+{
+    text.replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
+    if (newline() != u"\n")
+        text.replace(u'\n', newline());
+    return text;
+}
+
 std::expected<void, QString> ConfigDocument::replaceService(const QString &name, const QString &element)
 {
     const ServiceElement *service = this->service(name);
     if (!service)
         return std::unexpected(QStringLiteral("there is no service '%1' in the file").arg(name));
-    return splice(service->start, service->end, element);
+    return splice(service->start, service->end, withNewlines(element));
+}
+
+std::expected<void, QString> ConfigDocument::setServiceEnabled(const QString &name, bool enabled)
+{
+    const ServiceElement *service = this->service(name);
+    if (!service)
+        return std::unexpected(QStringLiteral("there is no service '%1' in the file").arg(name));
+    // The start tag: "<service" up to its '>' (an attribute value holds no '>' in a file the
+    // scan read, since the loader writes none; a quoted one would still end the tag here).
+    const qsizetype close = m_text.indexOf(u'>', service->start);
+    if (close < 0)
+        return std::unexpected(QStringLiteral("the start tag of service '%1' has no end").arg(name));
+    QString tag = m_text.mid(service->start, close - service->start); // without '>'
+    const bool empty = tag.endsWith(u'/');
+    if (empty)
+        tag.chop(1);
+    static const QRegularExpression attribute(QStringLiteral("\\s+enabled\\s*=\\s*(\"[^\"]*\"|'[^']*')"));
+    tag.remove(attribute);
+    if (!enabled)
+        tag += QStringLiteral(" enabled=\"false\"");
+    return splice(service->start, close, empty ? tag + u'/' : tag);
+}
+
+QString ConfigDocument::skeletonWithout(const QStringList &serviceNames) const
+{
+    QString text;
+    qsizetype from = 0;
+    for (const ServiceElement &service : m_services) {
+        if (!serviceNames.contains(service.name))
+            continue;
+        text += QStringView(m_text).sliced(from, service.start - from);
+        from = service.end;
+    }
+    text += QStringView(m_text).sliced(from);
+    text.remove(QRegularExpression(QStringLiteral("\\s+")));
+    return text;
 }
 
 std::expected<void, QString> ConfigDocument::addService(const QString &element)
 {
     if (!m_services.isEmpty()) {
         const ServiceElement &last = m_services.last();
-        return splice(last.end, last.end, QStringLiteral("\n\n") + last.indent + element);
+        return splice(last.end, last.end, withNewlines(QStringLiteral("\n\n") + last.indent + element));
     }
     if (m_insertAt < 0)
         return std::unexpected(QStringLiteral("the file has no place for a service"));
@@ -144,7 +194,7 @@ std::expected<void, QString> ConfigDocument::addService(const QString &element)
     const qsizetype at = onlySpace ? lineStart : m_insertAt;
     const QString text = onlySpace ? QString(serviceIndent() + element + QStringLiteral("\n\n"))
                                    : QString(QStringLiteral("\n") + serviceIndent() + element + QStringLiteral("\n"));
-    return splice(at, at, text);
+    return splice(at, at, withNewlines(text));
 }
 
 std::expected<void, QString> ConfigDocument::removeService(const QString &name)
@@ -155,14 +205,15 @@ std::expected<void, QString> ConfigDocument::removeService(const QString &name)
     qsizetype start = service->start - service->indent.size();
     qsizetype end = service->end;
     // Its own line goes with it: the line break after it, and one blank line before it.
+    const QString eol = newline();
     if (!service->indent.isEmpty() || (start == 0 || m_text.at(start - 1) == u'\n')) {
         qsizetype after = end;
         while (after < m_text.size() && (m_text.at(after) == u' ' || m_text.at(after) == u'\t'))
             ++after;
-        if (after < m_text.size() && m_text.at(after) == u'\n') {
-            end = after + 1;
-            if (start >= 2 && m_text.at(start - 1) == u'\n' && m_text.at(start - 2) == u'\n')
-                --start;
+        if (QStringView(m_text).sliced(after).startsWith(eol)) {
+            end = after + eol.size();
+            if (start >= 2 * eol.size() && QStringView(m_text).first(start).endsWith(QString(eol + eol)))
+                start -= eol.size();
         }
     }
     return splice(start, end, QString());

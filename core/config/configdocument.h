@@ -11,6 +11,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <expected>
 
@@ -49,9 +50,19 @@ public:
     std::expected<void, QString> replaceService(const QString &name, const QString &element);
     std::expected<void, QString> addService(const QString &element);
     std::expected<void, QString> removeService(const QString &name);
+    // Only the enabled attribute of the service's start tag changes (enabled="false", or
+    // none); everything inside stays as it is, comments included.
+    std::expected<void, QString> setServiceEnabled(const QString &name, bool enabled);
+
+    // The text without the elements of these services, and without white space: what an edit
+    // of only those services leaves as it was.
+    QString skeletonWithout(const QStringList &serviceNames) const;
 
 private:
     std::expected<void, QString> scan();
+    // The file's line break ("\r\n" when it uses those), and `text` written with it.
+    QString newline() const;
+    QString withNewlines(QString text) const;
     std::expected<void, QString> splice(qsizetype start, qsizetype end, const QString &replacement);
 
     QByteArray m_bom; // a UTF-8 byte order mark, kept as it was

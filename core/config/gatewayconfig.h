@@ -32,6 +32,14 @@ struct GatewayConfig
         return nullptr;
     }
 
+    const ServiceConfig *service(const QString &name) const
+    {
+        for (const auto &service : services)
+            if (service.name == name)
+                return &service;
+        return nullptr;
+    }
+
     bool needsTls() const
     {
         for (const auto &service : services)

@@ -1,6 +1,7 @@
 #include "config/servicedefinition.h"
 
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QXmlStreamReader>
 
 namespace Postern::Config {
@@ -21,10 +22,10 @@ QString escaped(const QString &text)
     return text.toHtmlEscaped();
 }
 
-// Reads the text children of the current element into an object (name -> text).
-QJsonObject readTextChildren(QXmlStreamReader &reader)
+// Reads the text children of the current element into an object (name -> text), on top of
+// what `object` holds already: a block may be repeated, and the loader merges them too.
+QJsonObject readTextChildren(QXmlStreamReader &reader, QJsonObject object = {})
 {
-    QJsonObject object;
     while (reader.readNextStartElement())
         object.insert(reader.name().toString(), reader.readElementText(QXmlStreamReader::IncludeChildElements).trimmed());
     return object;
@@ -98,8 +99,11 @@ Result writeTextBlock(Writer &writer, const QJsonObject &service, const QString 
         const QString field = member + u'.' + it.key();
         if (!it.value().isString())
             return problem(field, QStringLiteral("%1 must be a string").arg(field));
-        if (it.key().isEmpty() || !QXmlStreamReader(u'<' + it.key() + u"/>").readNextStartElement())
-            return problem(field, QStringLiteral("'%1' is not an element name").arg(it.key()));
+        // Option and property names are plain: anything else could carry markup into the file.
+        static const QRegularExpression plainName(QStringLiteral("^[A-Za-z_][A-Za-z0-9._-]{0,127}$"));
+        if (!plainName.match(it.key()).hasMatch())
+            return problem(field, QStringLiteral("'%1' is not a property or option name (letters, digits, '.', '_' and '-', "
+                                                 "starting with a letter or '_')").arg(it.key().left(100)));
         writer.element(2, it.key(), it.value().toString(), field);
     }
     writer.line(1, QStringLiteral("</%1>").arg(element), member);
@@ -129,14 +133,18 @@ std::expected<QJsonObject, QString> ServiceDefinition::fromXml(const QString &el
         } else if (name == u"realm-name") {
             service.insert(QStringLiteral("realm"), reader.readElementText().trimmed());
         } else if (name == u"properties") {
-            service.insert(QStringLiteral("properties"), readTextChildren(reader));
+            service.insert(QStringLiteral("properties"),
+                           readTextChildren(reader, service.value(u"properties").toObject()));
         } else if (name == u"accept-options") {
-            service.insert(QStringLiteral("acceptOptions"), readTextChildren(reader));
+            service.insert(QStringLiteral("acceptOptions"),
+                           readTextChildren(reader, service.value(u"acceptOptions").toObject()));
         } else if (name == u"connect-options") {
-            service.insert(QStringLiteral("connectOptions"), readTextChildren(reader));
+            service.insert(QStringLiteral("connectOptions"),
+                           readTextChildren(reader, service.value(u"connectOptions").toObject()));
         } else if (name == u"authorization-constraint") {
-            QJsonArray roles;
-            bool validUser = false;
+            const QJsonObject earlier = service.value(u"authorization").toObject();
+            QJsonArray roles = earlier.value(u"requireRoles").toArray();
+            bool validUser = earlier.value(u"requireValidUser").toBool();
             while (reader.readNextStartElement()) {
                 if (reader.name() == u"require-role")
                     roles.append(reader.readElementText().trimmed());

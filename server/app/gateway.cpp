@@ -12,23 +12,11 @@
 #include "websocket/opcode.h"
 
 #include <QFileInfo>
-#include <QHostInfo>
 #include <QRandomGenerator>
 
 namespace Postern::App {
 
 namespace {
-
-// The addresses to bind for an accept host: literal addresses as written, "localhost" as
-// both loopbacks, other names as DNS resolves them.
-QList<QHostAddress> bindAddresses(const QString &host)
-{
-    if (const QHostAddress literal(host); !literal.isNull())
-        return {literal};
-    if (host == u"localhost")
-        return {QHostAddress(QHostAddress::LocalHost), QHostAddress(QHostAddress::LocalHostIPv6)};
-    return QHostInfo::fromName(host).addresses();
-}
 
 // Whether the listener for `url` speaks TLS: a wss/https accept does, unless ssl.encryption
 // is disabled (a TLS offloader in front sends plain text).
@@ -65,7 +53,7 @@ QByteArray Gateway::newSessionSecret()
 Gateway::Gateway(QObject *parent)
     : QObject(parent), m_sessions(new Sessions::SessionRegistry(this)), m_connections(new QObject(this)),
       m_logRing(new LogRing(2000, this)), m_management(new Management::ManagementHub(this, this)),
-      m_startedAt(QDateTime::currentDateTimeUtc()), m_sessionSecret(newSessionSecret())
+      m_resolver(new HostResolver(this)), m_startedAt(QDateTime::currentDateTimeUtc()), m_sessionSecret(newSessionSecret())
 {
     m_drainTimer.setSingleShot(true);
     connect(&m_drainTimer, &QTimer::timeout, this, [this] {
@@ -143,7 +131,7 @@ Gateway::loadRealms(const Config::GatewayConfig &config, const Frontdoor::TlsCon
     return realms;
 }
 
-std::expected<void, QStringList> Gateway::checkListeners(const Config::GatewayConfig &config)
+std::expected<void, QStringList> Gateway::checkListeners(const Config::GatewayConfig &config, const HostLookup &lookup)
 {
     struct Use
     {
@@ -158,13 +146,18 @@ std::expected<void, QStringList> Gateway::checkListeners(const Config::GatewayCo
         if (!service.enabled)
             continue;
         for (const QUrl &url : service.accepts) {
-            const auto addresses = bindAddresses(url.host());
-            if (addresses.isEmpty()) {
+            const auto addresses = lookup ? lookup(url.host()) : HostResolver::lookUpNow(url.host());
+            if (!addresses) {
+                errors << QStringLiteral("host '%1' of accept %2 (service '%3') has not been resolved yet")
+                              .arg(url.host(), url.toString(), service.name);
+                continue;
+            }
+            if (addresses->isEmpty()) {
                 errors << QStringLiteral("cannot resolve host '%1' of accept %2 (service '%3')")
                               .arg(url.host(), url.toString(), service.name);
                 continue;
             }
-            for (const QHostAddress &address : addresses) {
+            for (const QHostAddress &address : *addresses) {
                 const ListenerKey key{address, quint16(url.port())};
                 const auto existing = uses.constFind(key);
                 if (existing == uses.cend()) {
@@ -254,7 +247,23 @@ std::expected<void, QStringList> Gateway::checkManagement(const Config::GatewayC
 std::expected<void, QStringList> Gateway::applyConfig(const Config::GatewayConfig &config)
 {
     const Config::GatewayConfig copy = config; // it may be m_config itself, which apply() replaces
-    return apply(copy);
+    return apply(copy, false);
+}
+
+QStringList Gateway::unresolvedHosts(const Config::GatewayConfig &config) const
+{
+    QStringList names;
+    for (const auto &service : config.services)
+        if (service.enabled)
+            for (const QUrl &url : service.accepts)
+                if (m_resolver->needsLookup(url.host()) && !names.contains(url.host()))
+                    names.append(url.host());
+    return names;
+}
+
+void Gateway::resolveHosts(const QStringList &names, QObject *context, std::function<void()> done)
+{
+    m_resolver->resolve(names, context, std::move(done));
 }
 
 std::expected<void, QStringList> Gateway::checkConfig(const Config::GatewayConfig &config) const
@@ -264,7 +273,8 @@ std::expected<void, QStringList> Gateway::checkConfig(const Config::GatewayConfi
     const auto tls = loadTls(config, &warnings);
     if (!tls)
         errors << tls.error();
-    if (const auto listeners = checkListeners(config); !listeners)
+    if (const auto listeners = checkListeners(config, [this](const QString &host) { return m_resolver->addresses(host, false); });
+        !listeners)
         errors << listeners.error();
     if (const auto realms = loadRealms(config, tls ? tls->get() : nullptr, &warnings); !realms)
         errors << realms.error();
@@ -285,8 +295,9 @@ QList<Management::GatewayControl::Listener> Gateway::listeners() const
     return listeners;
 }
 
-std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &config)
+std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &config, bool mayWaitForDns)
 {
+    const HostLookup lookup = [this, mayWaitForDns](const QString &host) { return m_resolver->addresses(host, mayWaitForDns); };
     if (m_stopping)
         return std::unexpected(QStringList{QStringLiteral("the gateway is stopping")});
     QStringList warnings;
@@ -296,7 +307,7 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
     for (const QString &warning : std::as_const(warnings))
         qCWarning(lcTls).noquote() << warning;
 
-    if (const auto listeners = checkListeners(config); !listeners)
+    if (const auto listeners = checkListeners(config, lookup); !listeners)
         return listeners;
     QStringList realmWarnings;
     const auto realms = loadRealms(config, tls->get(), &realmWarnings, m_sessionSecret);
@@ -330,7 +341,7 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
             return std::unexpected(QStringList{error}); // checkBackends() said it would build
         services.append(service);
         for (const QUrl &url : serviceConfig.accepts) {
-            for (const QHostAddress &address : bindAddresses(url.host())) {
+            for (const QHostAddress &address : lookup(url.host()).value_or(QList<QHostAddress>())) {
                 const ListenerKey key{address, quint16(url.port())};
                 auto &context = contexts[key];
                 if (!context) {
@@ -396,6 +407,8 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
         m_listeners.insert(it.key(), it.value());
     m_services = services;
     m_config = config;
+    // Consoles keep only the rights the new configuration (and users files) give them.
+    m_management->reauthorize();
     return {};
 }
 
@@ -408,6 +421,7 @@ std::expected<void, QStringList> Gateway::reload(const QString &path)
             errors << error.toString();
         return std::unexpected(errors);
     }
+    m_resolver->forgetAll(); // the file is read afresh, and so is DNS
     return apply(*config);
 }
 

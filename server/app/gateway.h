@@ -4,6 +4,7 @@
 // configuration and makes it live (on reload: only listeners whose address changed are
 // rebound; sessions are never touched); shutdown() drains.
 
+#include "app/hostresolver.h"
 #include "config/gatewayconfig.h"
 #include "frontdoor/listenercontext.h"
 #include "logring.h"
@@ -51,7 +52,9 @@ public:
 
     // Checks what only resolving accept hosts shows: two spellings of one address (localhost
     // and 127.0.0.1) used with and without TLS, or with different listener options.
-    static std::expected<void, QStringList> checkListeners(const Config::GatewayConfig &config);
+    using HostLookup = std::function<std::optional<QList<QHostAddress>>(const QString &host)>;
+    static std::expected<void, QStringList> checkListeners(const Config::GatewayConfig &config,
+                                                           const HostLookup &lookup = {});
 
     // Checks that every proxy's back-end settings resolve (connect-options TLS, truststore).
     static std::expected<void, QStringList> checkBackends(const Config::GatewayConfig &config,
@@ -61,7 +64,7 @@ public:
     static std::expected<void, QStringList> checkManagement(const Config::GatewayConfig &config);
 
     // Makes `config` live, or changes nothing and returns why not.
-    std::expected<void, QStringList> apply(const Config::GatewayConfig &config);
+    std::expected<void, QStringList> apply(const Config::GatewayConfig &config) { return apply(config, true); }
     // Loads, validates and applies the file; on any error the running configuration stays.
     std::expected<void, QStringList> reload(const QString &path);
     // Stops listening, closes every session with 1001, and emits stopped() once all have
@@ -72,6 +75,8 @@ public:
     const Config::GatewayConfig &runningConfig() const override { return m_config; }
     std::expected<void, QStringList> applyConfig(const Config::GatewayConfig &config) override;
     std::expected<void, QStringList> checkConfig(const Config::GatewayConfig &config) const override;
+    QStringList unresolvedHosts(const Config::GatewayConfig &config) const override;
+    void resolveHosts(const QStringList &names, QObject *context, std::function<void()> done) override;
     QList<Listener> listeners() const override;
     QDateTime startedAt() const override { return m_startedAt; }
     Sessions::SessionRegistry *sessions() const override { return m_sessions; }
@@ -86,6 +91,8 @@ Q_SIGNALS:
 
 private:
     static QByteArray newSessionSecret();
+    // `mayWaitForDns`: the configuration file's way; a management change resolves first.
+    std::expected<void, QStringList> apply(const Config::GatewayConfig &config, bool mayWaitForDns);
 
     struct ListenerKey
     {
@@ -103,6 +110,7 @@ private:
     Metrics m_metrics;
     LogRing *m_logRing;
     Management::ManagementHub *m_management;
+    HostResolver *m_resolver;
     QDateTime m_startedAt;
     QTimer m_drainTimer;
     bool m_stopping = false;

@@ -8,6 +8,8 @@
 
 #include <QFile>
 
+#include <algorithm>
+
 namespace Postern::Management {
 
 std::expected<QByteArray, ManagementError> ConfigEditor::currentText() const
@@ -36,9 +38,20 @@ std::expected<QString, ManagementError> ConfigEditor::change(
     auto document = Config::ConfigDocument::fromText(*text);
     if (!document)
         return std::unexpected(ManagementError{ErrorCode::Failed, QStringLiteral("%1: %2").arg(path, document.error()), {}});
+    const Config::ConfigDocument original = *document;
     const auto edited = edit(*document);
     if (!edited)
         return std::unexpected(edited.error());
+    // An edit changes its own services and nothing else: whatever a value smuggled in (markup
+    // in a name, another service) is caught here if it got past the checks before.
+    const bool once = std::all_of(edited->touched.cbegin(), edited->touched.cend(), [&](const QString &name) {
+        return std::count_if(document->services().cbegin(), document->services().cend(),
+                             [&](const auto &service) { return service.name == name; }) <= 1;
+    });
+    if (!once || original.skeletonWithout(edited->touched) != document->skeletonWithout(edited->touched))
+        return std::unexpected(ManagementError{ErrorCode::InvalidParams,
+                                               QStringLiteral("the change would alter more of the file than service '%1'")
+                                                   .arg(edited->touched.join(QStringLiteral("', '"))), {}});
     const QByteArray candidate = document->text();
 
     const auto config = Config::ConfigLoader::loadData(candidate, path);
@@ -53,6 +66,8 @@ std::expected<QString, ManagementError> ConfigEditor::change(
         return std::unexpected(ManagementError{ErrorCode::InvalidConfiguration, messages.join(QStringLiteral("; ")),
                                                field.isEmpty() ? QString() : QStringLiteral("service.") + field});
     }
+    if (auto hosts = unresolved(*config))
+        return std::unexpected(std::move(*hosts));
     const Config::GatewayConfig previous = m_gateway->runningConfig();
     if (const auto applied = m_gateway->applyConfig(*config); !applied)
         return std::unexpected(ManagementError{ErrorCode::InvalidConfiguration, applied.error().join(QStringLiteral("; ")), {}});
@@ -68,7 +83,26 @@ std::expected<QString, ManagementError> ConfigEditor::change(
     return config->revision;
 }
 
-QList<QJsonObject> ConfigEditor::validate(const QByteArray &text) const
+std::optional<ManagementError> ConfigEditor::unresolved(const Config::GatewayConfig &config) const
+{
+    const QStringList hosts = m_gateway->unresolvedHosts(config);
+    if (hosts.isEmpty())
+        return std::nullopt;
+    ManagementError error{ErrorCode::Failed, QStringLiteral("host names not resolved: %1").arg(hosts.join(u", ")), {}};
+    error.unresolvedHosts = hosts;
+    return error;
+}
+
+std::expected<void, ManagementError> ConfigEditor::apply(const Config::GatewayConfig &config)
+{
+    if (auto hosts = unresolved(config))
+        return std::unexpected(std::move(*hosts));
+    if (const auto applied = m_gateway->applyConfig(config); !applied)
+        return std::unexpected(ManagementError{ErrorCode::InvalidConfiguration, applied.error().join(QStringLiteral("; ")), {}});
+    return {};
+}
+
+std::expected<QList<QJsonObject>, ManagementError> ConfigEditor::validate(const QByteArray &text) const
 {
     QList<QJsonObject> errors;
     const auto config = Config::ConfigLoader::loadData(text, m_gateway->runningConfig().sourceFile);
@@ -79,6 +113,8 @@ QList<QJsonObject> ConfigEditor::validate(const QByteArray &text) const
                            {QStringLiteral("message"), error.message}});
         return errors;
     }
+    if (auto hosts = unresolved(*config))
+        return std::unexpected(std::move(*hosts));
     if (const auto checked = m_gateway->checkConfig(*config); !checked)
         for (const QString &message : checked.error())
             errors.append({{QStringLiteral("message"), message}});

@@ -17,6 +17,7 @@
 
 #include <expected>
 #include <functional>
+#include <optional>
 
 namespace Postern::Management {
 
@@ -32,6 +33,9 @@ public:
     {
         QString serviceName;       // the service the edit wrote, if any: for error fields
         QHash<int, QString> fields; // its 0-based lines -> fields (ServiceDefinition::Xml)
+        // The services the edit may change, add or remove (by name): any other difference
+        // in the text refuses it.
+        QStringList touched;
     };
     // `edit` changes the document (and says which service it wrote). The result is the new
     // revision.
@@ -40,9 +44,14 @@ public:
 
     // Loads `text` as the file would be and runs the gateway's checks, applying nothing.
     // The errors, each with line and column when the loader gave them.
-    QList<QJsonObject> validate(const QByteArray &text) const;
+    std::expected<QList<QJsonObject>, ManagementError> validate(const QByteArray &text) const;
+    // Applies a configuration loaded from the file as it is (config.reload).
+    std::expected<void, ManagementError> apply(const Config::GatewayConfig &config);
 
 private:
+    // An error asking for the host names `config` needs resolved first, if any.
+    std::optional<ManagementError> unresolved(const Config::GatewayConfig &config) const;
+
     GatewayControl *m_gateway;
 };
 

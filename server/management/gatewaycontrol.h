@@ -10,6 +10,7 @@
 #include <QStringList>
 
 #include <expected>
+#include <functional>
 #include <memory>
 
 namespace Postern {
@@ -39,6 +40,12 @@ public:
     // The checks a reload makes beyond the loader's (keystore, listeners, realms, back-ends),
     // without applying anything.
     virtual std::expected<void, QStringList> checkConfig(const Config::GatewayConfig &config) const = 0;
+    // applyConfig() and checkConfig() never wait for DNS (the event loop serves every
+    // connection): the accept host names of `config` they would need resolved first...
+    virtual QStringList unresolvedHosts(const Config::GatewayConfig &config) const = 0;
+    // ...which this does in the background; `done` runs from the event loop, in `context`,
+    // once each name has an answer or the time for one is up.
+    virtual void resolveHosts(const QStringList &names, QObject *context, std::function<void()> done) = 0;
     virtual QList<Listener> listeners() const = 0;
     virtual QDateTime startedAt() const = 0;
     virtual Sessions::SessionRegistry *sessions() const = 0;

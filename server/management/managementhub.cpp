@@ -1,5 +1,6 @@
 #include "management/managementhub.h"
 
+#include "auth/usersfile.h"
 #include "logging.h"
 #include "management/gatewaycontrol.h"
 #include "management/managementrequest.h"
@@ -14,6 +15,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
+
 namespace Postern::Management {
 
 namespace {
@@ -23,9 +26,56 @@ constexpr double kBurst = 50;
 constexpr double kRefillPerSecond = 20;
 const QStringList kTopics = {QStringLiteral("sessions"), QStringLiteral("counters"), QStringLiteral("logs"),
                              QStringLiteral("config"), QStringLiteral("audit")};
-// Parameters that are secrets, or carry them: never audited.
-const QStringList kSecretParams = {QStringLiteral("password"), QStringLiteral("pkcs12"), QStringLiteral("key"),
-                                   QStringLiteral("text")};
+// A console that asks for this many changes it may not make is closed: a few are mistakes,
+// more are probing, and each is written to the audit log.
+constexpr int kMaximumRefusedChanges = 10;
+// At most this many host names are resolved for one change.
+constexpr qsizetype kMaximumNewHosts = 64;
+
+// What an audit entry shows of each change's params: these, within limits. Any other param
+// (a password, a key, a PKCS#12 file, a configuration text) is recorded as "(not logged)".
+const QHash<QString, QStringList> kAuditedParams = {
+    {QStringLiteral("services.create"), {QStringLiteral("revision"), QStringLiteral("service")}},
+    {QStringLiteral("services.update"), {QStringLiteral("revision"), QStringLiteral("name"), QStringLiteral("service")}},
+    {QStringLiteral("services.delete"), {QStringLiteral("revision"), QStringLiteral("name")}},
+    {QStringLiteral("services.enable"), {QStringLiteral("revision"), QStringLiteral("name")}},
+    {QStringLiteral("services.disable"), {QStringLiteral("revision"), QStringLiteral("name")}},
+    {QStringLiteral("sessions.close"), {QStringLiteral("ids"), QStringLiteral("user"), QStringLiteral("reason"),
+                                        QStringLiteral("code")}},
+    {QStringLiteral("certificates.generate"), {QStringLiteral("store"), QStringLiteral("alias"), QStringLiteral("commonName"),
+                                              QStringLiteral("dns"), QStringLiteral("ip"), QStringLiteral("days"),
+                                              QStringLiteral("keyType"), QStringLiteral("replace")}},
+    {QStringLiteral("certificates.import"), {QStringLiteral("store"), QStringLiteral("alias"), QStringLiteral("replace")}},
+    {QStringLiteral("certificates.csr"), {QStringLiteral("alias"), QStringLiteral("commonName"), QStringLiteral("dns"),
+                                         QStringLiteral("ip"), QStringLiteral("keyType")}},
+    {QStringLiteral("certificates.installReply"), {QStringLiteral("alias")}},
+    {QStringLiteral("certificates.export"), {QStringLiteral("store"), QStringLiteral("alias"), QStringLiteral("format"),
+                                            QStringLiteral("chain")}},
+    {QStringLiteral("certificates.delete"), {QStringLiteral("store"), QStringLiteral("alias"), QStringLiteral("force")}},
+    {QStringLiteral("certificates.rename"), {QStringLiteral("store"), QStringLiteral("alias"), QStringLiteral("newAlias")}},
+    {QStringLiteral("users.add"), {QStringLiteral("realm"), QStringLiteral("name"), QStringLiteral("roles")}},
+    {QStringLiteral("users.setPassword"), {QStringLiteral("realm"), QStringLiteral("name")}},
+    {QStringLiteral("users.setRoles"), {QStringLiteral("realm"), QStringLiteral("name"), QStringLiteral("roles")}},
+    {QStringLiteral("users.remove"), {QStringLiteral("realm"), QStringLiteral("name")}},
+};
+
+// A param's value as an audit entry shows it: short strings as they are, long ones cut,
+// lists and objects while they are small.
+QJsonValue auditedValue(const QJsonValue &value)
+{
+    constexpr qsizetype kLongest = 200;
+    if (value.isString()) {
+        const QString text = value.toString();
+        return text.size() <= kLongest ? value
+                                       : QJsonValue(text.left(kLongest) + QStringLiteral("… (%1 characters)").arg(text.size()));
+    }
+    if (value.isArray() || value.isObject()) {
+        const QByteArray json = value.isArray() ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact)
+                                                : QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
+        return json.size() <= 20 * kLongest ? value : QJsonValue(QStringLiteral("(%1 bytes, not logged)").arg(json.size()));
+    }
+    return value;
+}
 
 QJsonObject lineJson(const LogRing::Line &line)
 {
@@ -74,16 +124,22 @@ void ManagementHub::attach(Sessions::WebSocketSession *session, const Config::Ma
     const quint64 id = session->id();
     Console console;
     console.session = session;
+    console.service = session->serviceName();
+    const Config::ServiceConfig *service = m_gateway->runningConfig().service(console.service);
+    console.realm = service ? service->realmName : QString();
+    console.loginRoles = session->connection().roles;
     console.caller.user = session->connection().user;
     console.caller.address = session->connection().peer();
     console.caller.auditLog = options.auditLog;
-    for (const QString &role : session->connection().roles)
+    for (const QString &role : std::as_const(console.loginRoles))
         if (options.administratorRoles.contains(role))
             console.caller.canWrite = true;
     console.tokens = kBurst;
     console.refilled.start();
     m_consoles.insert(id, console);
-    connect(session, &Sessions::WebSocketSession::finished, this, [this, id] { m_consoles.remove(id); });
+    // Queued: a session can finish inside a send (it stopped reading), while a loop over the
+    // consoles is running.
+    connect(session, &Sessions::WebSocketSession::finished, this, [this, id] { forget(id); }, Qt::QueuedConnection);
     connect(session->endpoint(), &WebSocket::Endpoint::messageReceived, this,
             [this, id](WebSocket::Opcode, const QByteArray &payload) { onMessage(id, payload); });
     send(m_consoles[id], ServerMessage::eventJson(QStringLiteral("hello"),
@@ -94,6 +150,12 @@ void ManagementHub::attach(Sessions::WebSocketSession *session, const Config::Ma
     qCInfo(lcGateway).noquote() << QStringLiteral("management: %1 connected as '%2'%3")
                                        .arg(console.caller.address, console.caller.user,
                                             console.caller.canWrite ? QString() : QStringLiteral(" (read-only)"));
+}
+
+void ManagementHub::forget(quint64 id)
+{
+    m_consoles.remove(id);
+    updateCountersTimer();
 }
 
 void ManagementHub::send(Console &console, const QByteArray &message)
@@ -126,31 +188,120 @@ void ManagementHub::onMessage(quint64 id, const QByteArray &text)
                                                                         .arg(kRefillPerSecond), {}}));
         return;
     }
-    const Caller caller = m_consoles[id].caller;
-    const Params params(request->params);
+    execute(id, request->id, request->operation, request->params, m_consoles[id].caller, false);
+}
+
+void ManagementHub::execute(quint64 id, const QJsonValue &requestId, const QString &operation, const QJsonObject &params,
+                            const Caller &caller, bool retried)
+{
     OperationResult result = std::unexpected(ManagementError());
     bool changes = false;
-    if (request->operation == u"events.subscribe") {
-        result = subscribe(id, params);
-    } else if (const auto it = m_operations.constFind(request->operation); it == m_operations.cend()) {
+    bool refused = false;
+    if (operation == u"events.subscribe") {
+        result = m_consoles.contains(id) ? subscribe(id, Params(params)) : OperationResult(QJsonObject());
+    } else if (const auto it = m_operations.constFind(operation); it == m_operations.cend()) {
         result = std::unexpected(ManagementError{ErrorCode::UnknownOperation,
-                                                 QStringLiteral("unknown operation '%1'").arg(request->operation.left(100)),
+                                                 QStringLiteral("unknown operation '%1'").arg(operation.left(100)),
                                                  QStringLiteral("op")});
-    } else if (it->changes && !caller.canWrite) {
+    } else if ((it->changes || it->administratorsOnly) && !caller.canWrite) {
         result = std::unexpected(ManagementError{ErrorCode::Forbidden,
                                                  QStringLiteral("user '%1' may read but not change (%2)")
-                                                     .arg(caller.user, request->operation), {}});
-        changes = true;
+                                                     .arg(caller.user, operation), {}});
+        changes = it->changes;
+        refused = true;
     } else {
         changes = it->changes;
-        result = it->run(params, caller);
+        result = it->run(Params(params), caller);
+        // DNS is never waited for here, where every connection is served: the names are
+        // resolved in the background, and the operation runs again when they are.
+        if (!result && !result.error().unresolvedHosts.isEmpty() && !retried) {
+            const QStringList hosts = result.error().unresolvedHosts;
+            if (hosts.size() <= kMaximumNewHosts) {
+                m_gateway->resolveHosts(hosts, this, [this, id, requestId, operation, params, caller] {
+                    execute(id, requestId, operation, params, caller, true);
+                });
+                return;
+            }
+            result = std::unexpected(ManagementError{ErrorCode::InvalidConfiguration,
+                                                     QStringLiteral("the change names %1 host names that are not resolved "
+                                                                    "yet; at most %2 are resolved for one change")
+                                                         .arg(hosts.size()).arg(kMaximumNewHosts), {}});
+        } else if (!result && !result.error().unresolvedHosts.isEmpty()) {
+            result = std::unexpected(ManagementError{ErrorCode::Failed,
+                                                     QStringLiteral("host names could not be resolved in time: %1")
+                                                         .arg(result.error().unresolvedHosts.join(u", ")), {}});
+        }
     }
     if (changes)
-        audit(caller, request->operation, request->params, result);
+        audit(caller, operation, params, result, !refused);
     if (!m_consoles.contains(id))
-        return; // the console was closed by its own request (sessions.close)
-    send(m_consoles[id], result ? ServerMessage::resultJson(request->id, *result)
-                                : ServerMessage::errorJson(request->id, result.error()));
+        return; // the console was closed (by its own request, sessions.close) or left
+    Console &console = m_consoles[id];
+    send(console, result ? ServerMessage::resultJson(requestId, *result) : ServerMessage::errorJson(requestId, result.error()));
+    if (refused && ++console.refusedChanges >= kMaximumRefusedChanges && console.session) {
+        qCWarning(lcGateway).noquote() << QStringLiteral("management: closing %1 ('%2'): %3 changes refused")
+                                              .arg(caller.address, caller.user).arg(console.refusedChanges);
+        console.session->close(WebSocket::CloseCode::PolicyViolation, QStringLiteral("too many changes refused"));
+    }
+}
+
+void ManagementHub::reauthorize()
+{
+    const Config::GatewayConfig &config = m_gateway->runningConfig();
+    for (auto it = m_consoles.begin(); it != m_consoles.end(); ++it)
+        if (it->session && !it->session->endpoint()->isCloseSent())
+            recheck(*it, config);
+}
+
+bool ManagementHub::recheck(Console &console, const Config::GatewayConfig &config)
+{
+    const auto close = [&](const QString &why) {
+        qCInfo(lcGateway).noquote() << QStringLiteral("management: closing %1 ('%2'): %3")
+                                           .arg(console.caller.address, console.caller.user, why);
+        console.session->close(WebSocket::CloseCode::PolicyViolation, why + QStringLiteral("; connect again"));
+        return true;
+    };
+    const Config::ServiceConfig *service = config.service(console.service);
+    if (!service || !service->enabled || service->type != u"management" || service->realmName != console.realm)
+        return close(QStringLiteral("management service '%1' was changed").arg(console.service));
+    const Config::RealmConfig *realm = config.realm(console.realm);
+    if (!realm)
+        return close(QStringLiteral("realm '%1' was removed").arg(console.realm));
+    // When the realm's users are all in users files, the files say what the user is now;
+    // other logins (tokens, certificates) keep the roles they brought.
+    QStringList roles = console.loginRoles;
+    const bool onlyFiles = std::all_of(realm->loginModules.cbegin(), realm->loginModules.cend(),
+                                       [](const Config::LoginModuleConfig &module) { return module.type == u"file"; });
+    if (onlyFiles && !realm->loginModules.isEmpty()) {
+        roles.clear();
+        bool found = false;
+        for (const auto &module : realm->loginModules) {
+            const auto users = Auth::UsersFile::load(module.options.value(QStringLiteral("file")));
+            if (!users)
+                return close(QStringLiteral("the users file of realm '%1' cannot be read").arg(realm->name));
+            if (const Auth::UsersFile::User *user = users->user(console.caller.user)) {
+                found = true;
+                roles += user->roles;
+            }
+        }
+        if (!found)
+            return close(QStringLiteral("user '%1' was removed from realm '%2'").arg(console.caller.user, realm->name));
+    }
+    const bool admitted = service->authorization && service->authorization->admits(roles);
+    if (!admitted)
+        return close(QStringLiteral("user '%1' may no longer use management service '%2'").arg(console.caller.user, service->name));
+    const bool canWrite = std::any_of(roles.cbegin(), roles.cend(), [&](const QString &role) {
+        return service->management.administratorRoles.contains(role);
+    });
+    console.caller.auditLog = service->management.auditLog;
+    if (canWrite != console.caller.canWrite) {
+        console.caller.canWrite = canWrite;
+        qCInfo(lcGateway).noquote() << QStringLiteral("management: '%1' at %2 may %3 now")
+                                           .arg(console.caller.user, console.caller.address,
+                                                canWrite ? QStringLiteral("change things") : QStringLiteral("only read"));
+        send(console, ServerMessage::eventJson(QStringLiteral("access.changed"), {{QStringLiteral("readOnly"), !canWrite}}));
+    }
+    return false;
 }
 
 OperationResult ManagementHub::subscribe(quint64 id, const Params &params)
@@ -169,13 +320,18 @@ OperationResult ManagementHub::subscribe(quint64 id, const Params &params)
     Console &console = m_consoles[id];
     console.topics = QSet<QString>(topics->cbegin(), topics->cend());
     console.logLevel = *level;
+    updateCountersTimer();
+    return QJsonObject{{QStringLiteral("topics"), QJsonArray::fromStringList(*topics)}};
+}
+
+void ManagementHub::updateCountersTimer()
+{
     const bool counters = std::any_of(m_consoles.cbegin(), m_consoles.cend(),
                                       [](const Console &c) { return c.topics.contains(QStringLiteral("counters")); });
     if (counters && !m_counters.isActive())
         m_counters.start();
     else if (!counters)
         m_counters.stop();
-    return QJsonObject{{QStringLiteral("topics"), QJsonArray::fromStringList(*topics)}};
 }
 
 OperationResult ManagementHub::logsTail(const Params &params) const
@@ -197,7 +353,7 @@ OperationResult ManagementHub::logsTail(const Params &params) const
 void ManagementHub::push(const QString &topic, const QString &event, const QJsonObject &data)
 {
     const QByteArray message = ServerMessage::eventJson(event, data);
-    for (Console &console : m_consoles)
+    for (Console &console : m_consoles) // consoles leave from the event loop, never during this
         if (console.topics.contains(topic))
             send(console, message);
 }
@@ -227,12 +383,18 @@ void ManagementHub::pushCounters()
 }
 
 void ManagementHub::audit(const Caller &caller, const QString &operation, const QJsonObject &params,
-                          const OperationResult &result)
+                          const OperationResult &result, bool valuesShown)
 {
-    QJsonObject shown = params;
-    for (const QString &secret : kSecretParams)
-        if (shown.contains(secret))
-            shown.insert(secret, QStringLiteral("(not logged)"));
+    // Only what is known to be harmless and small is shown; a refused request shows just
+    // the names of its params (a read-only user cannot fill the disk through this).
+    QJsonObject shown;
+    const QStringList audited = kAuditedParams.value(operation);
+    qsizetype count = 0;
+    for (auto it = params.constBegin(); it != params.constEnd() && count < 20; ++it, ++count)
+        shown.insert(it.key().left(64), valuesShown && audited.contains(it.key()) ? auditedValue(it.value())
+                                                                                  : QJsonValue(QStringLiteral("(not logged)")));
+    if (params.size() > count)
+        shown.insert(QStringLiteral("…"), QStringLiteral("%1 more").arg(params.size() - count));
     QJsonObject entry{{QStringLiteral("time"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
                       {QStringLiteral("user"), caller.user},
                       {QStringLiteral("from"), caller.address},
@@ -240,7 +402,7 @@ void ManagementHub::audit(const Caller &caller, const QString &operation, const 
                       {QStringLiteral("params"), shown},
                       {QStringLiteral("result"), result ? QStringLiteral("ok") : result.error().code}};
     if (!result)
-        entry.insert(QStringLiteral("error"), result.error().message);
+        entry.insert(QStringLiteral("error"), result.error().message.left(500));
     if (!caller.auditLog.isEmpty()) {
         const Util::ScopedUmask ownerOnly(0077);
         QFile file(caller.auditLog);

@@ -4,7 +4,9 @@
 // runs their requests (each answered once, with a result or an error, never a crash or a
 // partial change), writes every change to the audit log, and pushes the events consoles
 // subscribe to. It belongs to the gateway and outlives reloads, which replace the
-// management service object but not the consoles' sessions.
+// management service object but not the consoles' sessions. A console's rights follow the
+// configuration: after every change they are worked out again (a user removed or demoted,
+// a management service changed) and a console that lost them is closed.
 
 #include "config/managementoptions.h"
 #include "logring.h"
@@ -39,12 +41,19 @@ public:
 
     // A console whose WebSocket handshake the management service accepted (not started yet).
     void attach(Sessions::WebSocketSession *session, const Config::ManagementOptions &options);
+    // The running configuration has changed (here or from the file): every console's rights
+    // are worked out again.
+    void reauthorize();
 
 private:
     struct Console
     {
         QPointer<Sessions::WebSocketSession> session;
         Caller caller;
+        QString service;          // the management service it came through
+        QString realm;            // and that service's realm when it logged in
+        QStringList loginRoles;   // the roles its login gave
+        int refusedChanges = 0;   // changes asked without the right to: a few are mistakes
         QSet<QString> topics;       // subscribed: sessions, counters, logs, config, audit
         QString logLevel = QStringLiteral("info");
         double tokens = 0;          // rate limit: a bucket of requests
@@ -52,9 +61,18 @@ private:
     };
 
     void onMessage(quint64 console, const QByteArray &text);
+    // Runs a request and answers it; a change that needs host names resolved runs again
+    // once they are (`retried`).
+    void execute(quint64 console, const QJsonValue &id, const QString &operation, const QJsonObject &params,
+                 const Caller &caller, bool retried);
+    void forget(quint64 console);
+    // Closes a console whose rights are gone; false when it keeps some (updated in place).
+    bool recheck(Console &console, const Config::GatewayConfig &config);
     void send(Console &console, const QByteArray &message);
     void push(const QString &topic, const QString &event, const QJsonObject &data);
-    void audit(const Caller &caller, const QString &operation, const QJsonObject &params, const OperationResult &result);
+    void audit(const Caller &caller, const QString &operation, const QJsonObject &params, const OperationResult &result,
+               bool valuesShown);
+    void updateCountersTimer();
     bool takeToken(Console &console);
     void onLogLine(const LogRing::Line &line);
     void pushCounters();

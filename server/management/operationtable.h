@@ -1,7 +1,7 @@
 #pragma once
 
 // The management operations by name: what each runs, and whether it changes anything (then
-// only administrators may call it, and the call is audited).
+// only administrators may call it, and the call is audited) or is for administrators anyway.
 
 #include "management/caller.h"
 #include "management/managementerror.h"
@@ -21,6 +21,8 @@ struct Operation
 {
     bool changes = false;
     std::function<OperationResult(const Params &params, const Caller &caller)> run;
+    // Changes nothing, yet only administrators may call it (config.validate reads files).
+    bool administratorsOnly = false;
 };
 
 using OperationTable = QHash<QString, Operation>;

@@ -2,6 +2,8 @@
 
 #include "management/protocol.h"
 
+#include <cmath>
+
 namespace Postern::Management {
 
 ManagementError Params::invalid(const QString &name, const QString &message)
@@ -48,12 +50,43 @@ std::expected<qint64, ManagementError> Params::integer(const QString &name, qint
 {
     if (!has(name))
         return fallback;
-    const QJsonValue value = m_params.value(name);
-    const double number = value.toDouble(-1e300);
-    if (!value.isDouble() || number != double(qint64(number)) || number < double(minimum) || number > double(maximum))
+    const auto number = wholeNumber(m_params.value(name), minimum, maximum);
+    if (!number)
         return std::unexpected(invalid(name, QStringLiteral("params.%1 must be a whole number from %2 to %3")
                                                  .arg(name).arg(minimum).arg(maximum)));
+    return *number;
+}
+
+std::optional<qint64> Params::wholeNumber(const QJsonValue &value, qint64 minimum, qint64 maximum)
+{
+    // Range first: converting a double outside qint64's range is undefined.
+    if (!value.isDouble())
+        return std::nullopt;
+    const double number = value.toDouble();
+    if (!std::isfinite(number) || number < double(minimum) || number > double(maximum) || std::trunc(number) != number)
+        return std::nullopt;
     return qint64(number);
+}
+
+std::expected<QList<qint64>, ManagementError> Params::integers(const QString &name, qint64 minimum, qint64 maximum) const
+{
+    QList<qint64> list;
+    if (!has(name))
+        return list;
+    const QJsonValue value = m_params.value(name);
+    const auto wrong = [&] {
+        return std::unexpected(invalid(name, QStringLiteral("params.%1 must be a list of whole numbers from %2 to %3")
+                                                 .arg(name).arg(minimum).arg(maximum)));
+    };
+    if (!value.isArray())
+        return wrong();
+    for (const QJsonValue &item : value.toArray()) {
+        const auto number = wholeNumber(item, minimum, maximum);
+        if (!number)
+            return wrong();
+        list.append(*number);
+    }
+    return list;
 }
 
 std::expected<bool, ManagementError> Params::boolean(const QString &name, bool fallback) const

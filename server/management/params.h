@@ -28,12 +28,16 @@ public:
     std::expected<QStringList, ManagementError> strings(const QString &name) const; // absent: empty
     std::expected<qint64, ManagementError> integer(const QString &name, qint64 fallback, qint64 minimum,
                                                    qint64 maximum) const;
+    std::expected<QList<qint64>, ManagementError> integers(const QString &name, qint64 minimum,
+                                                           qint64 maximum) const; // absent: empty
     std::expected<bool, ManagementError> boolean(const QString &name, bool fallback) const;
     std::expected<QJsonObject, ManagementError> object(const QString &name) const; // required
     // Base64 text decoded; required.
     std::expected<QByteArray, ManagementError> bytes(const QString &name) const;
 
     static ManagementError invalid(const QString &name, const QString &message);
+    // A JSON number that is whole and within the range, else nothing (1.5, "1", 1e300).
+    static std::optional<qint64> wholeNumber(const QJsonValue &value, qint64 minimum, qint64 maximum);
 
 private:
     QJsonObject m_params;

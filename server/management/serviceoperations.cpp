@@ -41,8 +41,9 @@ void ServiceOperations::registerOn(OperationTable &table)
     table.insert(QStringLiteral("services.disable"),
                  {true, [this](const Params &p, const Caller &c) { return setEnabled(p, c, false); }});
     table.insert(QStringLiteral("config.get"), {false, [this](const Params &, const Caller &) { return configGet(); }});
+    // Validating reads the files a configuration names: administrators only.
     table.insert(QStringLiteral("config.validate"),
-                 {false, [this](const Params &p, const Caller &) { return configValidate(p); }});
+                 {false, [this](const Params &p, const Caller &) { return configValidate(p); }, true});
     table.insert(QStringLiteral("config.reload"), {true, [this](const Params &, const Caller &c) { return configReload(c); }});
 }
 
@@ -175,7 +176,7 @@ OperationResult ServiceOperations::create(const Params &params, const Caller &ca
             return std::unexpected(xml.error());
         if (const auto added = document.addService(xml->text); !added)
             return std::unexpected(ManagementError{ErrorCode::InvalidParams, added.error(), QStringLiteral("service")});
-        return ConfigEditor::Edited{name, xml->fields};
+        return ConfigEditor::Edited{name, xml->fields, {name}};
     });
     return changed(revision, QStringLiteral("created service '%1'").arg(name), caller);
 }
@@ -204,7 +205,7 @@ OperationResult ServiceOperations::update(const Params &params, const Caller &ca
             return std::unexpected(xml.error());
         if (const auto replaced = document.replaceService(*name, xml->text); !replaced)
             return std::unexpected(ManagementError{ErrorCode::InvalidParams, replaced.error(), QStringLiteral("service")});
-        return ConfigEditor::Edited{newName, xml->fields};
+        return ConfigEditor::Edited{newName, xml->fields, {*name, newName}};
     });
     return changed(revision, QStringLiteral("updated service '%1'").arg(*name), caller);
 }
@@ -222,7 +223,7 @@ OperationResult ServiceOperations::remove(const Params &params, const Caller &ca
             return std::unexpected(notFound(*name));
         if (const auto removed = document.removeService(*name); !removed)
             return std::unexpected(ManagementError{ErrorCode::Failed, removed.error(), {}});
-        return ConfigEditor::Edited{};
+        return ConfigEditor::Edited{{}, {}, {*name}};
     });
     return changed(revision, QStringLiteral("deleted service '%1'").arg(*name), caller);
 }
@@ -236,19 +237,12 @@ OperationResult ServiceOperations::setEnabled(const Params &params, const Caller
     if (!name)
         return std::unexpected(name.error());
     const auto revision = m_editor.change(*base, [&](Config::ConfigDocument &document) -> std::expected<ConfigEditor::Edited, ManagementError> {
-        const auto *element = document.service(*name);
-        if (!element)
+        if (!document.service(*name))
             return std::unexpected(notFound(*name));
-        auto definition = Config::ServiceDefinition::fromXml(document.serviceText(*element));
-        if (!definition)
-            return std::unexpected(ManagementError{ErrorCode::Failed, definition.error(), {}});
-        definition->insert(QStringLiteral("enabled"), enabled);
-        const auto xml = toXml(*definition, element->indent);
-        if (!xml)
-            return std::unexpected(xml.error());
-        if (const auto replaced = document.replaceService(*name, xml->text); !replaced)
-            return std::unexpected(ManagementError{ErrorCode::Failed, replaced.error(), {}});
-        return ConfigEditor::Edited{*name, xml->fields};
+        // Only the attribute: the element's contents (comments, repeated blocks) stay as written.
+        if (const auto set = document.setServiceEnabled(*name, enabled); !set)
+            return std::unexpected(ManagementError{ErrorCode::Failed, set.error(), {}});
+        return ConfigEditor::Edited{*name, {}, {*name}};
     });
     return changed(revision, QStringLiteral("%1 service '%2'").arg(enabled ? u"enabled" : u"disabled", *name), caller);
 }
@@ -268,11 +262,13 @@ OperationResult ServiceOperations::configValidate(const Params &params) const
     const auto text = params.string(QStringLiteral("text"));
     if (!text)
         return std::unexpected(text.error());
-    const QList<QJsonObject> errors = m_editor.validate(text->toUtf8());
+    const auto errors = m_editor.validate(text->toUtf8());
+    if (!errors)
+        return std::unexpected(errors.error());
     QJsonArray list;
-    for (const QJsonObject &error : errors)
+    for (const QJsonObject &error : *errors)
         list.append(error);
-    return QJsonObject{{QStringLiteral("valid"), errors.isEmpty()}, {QStringLiteral("errors"), list}};
+    return QJsonObject{{QStringLiteral("valid"), errors->isEmpty()}, {QStringLiteral("errors"), list}};
 }
 
 OperationResult ServiceOperations::configReload(const Caller &caller)
@@ -287,8 +283,8 @@ OperationResult ServiceOperations::configReload(const Caller &caller)
             messages << error.toString();
         return std::unexpected(ManagementError{ErrorCode::InvalidConfiguration, messages.join(QStringLiteral("; ")), {}});
     }
-    if (const auto applied = m_gateway->applyConfig(*config); !applied)
-        return std::unexpected(ManagementError{ErrorCode::InvalidConfiguration, applied.error().join(QStringLiteral("; ")), {}});
+    if (const auto applied = m_editor.apply(*config); !applied)
+        return std::unexpected(applied.error());
     return changed(config->revision, QStringLiteral("reloaded the configuration from disk"), caller);
 }
 

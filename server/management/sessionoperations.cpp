@@ -93,14 +93,13 @@ OperationResult SessionOperations::close(const Params &params, const Caller &cal
         return std::unexpected(Params::invalid(QStringLiteral("code"), QStringLiteral("params.code must be a close code a "
                                                                                       "peer may be sent (1000-1003, "
                                                                                       "1007-1014, 3000-4999)")));
+    // Session ids are whole numbers from 1; JSON numbers hold them exactly up to 2^53.
+    const auto given = params.integers(QStringLiteral("ids"), 1, qint64(1) << 53);
+    if (!given)
+        return std::unexpected(given.error());
     QList<quint64> ids;
-    if (params.has(QStringLiteral("ids"))) {
-        const QJsonValue value = params.json().value(u"ids");
-        if (!value.isArray())
-            return std::unexpected(Params::invalid(QStringLiteral("ids"), QStringLiteral("params.ids must be a list of session ids")));
-        for (const QJsonValue &id : value.toArray())
-            ids.append(quint64(id.toDouble()));
-    }
+    for (const qint64 id : *given)
+        ids.append(quint64(id));
     if (ids.isEmpty() && user->isEmpty())
         return std::unexpected(Params::invalid(QStringLiteral("ids"), QStringLiteral("name the sessions: params.ids or params.user")));
     if (!user->isEmpty())

@@ -10,6 +10,8 @@
 #include <QFile>
 #include <QJsonArray>
 
+#include <algorithm>
+
 namespace Postern::Management {
 
 namespace {
@@ -34,14 +36,52 @@ std::expected<QByteArray, ManagementError> hashed(const Params &params)
     return *hash;
 }
 
+// Whether `text` is fit to be a user or role name in a users file: not empty, at most 128
+// characters, no control or format characters, no white space at either end.
+bool isPlainName(const QString &text)
+{
+    if (text.isEmpty() || text.size() > 128 || text.trimmed() != text)
+        return false;
+    return std::none_of(text.cbegin(), text.cend(), [](QChar c) {
+        return c.category() == QChar::Other_Control || c.category() == QChar::Other_Format || c.isNonCharacter();
+    });
+}
+
+std::expected<QString, ManagementError> userName(const Params &params)
+{
+    const auto name = params.string(QStringLiteral("name"));
+    if (!name)
+        return name;
+    // A colon could never log in: Basic credentials split at the first one.
+    if (!isPlainName(*name) || name->contains(u':'))
+        return std::unexpected(Params::invalid(QStringLiteral("name"),
+                                               QStringLiteral("params.name must be a user name of 1 to 128 characters, "
+                                                              "without control characters, a colon, or white space at "
+                                                              "either end")));
+    return name;
+}
+
+std::expected<QStringList, ManagementError> roleNames(const Params &params)
+{
+    const auto roles = params.strings(QStringLiteral("roles"));
+    if (!roles)
+        return roles;
+    for (const QString &role : *roles)
+        if (!isPlainName(role) || role == u"*")
+            return std::unexpected(Params::invalid(QStringLiteral("roles"),
+                                                   QStringLiteral("params.roles must be role names of 1 to 128 characters, "
+                                                                  "without control characters or white space at either end")));
+    return roles;
+}
+
 } // namespace
 
 void UserOperations::registerOn(OperationTable &table)
 {
     table.insert(QStringLiteral("users.list"), {false, [this](const Params &p, const Caller &) { return list(p); }});
     table.insert(QStringLiteral("users.add"), {true, [this](const Params &p, const Caller &) {
-        const auto name = p.string(QStringLiteral("name"));
-        const auto roles = p.strings(QStringLiteral("roles"));
+        const auto name = userName(p);
+        const auto roles = roleNames(p);
         const auto password = hashed(p);
         if (!name)
             return OperationResult(std::unexpected(name.error()));
@@ -57,7 +97,7 @@ void UserOperations::registerOn(OperationTable &table)
         });
     }});
     table.insert(QStringLiteral("users.setPassword"), {true, [this](const Params &p, const Caller &) {
-        const auto name = p.string(QStringLiteral("name"));
+        const auto name = userName(p);
         const auto password = hashed(p);
         if (!name)
             return OperationResult(std::unexpected(name.error()));
@@ -74,8 +114,8 @@ void UserOperations::registerOn(OperationTable &table)
         });
     }});
     table.insert(QStringLiteral("users.setRoles"), {true, [this](const Params &p, const Caller &) {
-        const auto name = p.string(QStringLiteral("name"));
-        const auto roles = p.strings(QStringLiteral("roles"));
+        const auto name = userName(p);
+        const auto roles = roleNames(p);
         if (!name)
             return OperationResult(std::unexpected(name.error()));
         if (!roles)
@@ -91,7 +131,7 @@ void UserOperations::registerOn(OperationTable &table)
         });
     }});
     table.insert(QStringLiteral("users.remove"), {true, [this](const Params &p, const Caller &) {
-        const auto name = p.string(QStringLiteral("name"));
+        const auto name = userName(p);
         if (!name)
             return OperationResult(std::unexpected(name.error()));
         return change(p, [&](Auth::UsersFile &users) -> std::expected<QJsonValue, ManagementError> {

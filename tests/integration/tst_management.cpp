@@ -183,6 +183,7 @@ private Q_SLOTS:
                            "    <accept>ws://localhost:" + http + "/app</accept>\n"
                            "    <type>echo</type>\n"
                            "    <realm-name>app</realm-name>\n"
+                           "    <!-- Kept by services.disable and services.enable. -->\n"
                            "  </service>\n\n"
                            "  <service>\n"
                            "    <name>manage</name>\n"
@@ -604,6 +605,201 @@ private Q_SLOTS:
         const auto applied = gateway.apply(*config);
         QVERIFY(!applied);
         QVERIFY2(applied.error().join(u' ').contains(u"would admit nobody"), qPrintable(applied.error().join(u' ')));
+    }
+
+    // --- found in review: each of these once crashed, froze or misled the gateway ---
+
+    void validateIsForAdministratorsAndReadsWithinLimits()
+    {
+        Console viewer(manageUrl(), tls(), "viewer", "viewer-password");
+        QCOMPARE(errorCode(viewer.call(QStringLiteral("config.validate"), {{QStringLiteral("text"), QString::fromUtf8(m_originalConfig)}})),
+                 QStringLiteral("forbidden"));
+        // A keystore "file" of 256 GiB (it made the gateway allocate until it died).
+        const auto console = admin();
+        QByteArray text = m_originalConfig;
+        text.replace("<file>keystore.p12</file>", "<file>/proc/self/pagemap</file>");
+        const QJsonObject result = console->result(QStringLiteral("config.validate"), {{QStringLiteral("text"), QString::fromUtf8(text)}});
+        QCOMPARE(result.value(u"valid"), QJsonValue(false));
+        QVERIFY2(result.value(u"errors").toArray().first().toObject().value(u"message").toString().contains(u"/proc/self/pagemap"),
+                 qPrintable(QString::fromUtf8(QJsonDocument(result).toJson())));
+        QVERIFY(console->result(QStringLiteral("gateway.info")).contains(u"revision")); // alive
+    }
+
+    void hostNamesAreResolvedWithoutBlocking()
+    {
+        const auto console = admin();
+        QByteArray text = m_originalConfig;
+        text.replace("<name>echo</name>",
+                     QByteArray("<name>echo</name><accept>ws://no-such-host.invalid:" + QByteArray::number(m_extra) + "/x</accept>"));
+        const QJsonObject result = console->result(QStringLiteral("config.validate"), {{QStringLiteral("text"), QString::fromUtf8(text)}});
+        QCOMPARE(result.value(u"valid"), QJsonValue(false));
+        QVERIFY2(result.value(u"errors").toArray().first().toObject().value(u"message").toString()
+                     .contains(u"cannot resolve host 'no-such-host.invalid'"),
+                 qPrintable(QString::fromUtf8(QJsonDocument(result).toJson())));
+        // Hundreds of names (each a DNS lookup on the event loop froze every connection): refused.
+        QByteArray many;
+        for (int i = 0; i < 65; ++i)
+            many += "<accept>ws://h" + QByteArray::number(i) + ".invalid:" + QByteArray::number(m_extra) + "/x</accept>";
+        text = m_originalConfig;
+        text.replace("<name>echo</name>", QByteArray("<name>echo</name>" + many));
+        const QJsonObject refused = console->call(QStringLiteral("config.validate"), {{QStringLiteral("text"), QString::fromUtf8(text)}});
+        QCOMPARE(errorCode(refused), QStringLiteral("invalid-configuration"));
+        QVERIFY(refused.value(u"error").toObject().value(u"message").toString().contains(u"at most 64"));
+    }
+
+    void consoleRightsFollowTheUsersFileAndTheService()
+    {
+        const auto console = admin();
+        console->result(QStringLiteral("users.add"), {{QStringLiteral("realm"), QStringLiteral("admins")},
+                                                      {QStringLiteral("name"), QStringLiteral("boss")},
+                                                      {QStringLiteral("password"), QStringLiteral("boss-password")},
+                                                      {QStringLiteral("roles"), QJsonArray{QStringLiteral("ADMINISTRATOR")}}});
+        Console boss(manageUrl(), tls(), "boss", "boss-password");
+        QVERIFY(boss.opened);
+        QVERIFY(boss.hasEvent(QStringLiteral("hello")));
+        // Demoted: the open console may only read from now on, and is told so.
+        console->result(QStringLiteral("users.setRoles"), {{QStringLiteral("realm"), QStringLiteral("admins")},
+                                                           {QStringLiteral("name"), QStringLiteral("boss")},
+                                                           {QStringLiteral("roles"), QJsonArray{QStringLiteral("OBSERVER")}}});
+        QVERIFY(boss.hasEvent(QStringLiteral("access.changed")));
+        QCOMPARE(errorCode(boss.call(QStringLiteral("users.add"), {{QStringLiteral("realm"), QStringLiteral("admins")},
+                                                                   {QStringLiteral("name"), QStringLiteral("boss2")},
+                                                                   {QStringLiteral("password"), QStringLiteral("boss2-password")},
+                                                                   {QStringLiteral("roles"), QJsonArray{QStringLiteral("ADMINISTRATOR")}}})),
+                 QStringLiteral("forbidden"));
+        // Removed: the open console is closed (it could otherwise restore its own access).
+        QSignalSpy closed(&boss.socket, &QWebSocket::disconnected);
+        console->result(QStringLiteral("users.remove"), {{QStringLiteral("realm"), QStringLiteral("admins")},
+                                                         {QStringLiteral("name"), QStringLiteral("boss")}});
+        QVERIFY(closed.count() > 0 || closed.wait(5000));
+        QCOMPARE(int(boss.socket.closeCode()), 1008);
+        QVERIFY2(boss.socket.closeReason().contains(u"removed"), qPrintable(boss.socket.closeReason()));
+
+        // The read-only role taken off the management service: the viewer's console closes.
+        Console viewer(manageUrl(), tls(), "viewer", "viewer-password");
+        QVERIFY(viewer.hasEvent(QStringLiteral("hello")));
+        const QJsonObject manage = console->result(QStringLiteral("services.get"), {{QStringLiteral("name"), QStringLiteral("manage")}});
+        QJsonObject service = manage.value(u"service").toObject();
+        const QJsonObject before = service;
+        service.remove(QStringLiteral("properties"));
+        for (const QString &live : {QStringLiteral("state"), QStringLiteral("sessions"), QStringLiteral("listening")})
+            service.remove(live);
+        QSignalSpy viewerClosed(&viewer.socket, &QWebSocket::disconnected);
+        const QJsonObject updated = console->call(QStringLiteral("services.update"),
+                                                  {{QStringLiteral("revision"), manage.value(u"revision")},
+                                                   {QStringLiteral("name"), QStringLiteral("manage")},
+                                                   {QStringLiteral("service"), service}});
+        QVERIFY2(updated.contains(u"result"), qPrintable(QString::fromUtf8(QJsonDocument(updated).toJson())));
+        QVERIFY(viewerClosed.count() > 0 || viewerClosed.wait(5000));
+        QCOMPARE(int(viewer.socket.closeCode()), 1008);
+        // Put back as it was.
+        const auto again = admin();
+        QVERIFY(again->opened);
+        writeFile(QStringLiteral("gateway-config.xml"), m_originalConfig);
+        QVERIFY(again->result(QStringLiteral("config.reload")).contains(u"revision"));
+    }
+
+    void propertyNamesCannotCarryMarkup()
+    {
+        const auto console = admin();
+        const QByteArray text = fileText();
+        const QString revision = console->result(QStringLiteral("services.list")).value(u"revision").toString();
+        const QString smuggled = QStringLiteral("ws.maximum.message.size>64k</ws.maximum.message.size></accept-options></service>"
+                                                "<service><name>evil</name><accept>ws://localhost:%1/evil</accept><type>echo</type>"
+                                                "<accept-options><!--").arg(m_extra);
+        const QJsonObject answer = console->call(
+            QStringLiteral("services.create"),
+            {{QStringLiteral("revision"), revision},
+             {QStringLiteral("service"),
+              QJsonObject{{QStringLiteral("name"), QStringLiteral("inj")},
+                          {QStringLiteral("type"), QStringLiteral("echo")},
+                          {QStringLiteral("accept"), QJsonArray{QStringLiteral("ws://localhost:%1/inj").arg(m_http)}},
+                          {QStringLiteral("acceptOptions"), QJsonObject{{smuggled, QStringLiteral("-->")}}}}}});
+        QCOMPARE(errorCode(answer), QStringLiteral("invalid-params"));
+        QCOMPARE(answer.value(u"error").toObject().value(u"field").toString(), QStringLiteral("service.acceptOptions.") + smuggled);
+        QCOMPARE(fileText(), text);
+        QVERIFY(!m_gateway->config().service(QStringLiteral("evil")));
+    }
+
+    void auditKeepsSecretsOutAndStaysSmall()
+    {
+        const auto console = admin();
+        // A certificate and its key in PEM: neither is written to the audit log.
+        const Tls::KeystoreEntry entry = m_pki.serverEntry(QStringLiteral("pem.test"), {QStringLiteral("pem.test")});
+        QByteArray keyPem;
+        {
+            Tls::BioPtr bio(BIO_new(BIO_s_mem()));
+            QVERIFY(PEM_write_bio_PrivateKey(bio.get(), entry.key(), nullptr, nullptr, 0, nullptr, nullptr) == 1);
+            char *data = nullptr;
+            const long size = BIO_get_mem_data(bio.get(), &data);
+            keyPem = QByteArray(data, size);
+        }
+        console->result(QStringLiteral("certificates.import"),
+                        {{QStringLiteral("alias"), QStringLiteral("pem.test")},
+                         {QStringLiteral("certificate"), QString::fromLatin1(entry.certificate().toPem().toBase64())},
+                         {QStringLiteral("key"), QString::fromLatin1(keyPem.toBase64())}});
+        // A read-only user's refused changes are recorded by the names of their params only.
+        Console viewer(manageUrl(), tls(), "viewer", "viewer-password");
+        QVERIFY(viewer.hasEvent(QStringLiteral("hello")));
+        const QString huge(100000, u'x');
+        QCOMPARE(errorCode(viewer.call(QStringLiteral("services.delete"), {{QStringLiteral("revision"), QStringLiteral("r")},
+                                                                           {QStringLiteral("name"), huge}})),
+                 QStringLiteral("forbidden"));
+        QFile audit(m_dir.filePath(QStringLiteral("audit.log")));
+        QVERIFY(audit.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = audit.readAll().trimmed().split('\n');
+        const auto last = [&](const QByteArray &op) {
+            for (auto it = lines.crbegin(); it != lines.crend(); ++it)
+                if (it->contains(QByteArray("\"op\":\"" + op + "\"")))
+                    return *it;
+            return QByteArray();
+        };
+        const QByteArray imported = last("certificates.import");
+        QVERIFY2(imported.contains("\"certificate\":\"(not logged)\"") && imported.contains("\"key\":\"(not logged)\""),
+                 imported.constData());
+        QVERIFY(imported.contains("\"alias\":\"pem.test\""));
+        QVERIFY(!imported.contains(keyPem.toBase64().left(40)));
+        const QByteArray refused = last("services.delete");
+        QVERIFY2(refused.size() < 1000 && refused.contains("\"name\":\"(not logged)\""), refused.left(300).constData());
+        // A console that keeps asking for changes it may not make is closed.
+        QSignalSpy closed(&viewer.socket, &QWebSocket::disconnected);
+        for (int i = 0; i < 12 && closed.isEmpty(); ++i)
+            viewer.call(QStringLiteral("services.delete"), {{QStringLiteral("revision"), QStringLiteral("r")},
+                                                            {QStringLiteral("name"), QStringLiteral("echo")}});
+        QVERIFY(closed.count() > 0 || closed.wait(5000));
+        QCOMPARE(int(viewer.socket.closeCode()), 1008);
+    }
+
+    void disableAndEnableKeepTheElement()
+    {
+        const auto console = admin();
+        const QByteArray before = fileText();
+        QVERIFY(before.contains("<!-- Kept by services.disable and services.enable. -->"));
+        const QString revision = console->result(QStringLiteral("services.list")).value(u"revision").toString();
+        const QString disabled = console->result(QStringLiteral("services.disable"), {{QStringLiteral("revision"), revision},
+                                                                                      {QStringLiteral("name"), QStringLiteral("app")}})
+                                     .value(u"revision").toString();
+        QByteArray expected = before;
+        expected.replace("<service>\n    <name>app</name>", "<service enabled=\"false\">\n    <name>app</name>");
+        QCOMPARE(fileText(), expected);
+        console->result(QStringLiteral("services.enable"), {{QStringLiteral("revision"), disabled}, {QStringLiteral("name"), QStringLiteral("app")}});
+        QCOMPARE(fileText(), before);
+    }
+
+    void wrongValuesAreRefusedNotCoerced()
+    {
+        const auto console = admin();
+        for (const QJsonValue &id : {QJsonValue(1.5), QJsonValue(QStringLiteral("1")), QJsonValue(1e300), QJsonValue(-1), QJsonValue()}) {
+            const QJsonObject answer = console->call(QStringLiteral("sessions.close"), {{QStringLiteral("ids"), QJsonArray{id}}});
+            QCOMPARE(errorCode(answer), QStringLiteral("invalid-params"));
+        }
+        for (const QString &name : {QStringLiteral("a\u0001b"), QStringLiteral("a:b"), QStringLiteral(" padded"), QString(200, u'n')}) {
+            const QJsonObject answer = console->call(QStringLiteral("users.add"), {{QStringLiteral("realm"), QStringLiteral("app")},
+                                                                                    {QStringLiteral("name"), name},
+                                                                                    {QStringLiteral("password"), QStringLiteral("long-enough-pw")}});
+            QCOMPARE(errorCode(answer), QStringLiteral("invalid-params"));
+            QCOMPARE(answer.value(u"error").toObject().value(u"field").toString(), QStringLiteral("params.name"));
+        }
     }
 };
 

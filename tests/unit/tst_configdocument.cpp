@@ -190,6 +190,12 @@ private Q_SLOTS:
         QJsonObject badName = proxyJson();
         badName.insert(QStringLiteral("acceptOptions"), QJsonObject{{QStringLiteral("not an element"), QStringLiteral("1")}});
         QTest::newRow("option name") << badName << "acceptOptions.not an element";
+        // Regression: a name that starts like an element but carries markup wrote a second service.
+        const QString smuggled = QStringLiteral("ws.maximum.message.size>64k</ws.maximum.message.size></accept-options>"
+                                                "</service><service><name>evil</name><accept-options><!--");
+        QJsonObject markup = proxyJson();
+        markup.insert(QStringLiteral("acceptOptions"), QJsonObject{{smuggled, QStringLiteral("-->")}});
+        QTest::newRow("markup in an option name") << markup << QString(QStringLiteral("acceptOptions.") + smuggled);
         QJsonObject unknown = proxyJson();
         unknown.insert(QStringLiteral("colour"), QStringLiteral("blue"));
         QTest::newRow("unknown member") << unknown << "colour";
@@ -214,6 +220,70 @@ private Q_SLOTS:
         const auto xml = ServiceDefinition::toXml(service, QStringLiteral("  "));
         QVERIFY(xml->text.contains(u"&lt;b&gt;&amp;&quot;bold&quot;&lt;/b&gt;"));
         QCOMPARE(ServiceDefinition::fromXml(xml->text)->value(u"description").toString(), QStringLiteral("<b>&\"bold\"</b>"));
+    }
+
+    void crlfFileStaysCrlf()
+    {
+        QByteArray crlf = kFile;
+        crlf.replace("\n", "\r\n");
+        auto document = ConfigDocument::fromText(crlf);
+        QVERIFY(document);
+        const auto xml = ServiceDefinition::toXml(proxyJson(), document->serviceIndent());
+        QVERIFY(document->addService(xml->text));
+        const QByteArray added = document->text();
+        QVERIFY(added.contains("<name>chat</name>"));
+        QCOMPARE(added.count('\n'), added.count("\r\n")); // no bare line feed
+        QVERIFY(document->removeService(QStringLiteral("chat")));
+        QCOMPARE(document->text(), crlf); // and no stray blank line
+        QVERIFY(document->removeService(QStringLiteral("second")));
+        QVERIFY(!document->text().contains("\r\n\r\n\r\n"));
+    }
+
+    void enablingTouchesOnlyTheStartTag()
+    {
+        auto document = ConfigDocument::fromText(kFile);
+        QVERIFY(document->setServiceEnabled(QStringLiteral("echo"), false));
+        QByteArray expected = kFile;
+        expected.replace("<!-- The echo service, for the demo: \"\xce\xba\xcf\x8c\xcf\x83\xce\xbc\xce\xb5\". -->\n  <service>",
+                         "<!-- The echo service, for the demo: \"\xce\xba\xcf\x8c\xcf\x83\xce\xbc\xce\xb5\". -->\n  <service enabled=\"false\">");
+        QCOMPARE(document->text(), expected); // the comment inside stays
+        QVERIFY(loads(document->text()));
+        QVERIFY(document->setServiceEnabled(QStringLiteral("echo"), false)); // twice: one attribute
+        QCOMPARE(document->text(), expected);
+        QVERIFY(document->setServiceEnabled(QStringLiteral("echo"), true));
+        QCOMPARE(document->text(), kFile);
+        auto quoted = ConfigDocument::fromText("<gateway-config><service enabled='false' ><name>q</name></service></gateway-config>");
+        QVERIFY(quoted->setServiceEnabled(QStringLiteral("q"), true));
+        QCOMPARE(quoted->text(), QByteArray("<gateway-config><service ><name>q</name></service></gateway-config>"));
+        QVERIFY(!quoted->setServiceEnabled(QStringLiteral("absent"), true));
+    }
+
+    void skeletonSeesChangesOutsideTheNamedServices()
+    {
+        const auto original = ConfigDocument::fromText(kFile);
+        auto edited = *original;
+        const auto xml = ServiceDefinition::toXml(proxyJson(), edited.serviceIndent());
+        QVERIFY(edited.replaceService(QStringLiteral("echo"), xml->text));
+        QCOMPARE(edited.skeletonWithout({QStringLiteral("echo"), QStringLiteral("chat")}),
+                 original->skeletonWithout({QStringLiteral("echo"), QStringLiteral("chat")}));
+        QVERIFY(edited.removeService(QStringLiteral("second")));
+        QVERIFY(edited.skeletonWithout({QStringLiteral("echo"), QStringLiteral("chat")})
+                != original->skeletonWithout({QStringLiteral("echo"), QStringLiteral("chat")}));
+    }
+
+    void repeatedBlocksAreMerged()
+    {
+        // The loader merges repeated <properties> and <authorization-constraint>; so does the
+        // JSON form, so that an edit keeps all of them.
+        const auto json = ServiceDefinition::fromXml(QStringLiteral(
+            "<service><name>m</name><properties><a>1</a></properties><properties><b>2</b></properties>"
+            "<authorization-constraint><require-role>X</require-role></authorization-constraint>"
+            "<authorization-constraint><require-role>Y</require-role></authorization-constraint></service>"));
+        QVERIFY(json);
+        QCOMPARE(json->value(u"properties").toObject(),
+                 (QJsonObject{{QStringLiteral("a"), QStringLiteral("1")}, {QStringLiteral("b"), QStringLiteral("2")}}));
+        QCOMPARE(json->value(u"authorization").toObject().value(u"requireRoles").toArray(),
+                 (QJsonArray{QStringLiteral("X"), QStringLiteral("Y")}));
     }
 
     void refusesWhatIsNotAConfiguration()
