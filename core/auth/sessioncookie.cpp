@@ -69,6 +69,14 @@ QByteArray SessionCookie::setCookie(const LoginResult &login, const QDateTime &l
     return header;
 }
 
+QByteArray SessionCookie::clearCookie(bool secure) const
+{
+    QByteArray header = m_name.toLatin1() + "=; Path=/; Max-Age=0; HttpOnly; SameSite=" + m_sameSite.toLatin1();
+    if (secure)
+        header += "; Secure";
+    return header;
+}
+
 std::expected<SessionCookie::Login, QString> SessionCookie::verify(QByteArrayView value, const QDateTime &now) const
 {
     QJsonObject claims;

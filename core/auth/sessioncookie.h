@@ -36,6 +36,9 @@ public:
 
     // The Set-Cookie header value for `login`, checked at `loginTime`.
     QByteArray setCookie(const LoginResult &login, const QDateTime &loginTime, bool secure) const;
+    // A Set-Cookie that makes the browser forget the cookie (log out). The cookie itself stays
+    // valid until it expires: whoever copied it could still use it.
+    QByteArray clearCookie(bool secure) const;
     // The login a cookie value carries, or why it is not one (expired, another realm's,
     // forged). Never includes the value.
     std::expected<Login, QString> verify(QByteArrayView value, const QDateTime &now) const;

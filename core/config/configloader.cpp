@@ -21,7 +21,7 @@ namespace {
 const QString kKaazingNamespace = QStringLiteral("http://xmlns.kaazing.org/2016/06/gateway");
 
 const QStringList kServiceTypes = {QStringLiteral("echo"), QStringLiteral("directory"), QStringLiteral("proxy"),
-                                   QStringLiteral("management")};
+                                   QStringLiteral("management"), QStringLiteral("login")};
 // KAAZING service types Postern knows of but does not offer (yet): named in the error.
 const QStringList kUnsupportedServiceTypes = {
     QStringLiteral("broadcast"),   QStringLiteral("balancer"),
@@ -1026,8 +1026,8 @@ private:
                                 .arg(text, raw.config.type == u"echo" ? u"an" : u"a", raw.config.type));
             return false;
         }
-        if (raw.config.type == u"directory" && webSocket) {
-            addError(where, QStringLiteral("accept '%1': a directory service accepts http:// or https:// only").arg(text));
+        if ((raw.config.type == u"directory" || raw.config.type == u"login") && webSocket) {
+            addError(where, QStringLiteral("accept '%1': a %2 service accepts http:// or https:// only").arg(text, raw.config.type));
             return false;
         }
         return true;
@@ -1075,6 +1075,23 @@ private:
 
     // A management service fails closed: it needs a realm; its properties are read; ws:// away
     // from loopback needs allow.unencrypted; the read-only role is admitted by the front door.
+    // A login service exchanges credentials for its realm's single sign-on cookie: without
+    // the cookie it would have nothing to give.
+    void validateLogin(RawService &raw)
+    {
+        const ServiceConfig &service = raw.config;
+        if (service.realmName.isEmpty()) {
+            addError(service.where, QStringLiteral("login service '%1' needs a <realm-name>: the realm users log in to")
+                                        .arg(service.name));
+            return;
+        }
+        const RealmConfig *realm = m_config.realm(service.realmName);
+        if (realm && !realm->sessionCookie.enabled)
+            addError(raw.realmWhere, QStringLiteral("login service '%1': realm '%2' has no single sign-on cookie to give "
+                                                    "(add <authorization-mode>recycle</authorization-mode> to it)")
+                                         .arg(service.name, realm->name));
+    }
+
     void validateManagement(RawService &raw)
     {
         ServiceConfig &service = raw.config;
@@ -1214,6 +1231,8 @@ private:
             validateProxyProperties(raw);
         if (service.type == u"management")
             validateManagement(raw);
+        if (service.type == u"login")
+            validateLogin(raw);
         if (service.type != u"directory")
             return;
         if (!service.properties.contains(QStringLiteral("directory"))) {

@@ -252,6 +252,21 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
         handOver(request, *route);
         return;
     }
+    // What the service answers before any login (a login service's checks against forged
+    // requests, its logout).
+    if (std::optional<HttpResponse> early = route->service->screen(request, m_info)) {
+        m_socket->skip(request.headLength);
+        if (early->status >= 400) {
+            qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused %1 %2 from %3 for service '%4' with %5: %6")
+                                                 .arg(QString::fromLatin1(request.method), request.path, m_info.peer(),
+                                                      route->service->name()).arg(early->status)
+                                                 .arg(QString::fromUtf8(early->body).section(u'\n', 1).trimmed());
+            countRefusal(route->service->name(), early->status == 405 ? QStringLiteral("bad-request") : QStringLiteral("forbidden"));
+        }
+        origins.decorate(*early, request);
+        respond(std::move(*early), keepAlive);
+        return;
+    }
     // Log in first (it consumes the head itself when it refuses): a protected service does not
     // tell strangers even that it speaks WebSocket.
     if (!authenticate(request, *route))

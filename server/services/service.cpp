@@ -19,6 +19,12 @@ Service::Service(Config::ServiceConfig config, ServiceContext context, QObject *
 
 Service::~Service() = default;
 
+std::optional<Frontdoor::HttpResponse> Service::screen(const Frontdoor::HttpRequestHead &,
+                                                       const Frontdoor::ConnectionInfo &) const
+{
+    return std::nullopt;
+}
+
 Frontdoor::HttpResponse Service::handleHttp(const Frontdoor::HttpRequestHead &, const QString &,
                                             const Frontdoor::ConnectionInfo &)
 {

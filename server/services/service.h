@@ -15,6 +15,7 @@
 #include <QObject>
 
 #include <memory>
+#include <optional>
 
 namespace Postern::Auth { class Realm; }
 namespace Postern::Frontdoor { class PendingUpgrade; }
@@ -40,6 +41,11 @@ public:
     const Frontdoor::CrossOriginPolicy &crossOrigin() const { return m_crossOrigin; }
     // The realm users of this service log in to; null when it needs no login.
     const Auth::Realm *realm() const { return m_context.realm.get(); }
+
+    // A plain HTTP request, before any login: an answer here (a refusal, or one that needs no
+    // login) ends it; nothing lets it go on to the login and handleHttp(). None by default.
+    virtual std::optional<Frontdoor::HttpResponse> screen(const Frontdoor::HttpRequestHead &request,
+                                                          const Frontdoor::ConnectionInfo &connection) const;
 
     // A plain HTTP request for `relativePath` (the request path below the accept path).
     virtual Frontdoor::HttpResponse handleHttp(const Frontdoor::HttpRequestHead &request,

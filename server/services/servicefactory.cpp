@@ -2,6 +2,7 @@
 
 #include "services/directoryservice.h"
 #include "services/echoservice.h"
+#include "services/loginservice.h"
 #include "services/managementservice.h"
 #include "services/proxyservice.h"
 
@@ -24,6 +25,8 @@ ServicePtr createService(const Config::ServiceConfig &config, const ServiceConte
         service = new DirectoryService(config, context);
     } else if (config.type == u"management") {
         service = new ManagementService(config, context);
+    } else if (config.type == u"login") {
+        service = new LoginService(config, context);
     } else
         return nullptr; // the loader admits only the types above
     return ServicePtr(service, [](Service *s) { s->deleteLater(); });

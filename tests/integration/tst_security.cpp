@@ -15,6 +15,7 @@
 
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSslKey>
 #include <QSslSocket>
 #include <QTemporaryDir>
@@ -200,6 +201,8 @@ private Q_SLOTS:
             + echo("elsewhere", "other") + echo("tokens", "tokens", "readers") + echo("es", "es") + echo("alias", "alias")
             + echo("guarded", "guarded")
             + echo("devices", "certificates", "DEVICE", true)
+            + "<service><name>login</name><accept>http://localhost:" + http + "/login</accept><type>login</type>"
+              "<realm-name>sso</realm-name></service>\n"
             + "<security>"
               "<keystore><file>keystore.p12</file><password-file>keystore.pw</password-file></keystore>"
               "<truststore><file>truststore.p12</file><password-file>truststore.pw</password-file></truststore>\n"
@@ -502,6 +505,73 @@ private Q_SLOTS:
         QVERIFY2(session->clientCertificateSubject.contains(u"CN=sensor-7.test"), qPrintable(session->clientCertificateSubject));
         // Without a certificate (optional on this port) there is no login: 401.
         QVERIFY(tlsHandshake("/devices", std::nullopt).startsWith("HTTP/1.1 401"));
+    }
+
+    // The login service: a browser page's way to the single sign-on cookie.
+    QByteArray sameOrigin() const { return "Origin: http://localhost:" + QByteArray::number(m_http) + "\r\n"; }
+
+    std::unique_ptr<RawClient> loginRequest(const QByteArray &method, const QByteArray &headers)
+    {
+        auto client = std::make_unique<RawClient>(m_http);
+        if (!client->exchange(Testing::request(method, "/login", headers)))
+            qWarning() << "no answer from the login service";
+        return client;
+    }
+
+    void loginServiceGivesTheCookie()
+    {
+        const QByteArray marker = "Postern-Login: 1\r\n";
+        auto wrong = loginRequest("POST", sameOrigin() + marker + "Authorization: " + basic("alice", "wrong") + "\r\n");
+        QCOMPARE(wrong->status(), 401);
+        QCOMPARE(wrong->headerValue("WWW-Authenticate"), QByteArray("Basic realm=\"sso\""));
+        QVERIFY(wrong->headerValues("Set-Cookie").isEmpty());
+
+        auto right = loginRequest("POST", sameOrigin() + marker + "Authorization: " + basic("alice", kAlicePassword) + "\r\n");
+        QCOMPARE(right->status(), 200);
+        QCOMPARE(right->headerValue("Cache-Control"), QByteArray("no-store"));
+        const QJsonObject who = QJsonDocument::fromJson(right->body()).object();
+        QCOMPARE(who.value(u"user").toString(), QStringLiteral("alice"));
+        QCOMPARE(who.value(u"realm").toString(), QStringLiteral("sso"));
+        QCOMPARE(who.value(u"roles").toArray().first().toString(), QStringLiteral("AUTHORIZED"));
+        QVERIFY(QDateTime::fromString(who.value(u"expires").toString(), Qt::ISODateWithMs) > QDateTime::currentDateTimeUtc());
+        const QByteArray setCookie = right->headerValue("Set-Cookie");
+        QCOMPARE(cookieName(setCookie), QByteArray("postern-sso-sso"));
+        m_secrets.append(cookieValue(setCookie));
+        const QByteArray cookie = "Cookie: postern-sso-sso=" + cookieValue(setCookie) + "\r\n";
+
+        // The cookie is the login for the realm's WebSocket services, and says who is in.
+        QCOMPARE(handshakeStatus("/sso-b", cookie), 101);
+        auto whoami = loginRequest("GET", cookie);
+        QCOMPARE(whoami->status(), 200);
+        QCOMPARE(QJsonDocument::fromJson(whoami->body()).object().value(u"user").toString(), QStringLiteral("alice"));
+        QVERIFY(whoami->headerValues("Set-Cookie").isEmpty());
+        QCOMPARE(loginRequest("GET", {})->status(), 401);
+
+        // Logging out makes the browser forget it.
+        auto out = loginRequest("DELETE", sameOrigin() + marker + cookie);
+        QCOMPARE(out->status(), 200);
+        QVERIFY2(out->headerValue("Set-Cookie").startsWith("postern-sso-sso=; Path=/; Max-Age=0; HttpOnly"),
+                 out->headerValue("Set-Cookie").constData());
+    }
+
+    void loginServiceRefusesForgedRequests()
+    {
+        const QByteArray marker = "Postern-Login: 1\r\n";
+        const QByteArray credentials = "Authorization: " + basic("alice", kAlicePassword) + "\r\n";
+        // A form cannot set the header: refused before any login (no cookie, no counted failure).
+        auto form = loginRequest("POST", sameOrigin() + credentials);
+        QCOMPARE(form->status(), 403);
+        QVERIFY(form->headerValues("Set-Cookie").isEmpty());
+        QVERIFY(form->body().contains("must carry the header Postern-Login"));
+        // Another site's page may not log a visitor in or out.
+        auto elsewhere = loginRequest("POST", "Origin: https://evil.test\r\n" + marker + credentials);
+        QCOMPARE(elsewhere->status(), 403);
+        QVERIFY(elsewhere->headerValues("Set-Cookie").isEmpty());
+        QCOMPARE(loginRequest("DELETE", "Origin: https://evil.test\r\n" + marker)->status(), 403);
+        QCOMPARE(loginRequest("DELETE", sameOrigin())->status(), 403);
+        auto put = loginRequest("PUT", sameOrigin() + marker + credentials);
+        QCOMPARE(put->status(), 405);
+        QCOMPARE(put->headerValue("Allow"), QByteArray("GET, HEAD, POST, DELETE"));
     }
 
     void throttlingTokens()

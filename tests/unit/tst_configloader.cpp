@@ -789,6 +789,26 @@ private Q_SLOTS:
     <authorization-constraint><!--HERE--><require-valid-user/></authorization-constraint>
   </service>
   <security>)") << "must name the roles that may use it";
+        QTest::newRow("login without realm") << document(R"(  <service><!--HERE-->
+    <name>l</name>
+    <accept>http://localhost:8000/login</accept>
+    <type>login</type>
+  </service>
+)") << "login service 'l' needs a <realm-name>";
+        QTest::newRow("login without single sign-on") << realmDocument("").replace("  <security>", R"(  <service>
+    <name>l</name>
+    <accept>http://localhost:8000/login</accept>
+    <type>login</type>
+    <realm-name>demo</realm-name><!--HERE-->
+  </service>
+  <security>)") << "realm 'demo' has no single sign-on cookie to give";
+        QTest::newRow("login over ws") << realmDocument("<authorization-mode>recycle</authorization-mode>").replace("  <security>", R"(  <service>
+    <name>l</name>
+    <accept>ws://localhost:8000/login</accept><!--HERE-->
+    <type>login</type>
+    <realm-name>demo</realm-name>
+  </service>
+  <security>)") << "a login service accepts http:// or https:// only";
         QTest::newRow("management flag") << realmDocument("").replace("  <security>", R"(  <service>
     <name>m</name>
     <accept>ws://localhost:9443/m</accept>
