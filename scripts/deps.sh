@@ -9,7 +9,13 @@ packages=(
     libssl-dev openssl                   # OpenSSL 3: keystores and certificates; the CLI for interop tests
     libargon2-dev argon2                 # Argon2id password hashes; the CLI cross-checks them in tests
     python3 python3-websockets           # the interop test's independent WebSocket client
+    chromium                             # the browser test's browser (driven by npm playwright-core)
 )
+# Node.js and npm run the browser test; a machine may have them from elsewhere (NodeSource),
+# and then Debian's would conflict: installed only when there is no npm at all.
+if ! command -v npm >/dev/null 2>&1; then
+    packages+=(nodejs npm)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -94,8 +94,13 @@ private Q_SLOTS:
         admins.close();
         const auto config = ConfigLoader::loadFile(conf);
         QVERIFY2(config, config ? "" : qPrintable(config.error().first().toString()));
-        QCOMPARE(config->services.size(), 4);
-        const ServiceConfig &management = config->services.at(3);
+        QCOMPARE(config->services.size(), 5);
+        const ServiceConfig &login = config->services.at(3);
+        QCOMPARE(login.type, QStringLiteral("login"));
+        QCOMPARE(login.realmName, QStringLiteral("demo"));
+        QCOMPARE(login.accepts.at(0), QUrl(QStringLiteral("http://localhost:8000/login")));
+        QVERIFY(config->realm(QStringLiteral("demo"))->sessionCookie.enabled);
+        const ServiceConfig &management = config->services.at(4);
         QCOMPARE(management.type, QStringLiteral("management"));
         QCOMPARE(management.accepts.at(0), QUrl(QStringLiteral("wss://localhost:9443/manage")));
         QCOMPARE(management.management.administratorRoles, QStringList{QStringLiteral("ADMINISTRATOR")});
