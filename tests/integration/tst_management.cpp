@@ -1,8 +1,11 @@
 // The management API end to end: an in-process gateway with a management service over
-// wss, driven by a QWebSocket console as an administrator, a read-only user and strangers.
+// wss, driven by a console made with the client library (as postern-admin's) as an
+// administrator, a read-only user and strangers; other clients are QWebSockets.
 
 #include "app/gateway.h"
 #include "auth/passwordhasher.h"
+#include "basicchallengehandler.h"
+#include "clientsocket.h"
 #include "config/configloader.h"
 #include "sessions/sessionregistry.h"
 #include "tls/certificatefactory.h"
@@ -36,37 +39,48 @@ void toRing(QtMsgType type, const QMessageLogContext &context, const QString &me
         g_previous(type, context, message);
 }
 
-// A management console: a QWebSocket that sends requests and waits for their answers,
-// keeping the events that arrive meanwhile.
+// A management console, as postern-admin makes one: the client library's ClientSocket,
+// trusting the test CA and answering the realm's challenge with one user and password. It
+// sends requests and waits for their answers, keeping the events that arrive meanwhile.
 class Console
 {
 public:
     Console(const QString &url, const QSslConfiguration &tls, const QByteArray &user, const QByteArray &password)
     {
-        socket.setSslConfiguration(tls);
-        QObject::connect(&socket, &QWebSocket::textMessageReceived, [this](const QString &text) {
+        QObject::connect(&socket, &Client::ClientSocket::textMessageReceived, [this](const QString &text) {
             const QJsonObject message = QJsonDocument::fromJson(text.toUtf8()).object();
             if (message.contains(u"event"))
                 events.append(message);
             else
                 answers.insert(message.value(u"id").toInt(), message);
         });
-        QNetworkRequest request{QUrl(url)};
+        Client::ConnectOptions options;
+        options.trust = Client::TrustPolicy::authorities(tls.caCertificates());
         if (!user.isEmpty())
-            request.setRawHeader("Authorization", "Basic " + QByteArray(user + ':' + password).toBase64());
-        QSignalSpy connected(&socket, &QWebSocket::connected);
-        socket.open(request);
-        opened = connected.wait(10000);
+            options.challengeHandler = std::make_shared<Client::BasicChallengeHandler>(
+                [user, password](const Client::Challenge &challenge, Client::BasicChallengeHandler::CredentialsReply reply) {
+                    if (challenge.attempt > 1)
+                        reply(std::nullopt); // refused once: no second guess
+                    else
+                        reply(Client::Credentials{QString::fromUtf8(user), QString::fromUtf8(password)});
+                });
+        QSignalSpy connected(&socket, &Client::ClientSocket::connected);
+        QSignalSpy failed(&socket, &Client::ClientSocket::connectFailed);
+        socket.open(QUrl(url), options);
+        opened = QTest::qWaitFor([&] { return !connected.isEmpty() || !failed.isEmpty(); }, 10000) && !connected.isEmpty();
+        if (!opened)
+            qWarning() << "console not connected:" << socket.outcome().message;
     }
 
     // The whole answer: {"id", "result"} or {"id", "error"}.
     QJsonObject call(const QString &op, const QJsonObject &params = {})
     {
         const int id = ++m_next;
-        socket.sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("id"), id},
-                                                                           {QStringLiteral("op"), op},
-                                                                           {QStringLiteral("params"), params}})
-                                                     .toJson(QJsonDocument::Compact)));
+        if (!socket.sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("id"), id},
+                                                                                {QStringLiteral("op"), op},
+                                                                                {QStringLiteral("params"), params}})
+                                                          .toJson(QJsonDocument::Compact))))
+            return {{QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), QStringLiteral("not sent: closed")}}}};
         if (!QTest::qWaitFor([&] { return answers.contains(id); }, 20000))
             return {{QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), QStringLiteral("no answer")}}}};
         return answers.take(id);
@@ -85,7 +99,7 @@ public:
         }, timeout);
     }
 
-    QWebSocket socket;
+    Client::ClientSocket socket;
     bool opened = false;
     QHash<int, QJsonObject> answers;
     QList<QJsonObject> events;
@@ -262,7 +276,7 @@ private Q_SLOTS:
     {
         const auto console = admin();
         QVERIFY(console->hasEvent(QStringLiteral("hello")));
-        QSignalSpy text(&console->socket, &QWebSocket::textMessageReceived);
+        QSignalSpy text(&console->socket, &Client::ClientSocket::textMessageReceived);
         console->socket.sendTextMessage(QStringLiteral("{not json"));
         QVERIFY(text.wait(5000));
         QVERIFY(text.last().first().toString().contains(u"\"bad-request\""));
@@ -270,7 +284,7 @@ private Q_SLOTS:
         const QJsonObject wrongType = console->call(QStringLiteral("sessions.get"), {{QStringLiteral("id"), QStringLiteral("seven")}});
         QCOMPARE(errorCode(wrongType), QStringLiteral("invalid-params"));
         QCOMPARE(wrongType.value(u"error").toObject().value(u"field").toString(), QStringLiteral("params.id"));
-        QVERIFY(console->socket.isValid()); // still connected after all of it
+        QVERIFY(console->socket.isOpen()); // still connected after all of it
     }
 
     void invalidServiceChangesNothing()
@@ -668,7 +682,7 @@ private Q_SLOTS:
                                                                    {QStringLiteral("roles"), QJsonArray{QStringLiteral("ADMINISTRATOR")}}})),
                  QStringLiteral("forbidden"));
         // Removed: the open console is closed (it could otherwise restore its own access).
-        QSignalSpy closed(&boss.socket, &QWebSocket::disconnected);
+        QSignalSpy closed(&boss.socket, &Client::ClientSocket::disconnected);
         console->result(QStringLiteral("users.remove"), {{QStringLiteral("realm"), QStringLiteral("admins")},
                                                          {QStringLiteral("name"), QStringLiteral("boss")}});
         QVERIFY(closed.count() > 0 || closed.wait(5000));
@@ -684,7 +698,7 @@ private Q_SLOTS:
         service.remove(QStringLiteral("properties"));
         for (const QString &live : {QStringLiteral("state"), QStringLiteral("sessions"), QStringLiteral("listening")})
             service.remove(live);
-        QSignalSpy viewerClosed(&viewer.socket, &QWebSocket::disconnected);
+        QSignalSpy viewerClosed(&viewer.socket, &Client::ClientSocket::disconnected);
         const QJsonObject updated = console->call(QStringLiteral("services.update"),
                                                   {{QStringLiteral("revision"), manage.value(u"revision")},
                                                    {QStringLiteral("name"), QStringLiteral("manage")},
@@ -762,7 +776,7 @@ private Q_SLOTS:
         const QByteArray refused = last("services.delete");
         QVERIFY2(refused.size() < 1000 && refused.contains("\"name\":\"(not logged)\""), refused.left(300).constData());
         // A console that keeps asking for changes it may not make is closed.
-        QSignalSpy closed(&viewer.socket, &QWebSocket::disconnected);
+        QSignalSpy closed(&viewer.socket, &Client::ClientSocket::disconnected);
         for (int i = 0; i < 12 && closed.isEmpty(); ++i)
             viewer.call(QStringLiteral("services.delete"), {{QStringLiteral("revision"), QStringLiteral("r")},
                                                             {QStringLiteral("name"), QStringLiteral("echo")}});
