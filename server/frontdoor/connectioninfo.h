@@ -15,6 +15,7 @@ struct ConnectionInfo
     quint16 peerPort = 0;
     quint16 localPort = 0;
     bool secure = false;
+    QString origin;      // the WebSocket handshake's Origin (browsers send one), cut at 256 characters
     QString serverName;  // SNI, when the client sent one
     QString tlsProtocol; // "TLSv1.3"
     QString tlsCipher;

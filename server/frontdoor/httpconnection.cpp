@@ -239,6 +239,7 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
                    route->service->name());
             return;
         }
+        m_info.origin = QString::fromLatin1(request.header("Origin").left(256));
         if (!authenticate(request, *route))
             return;
         if (request.header("Sec-WebSocket-Version").trimmed() != "13") {

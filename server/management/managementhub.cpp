@@ -97,6 +97,7 @@ ManagementHub::ManagementHub(GatewayControl *gateway, QObject *parent)
     m_certificates.registerOn(m_operations);
     m_users.registerOn(m_operations);
     m_operations.insert(QStringLiteral("logs.tail"), {false, [this](const Params &p, const Caller &) { return logsTail(p); }});
+    m_operations.insert(QStringLiteral("audit.tail"), {false, [](const Params &p, const Caller &c) { return auditTail(p, c); }});
 
     m_services.onChanged = [this](const QString &revision, const QString &change, const Caller &caller) {
         push(QStringLiteral("config"), QStringLiteral("config.changed"),
@@ -348,6 +349,40 @@ OperationResult ManagementHub::logsTail(const Params &params) const
         for (const LogRing::Line &line : ring->last(*lines, *level))
             list.append(lineJson(line));
     return QJsonObject{{QStringLiteral("lines"), list}};
+}
+
+OperationResult ManagementHub::auditTail(const Params &params, const Caller &caller)
+{
+    const auto lines = params.integer(QStringLiteral("lines"), 100, 1, 1000);
+    if (!lines)
+        return std::unexpected(lines.error());
+    QJsonArray entries;
+    if (caller.auditLog.isEmpty())
+        return QJsonObject{{QStringLiteral("file"), QString()}, {QStringLiteral("entries"), entries}};
+    QFile file(caller.auditLog);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (!file.exists()) // nothing changed yet
+            return QJsonObject{{QStringLiteral("file"), caller.auditLog}, {QStringLiteral("entries"), entries}};
+        return std::unexpected(ManagementError(ErrorCode::Failed, QStringLiteral("cannot read the audit log %1: %2")
+                                                                       .arg(caller.auditLog, file.errorString())));
+    }
+    // Entries are short (params are cut when audited): the file's last 2 MiB hold 1000 of them.
+    constexpr qint64 kTailBytes = 2 * 1024 * 1024;
+    const bool cut = file.size() > kTailBytes;
+    if (cut)
+        file.seek(file.size() - kTailBytes);
+    QList<QByteArray> text = file.read(kTailBytes).split('\n');
+    if (cut && !text.isEmpty())
+        text.removeFirst(); // the part of a line the seek landed in
+    QList<QJsonObject> parsed;
+    for (const QByteArray &line : std::as_const(text)) {
+        const QJsonDocument document = QJsonDocument::fromJson(line);
+        if (document.isObject())
+            parsed.append(document.object());
+    }
+    for (qsizetype i = std::max<qsizetype>(0, parsed.size() - *lines); i < parsed.size(); ++i)
+        entries.append(parsed.at(i));
+    return QJsonObject{{QStringLiteral("file"), caller.auditLog}, {QStringLiteral("entries"), entries}};
 }
 
 void ManagementHub::push(const QString &topic, const QString &event, const QJsonObject &data)

@@ -28,6 +28,7 @@ QJsonObject SessionOperations::sessionJson(const Sessions::WebSocketSession &ses
         {QStringLiteral("client"), connection.peer()},
         {QStringLiteral("address"), connection.peerAddress.toString()},
         {QStringLiteral("port"), connection.peerPort},
+        {QStringLiteral("origin"), connection.origin},
         {QStringLiteral("user"), connection.user},
         {QStringLiteral("roles"), QJsonArray::fromStringList(connection.roles)},
         {QStringLiteral("startedAt"), session.startedAt().toString(Qt::ISODateWithMs)},

@@ -405,7 +405,9 @@ private Q_SLOTS:
         QWebSocket client;
         QSignalSpy connected(&client, &QWebSocket::connected);
         QSignalSpy closed(&client, &QWebSocket::disconnected);
-        client.open(QUrl(QStringLiteral("ws://localhost:%1/echo").arg(m_http)));
+        QNetworkRequest request(QUrl(QStringLiteral("ws://localhost:%1/echo").arg(m_http)));
+        request.setRawHeader("Origin", QByteArray("http://localhost:") + QByteArray::number(m_http));
+        client.open(request);
         QVERIFY(connected.wait(5000));
         QVERIFY(console->hasEvent(QStringLiteral("session.opened")));
         QVERIFY(console->hasEvent(QStringLiteral("counters"), 3000));
@@ -415,6 +417,7 @@ private Q_SLOTS:
         const double id = sessions.last().toObject().value(u"id").toDouble();
         const QJsonObject detail = console->result(QStringLiteral("sessions.get"), {{QStringLiteral("id"), id}});
         QCOMPARE(detail.value(u"service").toString(), QStringLiteral("echo"));
+        QCOMPARE(detail.value(u"origin").toString(), QStringLiteral("http://localhost:%1").arg(m_http));
         const QJsonObject closing = console->result(QStringLiteral("sessions.close"),
                                                     {{QStringLiteral("ids"), QJsonArray{id}},
                                                      {QStringLiteral("reason"), QStringLiteral("maintenance")},
@@ -560,6 +563,13 @@ private Q_SLOTS:
             return line.contains("\"op\":\"services.delete\"") && line.contains("\"result\":\"forbidden\"");
         }));
         QCOMPARE(audit.permissions() & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
+        // audit.tail gives the file's last entries, oldest first, to read-only users too.
+        Console viewer(manageUrl(), tls(), "viewer", "viewer-password");
+        const QJsonArray tail = viewer.result(QStringLiteral("audit.tail"), {{QStringLiteral("lines"), 3}}).value(u"entries").toArray();
+        QCOMPARE(tail.size(), 3);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(tail.at(i).toObject(), QJsonDocument::fromJson(entries.at(entries.size() - 3 + i)).object());
+        QCOMPARE(errorCode(viewer.call(QStringLiteral("audit.tail"), {{QStringLiteral("lines"), 1001}})), QStringLiteral("invalid-params"));
     }
 
     void metricsArePrometheusText()
