@@ -1,13 +1,6 @@
-#include "mainwindow.h"
-
-#include <QApplication>
+#include "consoleapplication.h"
 
 int main(int argc, char *argv[])
 {
-    QApplication application(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("postern-admin"));
-    QApplication::setApplicationVersion(QStringLiteral(POSTERN_VERSION));
-    Postern::Admin::MainWindow window;
-    window.show();
-    return QApplication::exec();
+    return Postern::Admin::ConsoleApplication::run(argc, argv);
 }
