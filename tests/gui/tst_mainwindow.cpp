@@ -7,6 +7,7 @@
 #include "clientsocket.h"
 #include "connectdialog.h"
 #include "connectioncontroller.h"
+#include "dialoganswerer.h"
 #include "dashboardpage.h"
 #include "logmodel.h"
 #include "logspage.h"
@@ -36,44 +37,7 @@
 
 using namespace Postern;
 using Admin::ConnectionController;
-
-namespace {
-
-// Runs `answer` on the next dialog of type Dialog that is shown, from inside its own event
-// loop: an event filter sees it appear (no polling for windows), a zero timer answers it.
-template<typename Dialog>
-class DialogAnswerer final : public QObject
-{
-public:
-    explicit DialogAnswerer(std::function<void(Dialog *)> answer) : m_answer(std::move(answer)) { qApp->installEventFilter(this); }
-
-    bool eventFilter(QObject *watched, QEvent *event) override
-    {
-        if (event->type() == QEvent::Show && !m_done) {
-            if (auto *dialog = qobject_cast<Dialog *>(watched)) {
-                m_done = true;
-                qApp->removeEventFilter(this);
-                QTimer::singleShot(0, dialog, [this, dialog] {
-                    m_answer(dialog);
-                    deleteLater();
-                });
-            }
-        }
-        return false;
-    }
-
-private:
-    std::function<void(Dialog *)> m_answer;
-    bool m_done = false;
-};
-
-template<typename Dialog>
-void answerNextDialog(std::function<void(Dialog *)> answer)
-{
-    new DialogAnswerer<Dialog>(std::move(answer));
-}
-
-} // namespace
+using Testing::answerNextDialog;
 
 class TestMainWindow : public QObject
 {
