@@ -6,7 +6,8 @@
 # under Xvfb with a profile that pins the demo certificate. Everything made is removed after.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build="$root/build-release"
+# POSTERN_BUILD: an existing build folder to use (its configuration is left as it is).
+build="${POSTERN_BUILD:-$root/build-release}"
 out=$(realpath -m "${1:-$root/docs/images}")
 
 "$root/scripts/deps.sh"
@@ -14,8 +15,10 @@ if ! command -v xvfb-run >/dev/null; then
     echo "postern: installing xvfb for the screenshots"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xvfb xauth >/dev/null
 fi
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-cmake --build "$build"
+if [ -z "${POSTERN_BUILD:-}" ]; then
+    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
+fi
+cmake --build "$build" --target posternd postern-admin postern-keytool
 keytool="$build/tools/keytool/postern-keytool"
 
 work=$(mktemp -d)
@@ -28,7 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 http=$(port); manage=$(port); backend=$(port)
 
 "$keytool" generate --keystore "$work/keystore.p12" --password-file "$work/keystore.pw" \
@@ -36,7 +39,7 @@ http=$(port); manage=$(port); backend=$(port)
 "$keytool" generate --keystore "$work/keystore.p12" --password-file "$work/keystore.pw" \
     --alias legacy-api --dns legacy.example.com --days 12 --key-type rsa2048 >/dev/null
 fingerprint=$("$keytool" list --keystore "$work/keystore.p12" --password-file "$work/keystore.pw" --json \
-    | python3 -c 'import json,sys; print([e for e in json.load(sys.stdin)["entries"] if e["alias"]=="localhost"][0]["certificate"]["sha256"])')
+    | /usr/bin/python3 -c 'import json,sys; print([e for e in json.load(sys.stdin)["entries"] if e["alias"]=="localhost"][0]["certificate"]["sha256"])')
 
 admin_password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=' | head -c 20)
 user_entry() { printf '  <user><name>%s</name><password>%s</password>%s</user>\n' "$1" "$(printf '%s\n' "$2" | "$keytool" hash-password)" "$3"; }
@@ -107,12 +110,12 @@ XML
 "$build/server/posternd" --config "$work/gateway-config.xml" > "$work/posternd.log" 2>&1 &
 gateway_pid=$!
 for _ in $(seq 50); do
-    python3 -c "import socket; socket.create_connection(('127.0.0.1', $manage), 0.2)" 2>/dev/null && break
+    /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $manage), 0.2)" 2>/dev/null && break
     sleep 0.2
 done
 
 # Live sessions with some traffic while the pictures are taken; they stop by themselves.
-python3 - "$http" > "$work/traffic.log" 2>&1 <<'PY' &
+/usr/bin/python3 - "$http" > "$work/traffic.log" 2>&1 <<'PY' &
 import asyncio, sys, websockets
 port = sys.argv[1]
 async def client(path, origin, n):

@@ -10,14 +10,9 @@ namespace Postern::Admin {
 AuditModel::AuditModel(ManagementClient *client, QObject *parent)
     : JsonTableModel(client, {tr("Time"), tr("User"), tr("From"), tr("Operation"), tr("Result"), tr("Details")}, parent)
 {
-    client->subscribe(QStringLiteral("audit"));
+    follow(QStringLiteral("audit"));
     connect(client, &ManagementClient::auditEntry, this, [this](const QJsonObject &entry) { appendRow(entry); });
     refresh();
-}
-
-AuditModel::~AuditModel()
-{
-    client()->unsubscribe(QStringLiteral("audit"));
 }
 
 void AuditModel::refresh()

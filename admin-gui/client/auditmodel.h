@@ -16,7 +16,6 @@ public:
     enum Column { Time, User, From, Operation, Result, Details, ColumnCount };
 
     explicit AuditModel(ManagementClient *client, QObject *parent = nullptr);
-    ~AuditModel() override;
 
 public Q_SLOTS:
     void refresh() override;

@@ -4,7 +4,7 @@ namespace Postern::Admin {
 
 GatewayStatus::GatewayStatus(ManagementClient *client, QObject *parent) : QObject(parent), m_client(client)
 {
-    m_timer.setInterval(5000);
+    m_timer.setInterval(2000);
     connect(&m_timer, &QTimer::timeout, this, &GatewayStatus::refresh);
     connect(client, &ManagementClient::connected, this, [this] {
         m_previousTotals = {};

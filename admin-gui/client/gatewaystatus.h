@@ -1,7 +1,7 @@
 #pragma once
 
-// The gateway at a glance, for the dashboard: gateway.info every few seconds while
-// connected, and a history of the last ten minutes of sessions open and throughput (bytes a
+// The gateway at a glance, for the dashboard: gateway.info while
+// connected (every 2 s: one small request), and a history of the last ten minutes of sessions open and throughput (bytes a
 // second each way, from the difference between two readings of the totals).
 
 #include "managementclient.h"

@@ -10,6 +10,19 @@ JsonTableModel::JsonTableModel(ManagementClient *client, QStringList headers, QO
     connect(client, &ManagementClient::connected, this, &JsonTableModel::refresh);
 }
 
+JsonTableModel::~JsonTableModel()
+{
+    if (m_client)
+        for (const QString &topic : std::as_const(m_topics))
+            m_client->unsubscribe(topic);
+}
+
+void JsonTableModel::follow(const QString &topic)
+{
+    m_topics.append(topic);
+    m_client->subscribe(topic);
+}
+
 int JsonTableModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_rows.size());

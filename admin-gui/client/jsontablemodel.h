@@ -10,6 +10,7 @@
 #include <QAbstractTableModel>
 #include <QJsonObject>
 #include <QList>
+#include <QPointer>
 #include <QStringList>
 
 #include <functional>
@@ -29,6 +30,7 @@ public:
     };
 
     JsonTableModel(ManagementClient *client, QStringList headers, QObject *parent = nullptr);
+    ~JsonTableModel() override;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -67,15 +69,19 @@ protected:
     void removeRowAt(int row);
     void setLastError(const QString &message);
 
+    // Asks the client for the events of `topic` for as long as this model lives.
+    void follow(const QString &topic);
+
     // A JSON array of objects as a list.
     static QList<QJsonObject> objects(const QJsonValue &array);
 
 private:
-    ManagementClient *m_client;
+    QPointer<ManagementClient> m_client; // may go first when both are torn down
     QStringList m_headers;
     QList<QJsonObject> m_rows;
     bool m_loading = false;
     QString m_lastError;
+    QStringList m_topics;
     quint64 m_generation = 0; // of load(): an older answer arriving late is dropped
 };
 

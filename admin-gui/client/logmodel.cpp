@@ -10,14 +10,9 @@ LogModel::LogModel(ManagementClient *client, QObject *parent)
     : JsonTableModel(client, {tr("Time"), tr("Level"), tr("Category"), tr("Message")}, parent)
 {
     client->setLogLevel(m_level);
-    client->subscribe(QStringLiteral("logs"));
+    follow(QStringLiteral("logs"));
     connect(client, &ManagementClient::logLine, this, &LogModel::onLine);
     refresh();
-}
-
-LogModel::~LogModel()
-{
-    client()->unsubscribe(QStringLiteral("logs"));
 }
 
 void LogModel::setLevel(const QString &level)

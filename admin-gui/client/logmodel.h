@@ -18,7 +18,6 @@ public:
     static constexpr int kMaximumLines = 5000;
 
     explicit LogModel(ManagementClient *client, QObject *parent = nullptr);
-    ~LogModel() override;
 
     // debug, info, warning or error: lines below it are neither loaded nor streamed.
     const QString &level() const { return m_level; }

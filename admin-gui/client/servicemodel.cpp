@@ -9,14 +9,9 @@ namespace Postern::Admin {
 ServiceModel::ServiceModel(ManagementClient *client, QObject *parent)
     : JsonTableModel(client, {tr("Service"), tr("Type"), tr("State"), tr("Accepts"), tr("Sessions"), tr("Problems")}, parent)
 {
-    client->subscribe(QStringLiteral("config"));
+    follow(QStringLiteral("config"));
     connect(client, &ManagementClient::configChanged, this, &ServiceModel::refresh);
     refresh();
-}
-
-ServiceModel::~ServiceModel()
-{
-    client()->unsubscribe(QStringLiteral("config"));
 }
 
 void ServiceModel::refresh()

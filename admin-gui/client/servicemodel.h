@@ -17,7 +17,6 @@ public:
     enum Column { Name, Type, State, Accept, Sessions, Problems, ColumnCount };
 
     explicit ServiceModel(ManagementClient *client, QObject *parent = nullptr);
-    ~ServiceModel() override;
 
     const QString &revision() const { return m_revision; }
     // The row of the service named `name`; -1 when there is none.

@@ -12,8 +12,8 @@ SessionModel::SessionModel(ManagementClient *client, QObject *parent)
                       tr("Duration"), tr("Messages in"), tr("Messages out"), tr("Bytes in"), tr("Bytes out")},
                      parent)
 {
-    client->subscribe(QStringLiteral("sessions"));
-    client->subscribe(QStringLiteral("counters"));
+    follow(QStringLiteral("sessions"));
+    follow(QStringLiteral("counters"));
     connect(client, &ManagementClient::sessionOpened, this, &SessionModel::onOpened);
     connect(client, &ManagementClient::sessionClosed, this, &SessionModel::onClosed);
     connect(client, &ManagementClient::countersReceived, this, &SessionModel::onCounters);
@@ -24,12 +24,6 @@ SessionModel::SessionModel(ManagementClient *client, QObject *parent)
     });
     m_clock.start();
     refresh();
-}
-
-SessionModel::~SessionModel()
-{
-    client()->unsubscribe(QStringLiteral("sessions"));
-    client()->unsubscribe(QStringLiteral("counters"));
 }
 
 void SessionModel::refresh()

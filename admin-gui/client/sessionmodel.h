@@ -19,7 +19,6 @@ public:
     enum Column { Id, Service, User, Client, Origin, Tls, Cipher, Since, Duration, MessagesIn, MessagesOut, BytesIn, BytesOut, ColumnCount };
 
     explicit SessionModel(ManagementClient *client, QObject *parent = nullptr);
-    ~SessionModel() override;
 
     quint64 sessionId(int row) const { return quint64(this->row(row).value(u"id").toDouble()); }
 

@@ -23,7 +23,10 @@ namespace {
 void takeScreenshots(MainWindow *window, ConnectionController *controller, const QString &directory)
 {
     QDir().mkpath(directory);
+    // The dashboard last, once its graphs have some history.
     auto pages = std::make_shared<QList<Page *>>(window->pages());
+    if (!pages->isEmpty())
+        pages->append(pages->takeFirst());
     auto next = std::make_shared<std::function<void()>>();
     *next = [window, pages, next, directory] {
         if (pages->isEmpty()) {

@@ -30,7 +30,8 @@ QChartView *makeChart(const QString &title, QList<QLineSeries *> series, QDateTi
     time->setFormat(QStringLiteral("HH:mm"));
     time->setTickCount(6);
     values->setLabelFormat(QStringLiteral("%.0f"));
-    values->setMin(0);
+    values->setTickCount(5);
+    values->setRange(0, 4);
     chart->addAxis(time, Qt::AlignBottom);
     chart->addAxis(values, Qt::AlignLeft);
     for (QLineSeries *line : series) {
@@ -148,24 +149,47 @@ void DashboardPage::showInfo()
         ->setText(tr("%1 in, %2 out").arg(SessionModel::humanBytes(totals.value(u"bytesIn").toDouble()),
                                            SessionModel::humanBytes(totals.value(u"bytesOut").toDouble())));
 
-    QList<QPointF> sessions, in, out;
+    const QList<GatewayStatus::Sample> &history = m_status->history();
     double peakSessions = 1, peakRate = 1;
-    for (const GatewayStatus::Sample &sample : m_status->history()) {
-        const double x = double(sample.time.toMSecsSinceEpoch());
-        sessions.append({x, sample.sessions});
-        in.append({x, sample.bytesInPerSecond});
-        out.append({x, sample.bytesOutPerSecond});
+    for (const GatewayStatus::Sample &sample : history) {
         peakSessions = std::max(peakSessions, sample.sessions);
         peakRate = std::max({peakRate, sample.bytesInPerSecond, sample.bytesOutPerSecond});
+    }
+    // Throughput in the unit that keeps its figures short.
+    double unit = 1;
+    QString unitName = QStringLiteral("B/s");
+    if (peakRate >= 4 * 1024 * 1024) {
+        unit = 1024 * 1024;
+        unitName = QStringLiteral("MiB/s");
+    } else if (peakRate >= 4 * 1024) {
+        unit = 1024;
+        unitName = QStringLiteral("KiB/s");
+    }
+    QList<QPointF> sessions, in, out;
+    for (const GatewayStatus::Sample &sample : history) {
+        const double x = double(sample.time.toMSecsSinceEpoch());
+        sessions.append({x, sample.sessions});
+        in.append({x, sample.bytesInPerSecond / unit});
+        out.append({x, sample.bytesOutPerSecond / unit});
     }
     m_sessions->replace(sessions);
     m_bytesIn->replace(in);
     m_bytesOut->replace(out);
+    m_bytesIn->setName(tr("received (%1)").arg(unitName));
+    m_bytesOut->setName(tr("sent (%1)").arg(unitName));
+    peakRate /= unit;
+    // The time axis spans what was seen, at least a minute and at most the history kept.
     const QDateTime now = QDateTime::currentDateTime();
-    for (QDateTimeAxis *axis : {m_sessionTime, m_trafficTime})
-        axis->setRange(now.addSecs(-GatewayStatus::kHistorySeconds), now);
-    m_sessionCount->setRange(0, std::ceil(peakSessions * 1.2));
-    m_trafficRate->setRange(0, std::ceil(peakRate * 1.2));
+    const QDateTime first = history.isEmpty() ? now : history.first().time.toLocalTime();
+    const QDateTime start = std::min(first, now.addSecs(-60));
+    for (QDateTimeAxis *axis : {m_sessionTime, m_trafficTime}) {
+        axis->setRange(start, now);
+        axis->setFormat(start.secsTo(now) < 300 ? QStringLiteral("HH:mm:ss") : QStringLiteral("HH:mm"));
+    }
+    // Four intervals of whole numbers: the labels never repeat a rounded value.
+    const auto ceiling = [](double peak) { return std::max(4.0, std::ceil(peak * 1.2 / 4) * 4); };
+    m_sessionCount->setRange(0, ceiling(peakSessions));
+    m_trafficRate->setRange(0, ceiling(peakRate));
 }
 
 void DashboardPage::loadCertificates()
@@ -176,7 +200,12 @@ void DashboardPage::loadCertificates()
     for (int i = 0; i < 2; ++i) {
         client()->listCertificates(stores.at(i), 30)->onFinished(this, [this, i, stores](const ManagementReply &reply) {
             // A gateway without a truststore answers with an error: no findings there.
+            // Findings about an entry are in the entry; the others (uncovered-host) beside them.
             m_findings[i] = reply.isError() ? QJsonArray() : reply.result().value(u"findings").toArray();
+            if (!reply.isError())
+                for (const QJsonValue &entry : reply.result().value(u"entries").toArray())
+                    for (const QJsonValue &finding : entry.toObject().value(u"findings").toArray())
+                        m_findings[i].append(finding);
             m_certificates->clear();
             for (int s = 0; s < 2; ++s)
                 for (const QJsonValue &finding : std::as_const(m_findings[s])) {

@@ -34,11 +34,15 @@ MainWindow::MainWindow(ConnectionController *controller, QWidget *parent)
     setWindowTitle(tr("Postern Administration"));
     setWindowIcon(QIcon(QStringLiteral(":/postern/postern-admin.svg")));
     m_navigation->setObjectName(QStringLiteral("navigation"));
-    m_navigation->setMaximumWidth(180);
+    m_navigation->setFrameShape(QFrame::NoFrame);
+    m_navigation->setStyleSheet(QStringLiteral("QListWidget { font-size: 11pt; background: palette(window); }"
+                                                "QListWidget::item { padding: 8px 12px; }"));
     auto *splitter = new QSplitter(this);
     splitter->addWidget(m_navigation);
     splitter->addWidget(m_stack);
+    splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
+    splitter->setSizes({160, 1000});
     setCentralWidget(splitter);
     m_status->setObjectName(QStringLiteral("connectionStatus"));
     statusBar()->addWidget(m_status, 1);
