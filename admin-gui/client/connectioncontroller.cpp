@@ -65,7 +65,6 @@ void ConnectionController::start()
             else
                 reply(Client::Credentials{m_profile.user, m_password});
         });
-    options.origin = {}; // a console is no browser
     m_client->open(m_profile.url, std::move(options));
     Q_EMIT statusChanged(statusText());
 }

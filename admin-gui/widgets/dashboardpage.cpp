@@ -106,6 +106,7 @@ DashboardPage::DashboardPage(ManagementClient *client, QWidget *parent)
     lower->addWidget(certificatesBox, 2);
     body()->addLayout(lower, 2);
 
+    track(m_services);
     connect(m_status, &GatewayStatus::updated, this, &DashboardPage::showInfo);
     connect(m_status, &GatewayStatus::failed, this, [this](const QString &message) { showMessage(message); });
     connect(client, &ManagementClient::connected, this, &DashboardPage::loadCertificates);

@@ -79,8 +79,8 @@ LogsPage::LogsPage(ManagementClient *client, QWidget *parent)
     tabs->addTab(auditTab, tr("Audit trail"));
     connect(auditSearch, &QLineEdit::textChanged, m_auditProxy, &QSortFilterProxyModel::setFilterFixedString);
 
-    for (JsonTableModel *model : std::initializer_list<JsonTableModel *>{m_log, m_audit})
-        connect(model, &JsonTableModel::errorChanged, this, [this](const QString &message) { showMessage(message); });
+    track(m_log);
+    track(m_audit);
 }
 
 QTableView *LogsPage::makeTable(QSortFilterProxyModel *proxy, const QString &name)

@@ -10,6 +10,7 @@
 #include <QWidget>
 
 class QLabel;
+class QProgressBar;
 class QVBoxLayout;
 
 namespace Postern::Admin {
@@ -29,7 +30,12 @@ public:
     void showMessage(const QString &message, bool error = true);
     QString message() const;
 
+    // Whether a load is under way (a busy bar shows it).
+    bool isBusy() const;
+
 protected:
+    // Shows the busy bar while `model` loads, and its load errors as the page's message.
+    void track(class JsonTableModel *model);
     // The page's own content goes here, below the message line.
     QVBoxLayout *body() const { return m_body; }
     // Read-only users see no change action: pages enable theirs with this.
@@ -39,6 +45,8 @@ private:
     ManagementClient *m_client;
     QString m_title;
     QLabel *m_message;
+    QProgressBar *m_busy;
+    int m_loading = 0;
     QVBoxLayout *m_body;
 };
 

@@ -77,7 +77,7 @@ SessionsPage::SessionsPage(ManagementClient *client, QWidget *parent)
         showDetails();
         updateActions();
     });
-    connect(m_model, &JsonTableModel::errorChanged, this, [this](const QString &message) { showMessage(message); });
+    track(m_model);
     updateCount();
 }
 

@@ -60,7 +60,7 @@ UsersPage::UsersPage(ManagementClient *client, QWidget *parent)
     connect(m_roles, &QPushButton::clicked, this, &UsersPage::setRoles);
     connect(m_remove, &QPushButton::clicked, this, &UsersPage::removeUser);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &UsersPage::updateActions);
-    connect(m_model, &JsonTableModel::errorChanged, this, [this](const QString &message) { showMessage(message); });
+    track(m_model);
     connect(m_model, &JsonTableModel::loaded, this, [this] {
         m_file->setText(tr("  users file: %1").arg(m_model->file()));
         updateActions();
