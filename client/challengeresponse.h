@@ -15,8 +15,12 @@ struct ChallengeResponse
 {
     QByteArray authorization;                     // the Authorization header's value
     QList<QPair<QByteArray, QByteArray>> headers; // other request headers
-    QList<QPair<QString, QString>> queryItems;    // added to the URL's query
-    QList<QPair<QByteArray, QByteArray>> cookies; // added to the Cookie header
+    // Added to the URL's query, name and value percent-encoded in full (as UTF-8): '+', '%',
+    // '&', '=' and '/' arrive as they are here.
+    QList<QPair<QString, QString>> queryItems;
+    // Added to the Cookie header as they are: a value must be RFC 6265 cookie-octets (no
+    // space, '"', ',', ';' or '\\'), else the attempt ends with ConnectOutcome InvalidRequest.
+    QList<QPair<QByteArray, QByteArray>> cookies;
 
     bool isEmpty() const { return authorization.isEmpty() && headers.isEmpty() && queryItems.isEmpty() && cookies.isEmpty(); }
     // Overwrites the bytes that held secrets, and empties it.

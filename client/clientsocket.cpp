@@ -6,7 +6,8 @@
 #include <QPointer>
 #include <QSslConfiguration>
 #include <QSslSocket>
-#include <QUrlQuery>
+
+#include <algorithm>
 
 namespace Postern::Client {
 
@@ -24,6 +25,16 @@ QString detailOf(const QByteArray &body, int status)
         lines.removeFirst();
     QString detail = QString::fromUtf8(lines.join(' ')).simplified();
     return detail.left(300);
+}
+
+// RFC 6265 §4.1.1 cookie-octets: printable US-ASCII but space, '"', ',', ';' and '\'. Anything
+// else would end the cookie (or the header) early, or be read differently by the server.
+bool isCookieValue(QByteArrayView value)
+{
+    return std::all_of(value.begin(), value.end(), [](char c) {
+        const auto u = uchar(c);
+        return u >= 0x21 && u <= 0x7e && u != '"' && u != ',' && u != ';' && u != '\\';
+    });
 }
 
 } // namespace
@@ -144,6 +155,7 @@ void ClientSocket::onTransportReady()
             return;
         }
     }
+    m_peerAddress = m_socket->peerAddress();
     m_handshake = WebSocket::ClientHandshake{};
     const bool secure = m_url.scheme().toLower() == u"wss";
     const int port = m_url.port(secure ? 443 : 80);
@@ -151,24 +163,51 @@ void ClientSocket::onTransportReady()
     if (host.contains(':'))
         host = '[' + host + ']';
     m_handshake.host = port == (secure ? 443 : 80) ? host : host + ':' + QByteArray::number(port);
-    QUrlQuery query(m_url);
-    for (const auto &[name, value] : std::as_const(m_answer.queryItems))
-        query.addQueryItem(name, value);
+    // The answer's query items are percent-encoded in full (QUrlQuery would leave '+', which
+    // servers read as a space, and take "%41" as already encoded): a token arrives unchanged.
+    QByteArray query = m_url.query(QUrl::FullyEncoded).toLatin1();
+    for (const auto &[name, value] : std::as_const(m_answer.queryItems)) {
+        if (!query.isEmpty())
+            query += '&';
+        query += QUrl::toPercentEncoding(name) + '=' + QUrl::toPercentEncoding(value);
+    }
     const QByteArray path = m_url.path(QUrl::FullyEncoded).toLatin1();
-    m_handshake.resource = (path.isEmpty() ? QByteArray("/") : path)
-        + (query.isEmpty() ? QByteArray() : '?' + query.toString(QUrl::FullyEncoded).toLatin1());
+    m_handshake.resource = (path.isEmpty() ? QByteArray("/") : path) + (query.isEmpty() ? QByteArray() : '?' + query);
+    query.fill('\0');
     m_handshake.protocols = m_options.protocols;
     if (!m_options.origin.isEmpty())
         m_handshake.headers.append({"Origin", m_options.origin});
+    QString invalid;
     QByteArray cookies = m_options.cookies ? m_options.cookies->cookieHeader(m_url) : QByteArray();
-    for (const auto &[name, value] : std::as_const(m_answer.cookies))
+    for (const auto &[name, value] : std::as_const(m_answer.cookies)) {
+        if (!WebSocket::ClientHandshake::isToken(name))
+            invalid = QStringLiteral("a cookie name is not an HTTP token");
+        else if (!isCookieValue(value))
+            invalid = QStringLiteral("the value of cookie %1 is not RFC 6265 cookie-octets (no space, CR, LF, NUL, "
+                                     "'\"', ',', ';' or '\\')").arg(QString::fromLatin1(name));
         cookies += (cookies.isEmpty() ? QByteArray() : QByteArray("; ")) + name + '=' + value;
+    }
     if (!cookies.isEmpty())
         m_handshake.headers.append({"Cookie", cookies});
     if (!m_answer.authorization.isEmpty())
         m_handshake.headers.append({"Authorization", m_answer.authorization});
     m_handshake.headers += m_answer.headers;
     m_handshake.headers += m_options.headers;
+    if (invalid.isEmpty())
+        invalid = m_handshake.invalidField();
+    if (!invalid.isEmpty()) {
+        // A line break in a value would end the header there, and the rest would be read as
+        // headers (or a request) of its sender's choosing: nothing is sent.
+        cookies.fill('\0');
+        m_handshake.resource.fill('\0');
+        m_handshake.headers.clear();
+        ConnectOutcome outcome;
+        outcome.kind = ConnectOutcome::Kind::InvalidRequest;
+        outcome.challenge = m_challenge;
+        outcome.message = QStringLiteral("the handshake for %1 was not sent: %2").arg(target(), invalid);
+        fail(outcome); // wipes the answer
+        return;
+    }
     QByteArray request = m_handshake.request();
     m_socket->write(request);
     // The secrets were for this request only.
@@ -319,6 +358,16 @@ void ClientSocket::onChallenge(const WebSocket::HandshakeResponse &response, con
     challenge.url = m_url;
     challenge.attempt = m_answers + 1;
     m_challenge = challenge;
+    // Basic is only base64: over ws:// the password would cross the network readable by anyone
+    // on the way. Loopback never leaves the machine. The handler (a person) is not even asked.
+    const bool basic = challenge.isScheme(u"Basic") || challenge.isScheme(u"Application Basic");
+    if (basic && m_url.scheme().toLower() == u"ws" && !m_peerAddress.isLoopback() && !m_options.allowCleartextCredentials) {
+        fail(outcomeFor(ConnectOutcome::Kind::GaveUp,
+                        QStringLiteral("it asks for %1 credentials of realm '%2', which ws:// would send unencrypted "
+                                       "to %3; use wss:// (or set ConnectOptions::allowCleartextCredentials)")
+                            .arg(challenge.scheme, challenge.realm, m_peerAddress.toString())));
+        return;
+    }
     if (m_answers >= m_options.maximumAttempts) {
         fail(outcomeFor(ConnectOutcome::Kind::GaveUp,
                         QStringLiteral("%1 answer(s) for realm '%2' refused%3")

@@ -20,6 +20,7 @@
 #include "connectoutcome.h"
 #include "websocket/clienthandshake.h"
 
+#include <QHostAddress>
 #include <QObject>
 #include <QSslCipher>
 #include <QTimer>
@@ -124,6 +125,7 @@ private:
     QList<QSslCertificate> m_peerChain;
     QSslCipher m_cipher;
     QString m_tlsProblem;
+    QHostAddress m_peerAddress; // of the attempt's connection: loopback or not
     ConnectOutcome m_outcome;
     QByteArray m_protocol;
     quint16 m_closeCode = 1006;

@@ -29,6 +29,10 @@ struct ConnectOptions
     QSslKey clientKey;
     std::shared_ptr<ChallengeHandler> challengeHandler; // none: a 401 is the outcome
     std::shared_ptr<SessionCookieJar> cookies;     // none: cookies are not kept
+    // A Basic or Application Basic challenge over ws:// is answered only when the server is on
+    // loopback: elsewhere the password would cross the network readable by anyone on the way
+    // (base64 is no encryption). True answers it anyway; prefer wss://.
+    bool allowCleartextCredentials = false;
     // How many answers to challenges one open() tries before it gives up.
     int maximumAttempts = 3;
     // Each attempt (TCP, TLS and the handshake) must be done within this; the handler's time

@@ -14,6 +14,7 @@ QString ConnectOutcome::kindName(Kind kind)
     case Kind::Unreachable: return QStringLiteral("unreachable");
     case Kind::BadHandshake: return QStringLiteral("bad handshake");
     case Kind::InvalidUrl: return QStringLiteral("invalid URL");
+    case Kind::InvalidRequest: return QStringLiteral("invalid request");
     case Kind::Aborted: return QStringLiteral("aborted");
     }
     return {};

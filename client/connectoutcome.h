@@ -20,11 +20,14 @@ struct ConnectOutcome
     enum class Kind {
         Connected,    // the WebSocket is open
         Refused,      // the gateway answered with an HTTP status other than 101 (and 401 with no handler for it)
-        GaveUp,       // a 401 the handler declined to answer, or answers refused maximumAttempts times
+        GaveUp,       // a 401 the handler declined to answer, or answers refused maximumAttempts times, or
+                      // Basic credentials that ws:// would send in the clear (see allowCleartextCredentials)
         TlsFailure,   // the server's certificate was not accepted (or the TLS handshake failed)
         Unreachable,  // no connection, or none within the time (timeout, reset, DNS)
         BadHandshake, // the server answered, but not as RFC 6455 requires
         InvalidUrl,   // not a ws:// or wss:// URL with a host
+        InvalidRequest, // a header, Origin, sub-protocol, cookie or challenge answer that would break the
+                        // request (CR, LF or NUL; a name that is not a token): nothing of it was sent
         Aborted,      // abort() or close() before it was open
     };
 

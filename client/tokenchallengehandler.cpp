@@ -29,7 +29,8 @@ ChallengeResponse TokenChallengeHandler::response(const QByteArray &token, const
         response.headers.append({carrier.name, token});
         break;
     case TokenCarrier::Kind::QueryParameter:
-        response.queryItems.append({QString::fromLatin1(carrier.name), QString::fromLatin1(token)});
+        // Percent-encoded (as UTF-8) by the client when it builds the URL: any byte arrives as sent.
+        response.queryItems.append({QString::fromLatin1(carrier.name), QString::fromUtf8(token)});
         break;
     case TokenCarrier::Kind::Cookie:
         response.cookies.append({carrier.name, token});

@@ -104,7 +104,7 @@ std::expected<std::shared_ptr<const Realm>, QString> Realm::create(const Config:
             ? std::min(cookie.maximumAge, config.sessionTimeout)
             : cookie.maximumAge;
         realm->m_sessionCookie = std::make_shared<const SessionCookie>(config.name, cookie.name, cookie.sameSite,
-                                                                       lifetime, std::move(*key));
+                                                                       lifetime, std::move(*key), keys.sessionRevocations);
     }
     return std::shared_ptr<const Realm>(std::move(realm));
 }

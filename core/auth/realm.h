@@ -24,6 +24,9 @@ struct RealmKeys
     const Tls::Keystore *keystore = nullptr;
     const Tls::Keystore *truststore = nullptr;
     QByteArray sessionSecret; // at least 32 random bytes, kept for the gateway's lifetime
+    // Logged-out single sign-on cookies, kept for the gateway's lifetime (across reloads); each
+    // realm keeps its own when null.
+    std::shared_ptr<SessionRevocations> sessionRevocations;
 };
 
 class Realm

@@ -35,6 +35,14 @@ const QStringList kUnsupportedServiceElements = {QStringLiteral("balance"), QStr
 // What a proxy may connect to, and the default ports of those that have one.
 const QStringList kConnectSchemes = {QStringLiteral("tcp"), QStringLiteral("ssl"), QStringLiteral("ws"), QStringLiteral("wss")};
 
+// Whether an accept URL's host is this machine's loopback (localhost, 127.0.0.0/8, ::1): only
+// there may credentials travel unencrypted without the service saying so.
+bool isLoopbackHost(const QUrl &url)
+{
+    const QHostAddress address(url.host());
+    return url.host() == u"localhost" || (!address.isNull() && address.isLoopback());
+}
+
 // One option as written, kept until service-defaults (which may come later) are known.
 struct RawOption
 {
@@ -1073,13 +1081,39 @@ private:
         }
     }
 
+    // A true/false property of `raw` into `target`, when it is set.
+    void readFlag(RawService &raw, const QString &name, bool &target)
+    {
+        const ServiceConfig &service = raw.config;
+        if (!service.properties.contains(name))
+            return;
+        const QString text = service.properties.value(name);
+        if (text == u"true" || text == u"enabled")
+            target = true;
+        else if (text == u"false" || text == u"disabled")
+            target = false;
+        else
+            addError(raw.propertyLocations.value(name), QStringLiteral("%1: '%2' must be true or false").arg(name, text));
+    }
+
     // A management service fails closed: it needs a realm; its properties are read; ws:// away
     // from loopback needs allow.unencrypted; the read-only role is admitted by the front door.
     // A login service exchanges credentials for its realm's single sign-on cookie: without
-    // the cookie it would have nothing to give.
+    // the cookie it would have nothing to give; and, like management, it takes passwords, so
+    // plain http:// away from loopback needs allow.unencrypted.
     void validateLogin(RawService &raw)
     {
         const ServiceConfig &service = raw.config;
+        bool allowUnencrypted = false;
+        readFlag(raw, QStringLiteral("allow.unencrypted"), allowUnencrypted);
+        for (qsizetype i = 0; i < service.accepts.size(); ++i) {
+            const QUrl &url = service.accepts[i];
+            if (url.scheme().toLower() == u"http" && !isLoopbackHost(url) && !allowUnencrypted)
+                addError(service.acceptLocations.value(i),
+                         QStringLiteral("accept '%1': a login over plain http:// away from loopback sends passwords and "
+                                        "the single sign-on cookie in the clear; use https://, or set allow.unencrypted "
+                                        "to true").arg(url.toString()));
+        }
         if (service.realmName.isEmpty()) {
             addError(service.where, QStringLiteral("login service '%1' needs a <realm-name>: the realm users log in to")
                                         .arg(service.name));
@@ -1097,19 +1131,8 @@ private:
         ServiceConfig &service = raw.config;
         ManagementOptions &options = service.management;
         const auto where = [&](const QString &name) { return raw.propertyLocations.value(name); };
-        const auto flag = [&](const QString &name, bool &target) {
-            if (!service.properties.contains(name))
-                return;
-            const QString text = service.properties.value(name);
-            if (text == u"true" || text == u"enabled")
-                target = true;
-            else if (text == u"false" || text == u"disabled")
-                target = false;
-            else
-                addError(where(name), QStringLiteral("%1: '%2' must be true or false").arg(name, text));
-        };
-        flag(QStringLiteral("allow.unencrypted"), options.allowUnencrypted);
-        flag(QStringLiteral("metrics"), options.metrics);
+        readFlag(raw, QStringLiteral("allow.unencrypted"), options.allowUnencrypted);
+        readFlag(raw, QStringLiteral("metrics"), options.metrics);
         options.auditLog = resolvePath(service.properties.value(QStringLiteral("audit.log"), QStringLiteral("audit.log")));
         options.readOnlyRole = service.properties.value(QStringLiteral("read-only.role")).trimmed();
         if (service.properties.contains(QStringLiteral("read-only.role")) && options.readOnlyRole.isEmpty())
@@ -1132,9 +1155,7 @@ private:
         }
         for (qsizetype i = 0; i < service.accepts.size(); ++i) {
             const QUrl &url = service.accepts[i];
-            const QHostAddress address(url.host());
-            const bool loopback = url.host() == u"localhost" || (!address.isNull() && address.isLoopback());
-            if (url.scheme().toLower() == u"ws" && !loopback && !options.allowUnencrypted)
+            if (url.scheme().toLower() == u"ws" && !isLoopbackHost(url) && !options.allowUnencrypted)
                 addError(service.acceptLocations.value(i),
                          QStringLiteral("accept '%1': management over plain ws:// away from loopback sends passwords "
                                         "in the clear; use wss://, or set allow.unencrypted to true").arg(url.toString()));
@@ -1217,6 +1238,8 @@ private:
         else if (service.type == u"management")
             allowed = {QStringLiteral("read-only.role"), QStringLiteral("audit.log"), QStringLiteral("allow.unencrypted"),
                        QStringLiteral("metrics")};
+        else if (service.type == u"login")
+            allowed = {QStringLiteral("allow.unencrypted")};
         static const QStringList unsupported = {QStringLiteral("maximum.recovery.interval"),
                                                 QStringLiteral("internal.maximum.transferred.bytes")};
         for (auto it = service.properties.cbegin(); it != service.properties.cend(); ++it) {

@@ -2,7 +2,42 @@
 
 #include "websocket/handshake.h"
 
+#include <algorithm>
+
 namespace Postern::WebSocket {
+
+bool ClientHandshake::isValidHeaderValue(QByteArrayView value)
+{
+    return !value.contains('\r') && !value.contains('\n') && !value.contains('\0');
+}
+
+bool ClientHandshake::isToken(QByteArrayView name)
+{
+    static constexpr QByteArrayView kSeparators("!#$%&'*+-.^_`|~");
+    return !name.isEmpty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || kSeparators.contains(c);
+    });
+}
+
+QString ClientHandshake::invalidField() const
+{
+    // The resource must also hold no space: it ends at the first one in the request line.
+    if (!isValidHeaderValue(resource) || resource.contains(' '))
+        return QStringLiteral("the request target holds a space, CR, LF or NUL");
+    if (!isValidHeaderValue(host) || host.contains(' '))
+        return QStringLiteral("the Host header holds a space, CR, LF or NUL");
+    // Only what breaks the request: a proxy passes on whatever its client offered.
+    for (const QByteArray &protocol : protocols)
+        if (!isValidHeaderValue(protocol) || protocol.contains(','))
+            return QStringLiteral("a sub-protocol holds a comma, CR, LF or NUL");
+    for (const auto &[name, value] : headers) {
+        if (!isToken(name))
+            return QStringLiteral("a header name is not an HTTP token");
+        if (!isValidHeaderValue(value))
+            return QStringLiteral("the value of header %1 holds CR, LF or NUL").arg(QString::fromLatin1(name));
+    }
+    return {};
+}
 
 QByteArray ClientHandshake::request()
 {

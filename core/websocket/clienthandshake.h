@@ -21,7 +21,17 @@ struct ClientHandshake
     QList<QByteArray> protocols;        // Sec-WebSocket-Protocol offer, in order
     QList<QPair<QByteArray, QByteArray>> headers; // further headers, as given
 
+    // Why the request could not be written as given (a resource, host, sub-protocol or header
+    // value with CR, LF or NUL, which would end the line there and let the rest be read as
+    // more headers or another request; a header name that is not an HTTP token), or an empty
+    // string. Names the field, never its value (it may be a secret).
+    QString invalidField() const;
+    // Whether `value` may be a header value / `name` a header name (RFC 9110 §5).
+    static bool isValidHeaderValue(QByteArrayView value);
+    static bool isToken(QByteArrayView name);
+
     // The request head, ending with the blank line. Makes the key first when there is none.
+    // Check invalidField() first: this writes whatever it is given.
     QByteArray request();
     // Why `response` (a 101) does not complete this handshake, or an empty string when it
     // does: Upgrade and Connection, the accept key, no extension, and a sub-protocol that

@@ -15,8 +15,11 @@
 //   (<type>login</type>, by default /login on the service's host), which answers with the
 //   realm's single sign-on cookie; the WebSocket then carries the cookie. Use Application
 //   Basic for pages: a Basic challenge brings up the browser's own login dialog.
-// - Application Token realms: the token travels in the query parameter or cookie the realm
-//   names in its challenge (browsers cannot set headers on a WebSocket).
+// - Application Token realms: the token travels in the cookie the realm names in its
+//   challenge, else in its query parameter (browsers cannot set headers on a WebSocket; a URL
+//   ends up in access logs and browser history, so the cookie comes first, as in the C++
+//   library). The gateway reads a cookie's value as it is (no decoding): a token with
+//   characters a cookie cannot hold goes in the query parameter, or fails if there is none.
 // Refusals reject with a PosternError that says why. docs/clients.md has the details.
 
 const DEFAULT_ATTEMPTS = 3;
@@ -35,6 +38,15 @@ export class PosternError extends Error {
 }
 
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+
+// RFC 6265 §4.1.1 cookie-octets: printable US-ASCII but space, '"', ',', ';' and '\\'. Base64
+// and JSON Web Tokens are; a value with anything else cannot travel in a cookie unchanged.
+const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+$/;
+
+/** Whether `value` can be a cookie's value as it is (the gateway does not decode cookies). */
+export function isCookieValue(value) {
+  return COOKIE_VALUE.test(String(value));
+}
 
 /**
  * The challenges of a WWW-Authenticate value (RFC 7235), with KAAZING's two-word schemes:
@@ -245,13 +257,27 @@ export async function connect(url, options = {}) {
         const token = await options.token(challenge);
         if (!token) throw new PosternError('gave-up', `gave up logging in to realm '${challenge.realm}'`, { status: 401, challenge });
         answers += 1;
+        // The previous answer goes, wherever it was: the gateway reads a query parameter before a cookie.
         if (parameter) {
+          tokenQuery.searchParams.delete(parameter);
+          socketUrl.searchParams.delete(parameter);
+        }
+        if (tokenCookie) {
+          document.cookie = `${tokenCookie}=; Path=${http.pathname}; Max-Age=0`;
+          tokenCookie = null;
+        }
+        // The cookie first: a query parameter ends up in access logs and browser history.
+        if (cookie && isCookieValue(token)) {
+          tokenCookie = cookie;
+          document.cookie = `${cookie}=${token}; Path=${http.pathname}; SameSite=Strict` +
+            (http.protocol === 'https:' ? '; Secure' : '');
+        } else if (parameter) {
           tokenQuery.searchParams.set(parameter, token);
           socketUrl.searchParams.set(parameter, token);
         } else {
-          tokenCookie = cookie;
-          document.cookie = `${cookie}=${encodeURIComponent(token)}; Path=${http.pathname}; SameSite=Strict` +
-            (http.protocol === 'https:' ? '; Secure' : '');
+          throw new PosternError('unsupported', `the token for realm '${challenge.realm}' cannot travel in a cookie ` +
+            '(it holds a space, a quote, a comma, a semicolon, a backslash or a character that is not ASCII), and the ' +
+            'realm reads tokens from no query parameter: give the realm an http-query-parameter', { status: 401, challenge });
         }
         lastWasToken = true;
       } else {

@@ -53,7 +53,8 @@ QByteArray Gateway::newSessionSecret()
 Gateway::Gateway(QObject *parent)
     : QObject(parent), m_sessions(new Sessions::SessionRegistry(this)), m_connections(new QObject(this)),
       m_logRing(new LogRing(2000, this)), m_management(new Management::ManagementHub(this, this)),
-      m_resolver(new HostResolver(this)), m_startedAt(QDateTime::currentDateTimeUtc()), m_sessionSecret(newSessionSecret())
+      m_resolver(new HostResolver(this)), m_startedAt(QDateTime::currentDateTimeUtc()), m_sessionSecret(newSessionSecret()),
+      m_sessionRevocations(std::make_shared<Auth::SessionRevocations>())
 {
     m_drainTimer.setSingleShot(true);
     connect(&m_drainTimer, &QTimer::timeout, this, [this] {
@@ -113,10 +114,10 @@ Gateway::loadTls(const Config::GatewayConfig &config, QStringList *warnings)
 
 std::expected<QMap<QString, std::shared_ptr<const Auth::Realm>>, QStringList>
 Gateway::loadRealms(const Config::GatewayConfig &config, const Frontdoor::TlsContext *tls, QStringList *warnings,
-                    const QByteArray &sessionSecret)
+                    const QByteArray &sessionSecret, const std::shared_ptr<Auth::SessionRevocations> &revocations)
 {
     const Auth::RealmKeys keys{tls ? &tls->keystore() : nullptr, tls ? &tls->truststore() : nullptr,
-                               sessionSecret.isEmpty() ? newSessionSecret() : sessionSecret};
+                               sessionSecret.isEmpty() ? newSessionSecret() : sessionSecret, revocations};
     QMap<QString, std::shared_ptr<const Auth::Realm>> realms;
     QStringList errors;
     for (const auto &realmConfig : config.realms) {
@@ -310,7 +311,7 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
     if (const auto listeners = checkListeners(config, lookup); !listeners)
         return listeners;
     QStringList realmWarnings;
-    const auto realms = loadRealms(config, tls->get(), &realmWarnings, m_sessionSecret);
+    const auto realms = loadRealms(config, tls->get(), &realmWarnings, m_sessionSecret, m_sessionRevocations);
     if (!realms)
         return std::unexpected(realms.error());
     for (const QString &warning : std::as_const(realmWarnings))

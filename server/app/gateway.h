@@ -21,7 +21,10 @@
 #include <chrono>
 #include <expected>
 
-namespace Postern::Auth { class Realm; }
+namespace Postern::Auth {
+class Realm;
+class SessionRevocations;
+}
 namespace Postern::Frontdoor { class Listener; }
 namespace Postern::Management { class ManagementHub; }
 namespace Postern::Sessions { class SessionRegistry; }
@@ -45,10 +48,12 @@ public:
     // Builds the realms (loading their users and key files; key aliases are looked up in
     // `tls`, which may be null). Plain-text passwords go to `warnings`. Single sign-on
     // cookies without a key file of their own are signed with `sessionSecret` (random
-    // when empty, as for --check).
+    // when empty, as for --check), and their logouts recorded in `revocations` (one list per
+    // realm when null).
     static std::expected<QMap<QString, std::shared_ptr<const Auth::Realm>>, QStringList>
     loadRealms(const Config::GatewayConfig &config, const Frontdoor::TlsContext *tls, QStringList *warnings,
-               const QByteArray &sessionSecret = {});
+               const QByteArray &sessionSecret = {},
+               const std::shared_ptr<Auth::SessionRevocations> &revocations = {});
 
     // Checks what only resolving accept hosts shows: two spellings of one address (localhost
     // and 127.0.0.1) used with and without TLS, or with different listener options.
@@ -116,6 +121,8 @@ private:
     bool m_stopping = false;
     // Signs the realms' single sign-on cookies; kept across reloads so logins survive them.
     const QByteArray m_sessionSecret;
+    // The cookies logged out since start; kept across reloads so logouts survive them too.
+    const std::shared_ptr<Auth::SessionRevocations> m_sessionRevocations;
 };
 
 } // namespace Postern::App

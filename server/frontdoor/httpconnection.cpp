@@ -264,6 +264,9 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
                                                  .arg(QString::fromUtf8(early->body).section(u'\n', 1).trimmed());
             countRefusal(route->service->name(), early->status == 405 ? QStringLiteral("bad-request") : QStringLiteral("forbidden"));
         }
+        const Auth::Realm *realm = route->service->realm();
+        if (early->clearSessionCookie && realm && realm->sessionCookie())
+            early->headers.append({"Set-Cookie", realm->sessionCookie()->clearCookie(m_context->secureScheme)});
         origins.decorate(*early, request);
         respond(std::move(*early), keepAlive);
         return;
@@ -316,9 +319,17 @@ bool HttpConnection::authenticate(const HttpRequestHead &request, const RouteMat
                     QStringLiteral("user '%1' may not use this service").arg(login->result.user));
         return false;
     }
-    // The cookie goes with an answer that lets the user in, after a login that was not itself the cookie.
+    // The cookie goes with an answer that lets the user in, after a login that was not itself the
+    // cookie — but not to a GET or HEAD that another site started (a link or an embedded
+    // resource whose URL carries a token): that would log the visitor in, in their browser, as
+    // whoever the token belongs to (login CSRF). The request itself is still let in.
     const Auth::SessionCookie *cookie = realm->sessionCookie();
-    if (cookie && !byCookie)
+    const bool crossSiteVisit = (request.method == "GET" || request.method == "HEAD")
+        && request.header("Sec-Fetch-Site").trimmed().compare("cross-site", Qt::CaseInsensitive) == 0;
+    if (cookie && !byCookie && crossSiteVisit)
+        qCInfo(lcFrontdoor).noquote() << QStringLiteral("%1 for realm '%2' not set for %3: the request came from another site")
+                                             .arg(cookie->name(), realm->name(), m_info.peer());
+    if (cookie && !byCookie && !crossSiteVisit)
         m_setCookie = cookie->setCookie(login->result, now, m_context->secureScheme);
     m_info.user = login->result.user;
     m_info.roles = login->result.roles;

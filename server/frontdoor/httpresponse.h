@@ -22,6 +22,9 @@ struct HttpResponse
     std::shared_ptr<QIODevice> bodyDevice; // when set, `bodyLength` bytes are streamed from it
     qint64 bodyLength = -1;               // -1: body.size()
     bool omitBody = false;                // HEAD, 304: headers (with Content-Length) only
+    // A logout: the front door adds the Set-Cookie that makes the browser forget the realm's
+    // single sign-on cookie, with the same Secure flag it sets the cookie with.
+    bool clearSessionCookie = false;
 
     void setHeader(const QByteArray &name, const QByteArray &value);
     qint64 contentLength() const { return bodyLength >= 0 ? bodyLength : body.size(); }

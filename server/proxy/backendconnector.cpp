@@ -121,6 +121,12 @@ void BackendConnector::upgrade(const ClientRequest &request)
         m_handshake.headers = {{"Forwarded", "for=" + forNode + ";proto=" + (request.secure ? "https" : "http")},
                                {"X-Forwarded-For", ip}};
     }
+    // The values come from the configuration and the parsed client request, which hold no
+    // line breaks; checked anyway, because a break would let the client write headers here.
+    if (const QString invalid = m_handshake.invalidField(); !invalid.isEmpty()) {
+        fail(502, QStringLiteral("the WebSocket handshake for back-end %1 was not sent: %2").arg(m_target->url, invalid));
+        return;
+    }
     const QByteArray head = m_handshake.request();
     m_socket->write(head);
     if (m_socket->bytesAvailable() > 0)

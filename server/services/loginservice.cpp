@@ -1,6 +1,8 @@
 #include "services/loginservice.h"
 
 #include "auth/realm.h"
+#include "frontdoor/credentialreader.h"
+#include "logging.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -34,8 +36,16 @@ std::optional<HttpResponse> LoginService::screen(const Frontdoor::HttpRequestHea
         response.setHeader("Allow", "GET, HEAD, POST, DELETE");
         return response;
     }
-    if (method == "GET" || method == "HEAD")
-        return std::nullopt; // who is logged in: the login (cookie or credentials) decides
+    if (method == "GET" || method == "HEAD") {
+        // Who is logged in, by the single sign-on cookie alone. Credentials here would make a
+        // link a login: <a href="https://gateway/login?access_token=…"> would log the visitor's
+        // browser in as whoever the token belongs to (login CSRF). A login is a POST.
+        if (realm() && Frontdoor::CredentialReader::presentsSecrets(request, *realm()))
+            return HttpResponse::error(403, QStringLiteral("a %1 here only reads the single sign-on cookie and takes no "
+                                                           "credentials; log in with a POST")
+                                                .arg(QString::fromLatin1(method)));
+        return std::nullopt;
+    }
     // A change of who is logged in: only from this service's own pages.
     if (crossOrigin().check(request) != Frontdoor::CrossOriginPolicy::Verdict::SameOrigin)
         return HttpResponse::error(403, QStringLiteral("origin %1 may not log in or out here")
@@ -44,8 +54,28 @@ std::optional<HttpResponse> LoginService::screen(const Frontdoor::HttpRequestHea
         return HttpResponse::error(403, QStringLiteral("a login or logout must carry the header %1 (forms cannot)")
                                             .arg(QString::fromLatin1(kRequestHeader)));
     if (method == "DELETE") {
-        HttpResponse response = json(200, {{QStringLiteral("realm"), realm()->name()}, {QStringLiteral("loggedOut"), true}});
-        response.setHeader("Set-Cookie", realm()->sessionCookie()->clearCookie(connection.secure));
+        // The cookie is a signed token that stays valid until it expires wherever it was
+        // copied to; revoking it ends the login itself, not only this browser's copy.
+        bool revoked = false;
+        if (const Auth::SessionCookie *cookie = realm()->sessionCookie()) {
+            const QByteArray value = request.cookie(cookie->name().toLatin1());
+            if (!value.isEmpty()) {
+                const auto dropped = cookie->revoke(value, QDateTime::currentDateTimeUtc());
+                revoked = dropped.has_value();
+                if (revoked)
+                    qCInfo(lcService).noquote() << QStringLiteral("realm '%1': %2 logged out; its single sign-on cookie is revoked")
+                                                       .arg(realm()->name(), connection.peer());
+                if (dropped && *dropped > 0)
+                    qCWarning(lcService).noquote()
+                        << QStringLiteral("realm '%1': the list of logged-out single sign-on cookies is full; the %2 that "
+                                          "expire soonest were dropped from it, and are logins again until they expire")
+                               .arg(realm()->name()).arg(*dropped);
+            }
+        }
+        HttpResponse response = json(200, {{QStringLiteral("realm"), realm()->name()},
+                                           {QStringLiteral("loggedOut"), true},
+                                           {QStringLiteral("revoked"), revoked}});
+        response.clearSessionCookie = true; // the front door writes it, Secure as it set it
         return response;
     }
     return std::nullopt; // POST: the credentials go to the realm's login

@@ -4,7 +4,8 @@
 // browser pages, which cannot answer a WebSocket handshake's 401 themselves. A page posts the
 // credentials (Authorization: Application Basic …, or a token where the realm reads one) and
 // gets the cookie; its WebSockets to the realm's services then carry it. GET says who is
-// logged in; DELETE makes the browser forget the cookie (log out).
+// logged in, by the cookie only (credentials on a GET are refused: a link must not log anyone
+// in); DELETE logs out: the cookie is revoked on this gateway and the browser forgets it.
 //
 // Like any login it is guarded: the realm's login-throttle slows guessing down (429), and a
 // POST or DELETE is taken only from a page of the service's own origin (Origin) that set the

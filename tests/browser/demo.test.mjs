@@ -2,8 +2,9 @@
 // page from a posternd started here, logs in through postern-client.js (a wrong password, then
 // the right one, through the login service), echoes a message, reconnects on the single
 // sign-on cookie without asking again, logs out; then, on a token realm, a wrong token is
-// refused with a visible reason and a good one connects. Prints "N passed, N failed" and
-// exits non-zero on any failure.
+// refused with a visible reason and a good one connects; on a realm that reads a cookie and a
+// query parameter, the token goes in the cookie, and one that cannot be a cookie value in the
+// query parameter. Prints "N passed, N failed" and exits non-zero on any failure.
 //
 //   node demo.test.mjs --posternd PATH --keytool PATH --source DIR [--screenshots DIR]
 
@@ -80,6 +81,8 @@ fs.writeFileSync(path.join(work, 'gateway-config.xml'), `<?xml version="1.0"?>
     <realm-name>demo</realm-name></service>
   <service><name>tokens</name><accept>ws://localhost:${http}/tokens</accept><type>echo</type>
     <realm-name>api</realm-name></service>
+  <service><name>cookie-tokens</name><accept>ws://localhost:${http}/cookie-tokens</accept><type>echo</type>
+    <realm-name>api-cookie</realm-name></service>
   <security>
     <realm><name>demo</name><authentication>
       <http-challenge-scheme>Application Basic</http-challenge-scheme>
@@ -89,6 +92,13 @@ fs.writeFileSync(path.join(work, 'gateway-config.xml'), `<?xml version="1.0"?>
     <realm><name>api</name><authentication>
       <http-challenge-scheme>Application Token</http-challenge-scheme>
       <http-query-parameter>access_token</http-query-parameter>
+      <login-modules><login-module><type>token</type>
+        <options><algorithm>HS256</algorithm><key-file>jwt.secret</key-file></options></login-module></login-modules>
+    </authentication></realm>
+    <realm><name>api-cookie</name><authentication>
+      <http-challenge-scheme>Application Token</http-challenge-scheme>
+      <http-query-parameter>access_token</http-query-parameter>
+      <http-cookie>token</http-cookie>
       <login-modules><login-module><type>token</type>
         <options><algorithm>HS256</algorithm><key-file>jwt.secret</key-file></options></login-module></login-modules>
     </authentication></realm>
@@ -208,6 +218,34 @@ try {
   await page.click('#send');
   await page.waitForFunction(() => document.getElementById('log').textContent.includes('received: Hello, Postern'));
   check('a message is echoed over the token login', (await logText()).includes('received: Hello, Postern'));
+
+  // --- a realm that reads a cookie and a query parameter: the cookie first, as the C++ library ---
+  const probes = [];
+  page.on('request', (request) => { if (new URL(request.url()).pathname === '/cookie-tokens') probes.push(request); });
+  await page.goto(`${base}/demo.html?path=/cookie-tokens`);
+  await page.click('#connect');
+  await page.waitForSelector('#token-form:not([hidden])');
+  // Not a token the realm takes, and not a cookie value (space, ';'): it goes in the URL, intact.
+  const odd = 'not a token; a+b/c=d';
+  await page.fill('#token', odd);
+  await page.click('#use-token');
+  await page.waitForFunction(() => document.getElementById('token-problem').textContent !== '');
+  const inUrl = probes.map((request) => new URL(request.url()).searchParams.get('access_token'));
+  check('a token that cannot be a cookie value goes in the query parameter, unchanged', inUrl.includes(odd),
+    JSON.stringify(inUrl));
+  probes.length = 0;
+  await page.fill('#token', good);
+  await page.click('#use-token');
+  await page.waitForFunction(() => document.getElementById('state').textContent === 'connected');
+  const lastProbe = probes[probes.length - 1];
+  const probeCookie = lastProbe ? (await lastProbe.allHeaders()).cookie ?? '' : '';
+  check('a good token travels in the cookie, not the URL, and connects',
+    (await state()) === 'connected' && probes.length > 0
+      && probes.every((request) => !new URL(request.url()).searchParams.has('access_token'))
+      && probeCookie.includes(`token=${good}`),
+    JSON.stringify(probes.map((request) => request.url())));
+  check('the token cookie is removed once the socket is open',
+    !(await context.cookies(base)).some((cookie) => cookie.name === 'token'));
   check('no script error on the page', pageErrors.length === 0, pageErrors.join('; '));
 
   // --- the gateway logged the refusals, and never a secret ---

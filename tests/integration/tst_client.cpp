@@ -2,7 +2,9 @@
 // then right credentials, a handler that gives up, the attempt limit, refusals with the
 // gateway's reason, tokens in every place a realm reads them, single sign-on reuse, trust
 // (pinned, authorities, system) accepted and refused, and a custom scheme answered through
-// the dispatcher by a server of the test's own.
+// the dispatcher by a server of the test's own. Another such server shows exactly what the
+// client sends: tokens in a query parameter byte for byte, nothing when a value would break
+// the request, and no Basic password over ws:// away from loopback.
 
 #include "app/gateway.h"
 #include "auth/passwordhasher.h"
@@ -10,6 +12,7 @@
 #include "challengedispatcher.h"
 #include "clientsocket.h"
 #include "config/configloader.h"
+#include "frontdoor/httprequestparser.h"
 #include "testjwt.h"
 #include "testpki.h"
 #include "tokenchallengehandler.h"
@@ -17,6 +20,7 @@
 
 #include <QFile>
 #include <QMessageAuthenticationCode>
+#include <QNetworkInterface>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -128,6 +132,62 @@ private:
 
     QByteArray m_secret;
 };
+
+// A server of the test's own that keeps every request head it gets: a handshake that carries
+// credentials (Authorization, a cookie, X-Token or access_token) is answered 101, any other
+// 401 with `challenge`.
+class CaptureServer final : public QObject
+{
+public:
+    explicit CaptureServer(QByteArray challenge, const QHostAddress &address = QHostAddress::LocalHost)
+        : m_challenge(std::move(challenge))
+    {
+        QObject::connect(&server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = server.nextPendingConnection()) {
+                socket->setParent(this);
+                QObject::connect(socket, &QTcpSocket::readyRead, this, [this, socket] { answer(socket); });
+            }
+        });
+        server.listen(address);
+    }
+
+    QUrl url(const QString &pathAndQuery) const
+    {
+        return QUrl(QStringLiteral("ws://%1:%2%3").arg(server.serverAddress().toString()).arg(server.serverPort()).arg(pathAndQuery));
+    }
+
+    QTcpServer server;
+    QList<QByteArray> heads;
+
+private:
+    void answer(QTcpSocket *socket)
+    {
+        const qsizetype end = socket->peek(16384).indexOf("\r\n\r\n");
+        if (end < 0)
+            return;
+        const QByteArray head = socket->read(end + 4);
+        heads.append(head);
+        const QByteArray lower = head.toLower();
+        QByteArray key;
+        for (const QByteArray &line : head.split('\n'))
+            if (line.toLower().startsWith("sec-websocket-key:"))
+                key = line.mid(18).trimmed();
+        if (lower.contains("\r\nauthorization:") || lower.contains("\r\ncookie:") || lower.contains("\r\nx-token:")
+            || lower.contains("access_token=")) {
+            socket->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Accept: " + WebSocket::Handshake::acceptKey(key) + "\r\n\r\n");
+            return;
+        }
+        socket->write("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: " + m_challenge
+                      + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        socket->disconnectFromHost();
+    }
+
+    QByteArray m_challenge;
+};
+
+// Where unsafeValuesAreNotSent puts its value.
+enum class Place { Header, Origin, Protocol, TokenHeader, TokenAuthorization, TokenCookie };
 
 } // namespace
 
@@ -522,6 +582,117 @@ private Q_SLOTS:
         QVERIFY2(closed.message.contains(u"cannot connect"), qPrintable(closed.message));
         const ConnectOutcome invalid = connectTo(socket, QUrl(QStringLiteral("http://localhost/")), ConnectOptions());
         QCOMPARE(invalid.kind, ConnectOutcome::Kind::InvalidUrl);
+    }
+
+    void tokenQueryParameterArrivesUnchanged()
+    {
+        // '+' (a space to servers), '%41' (not an escape here), '&', '=' and '/' are all the token's.
+        const QByteArray token = "ab+c/d=e&f%41g h";
+        CaptureServer server("Application Token realm=\"lab\", parameter=\"access_token\"");
+        auto handler = std::make_shared<TokenChallengeHandler>(
+            [&](const Challenge &, TokenChallengeHandler::TokenReply reply) { reply(token); }, TokenCarrier::advertised());
+        ConnectOptions options;
+        options.challengeHandler = handler;
+        ClientSocket socket;
+        const ConnectOutcome outcome = connectTo(socket, server.url(QStringLiteral("/lab?x=a%2Bb&y=%C3%A9")), options);
+        QVERIFY2(outcome.isConnected(), qPrintable(outcome.message));
+        QCOMPARE(server.heads.size(), 2);
+        // Read back with the gateway's own request parser, as the token login module gets it.
+        const auto request = Frontdoor::HttpRequestParser::parse(server.heads.last());
+        QVERIFY(request);
+        QCOMPARE(request->queryParameter("access_token"), token);
+        QCOMPARE(request->queryParameter("x"), QByteArray("a+b")); // the URL's own query, as it was
+        QCOMPARE(request->queryParameter("y"), QByteArray("\xc3\xa9"));
+        QCOMPARE(request->target.count("access_token="), 1);
+    }
+
+    void unsafeValuesAreNotSent_data()
+    {
+        QTest::addColumn<int>("place");
+        QTest::addColumn<QByteArray>("value");
+        QTest::addColumn<int>("heads"); // requests the server gets: the first, unanswered one at most
+        QTest::newRow("header value with CR LF") << int(Place::Header) << QByteArray("1\r\nInjected: yes") << 0;
+        QTest::newRow("Origin with LF") << int(Place::Origin) << QByteArray("https://a.test\nInjected: yes") << 0;
+        QTest::newRow("sub-protocol with CR LF") << int(Place::Protocol) << QByteArray("chat\r\nInjected: yes") << 0;
+        QTest::newRow("token header with CR LF") << int(Place::TokenHeader) << QByteArray("t\r\nInjected: yes") << 1;
+        QTest::newRow("Bearer token with NUL") << int(Place::TokenAuthorization) << QByteArray("t\0Injected: yes", 15) << 1;
+        QTest::newRow("token cookie with CR LF") << int(Place::TokenCookie) << QByteArray("t\r\nInjected: yes") << 1;
+        QTest::newRow("token cookie with a semicolon") << int(Place::TokenCookie) << QByteArray("t; Injected=yes") << 1;
+    }
+
+    void unsafeValuesAreNotSent()
+    {
+        QFETCH(int, place);
+        QFETCH(QByteArray, value);
+        QFETCH(int, heads);
+        CaptureServer server("Application Token realm=\"lab\"");
+        ConnectOptions options;
+        switch (Place(place)) {
+        case Place::Header: options.headers.append({QByteArray("X-Trace"), value}); break;
+        case Place::Origin: options.origin = value; break;
+        case Place::Protocol: options.protocols.append(value); break;
+        case Place::TokenHeader:
+        case Place::TokenAuthorization:
+        case Place::TokenCookie: {
+            const TokenCarrier carrier = Place(place) == Place::TokenHeader ? TokenCarrier::header("X-Token")
+                : Place(place) == Place::TokenCookie                          ? TokenCarrier::cookie("tok")
+                                                                              : TokenCarrier::authorization();
+            options.challengeHandler = std::make_shared<TokenChallengeHandler>(
+                [value](const Challenge &, TokenChallengeHandler::TokenReply reply) { reply(value); }, carrier);
+            break;
+        }
+        }
+        ClientSocket socket;
+        const ConnectOutcome outcome = connectTo(socket, server.url(QStringLiteral("/lab")), options);
+        QCOMPARE(outcome.kind, ConnectOutcome::Kind::InvalidRequest);
+        QVERIFY2(outcome.message.contains(u"was not sent"), qPrintable(outcome.message));
+        QVERIFY2(!outcome.message.contains(u"Injected"), qPrintable(outcome.message)); // names the field, not its value
+        QCOMPARE(ConnectOutcome::kindName(outcome.kind), QStringLiteral("invalid request"));
+        QTest::qWait(50); // anything sent would have arrived by now
+        QCOMPARE(server.heads.size(), heads);
+        for (const QByteArray &head : std::as_const(server.heads))
+            QVERIFY(!head.contains("Injected"));
+    }
+
+    void noBasicPasswordOverPlainWsAwayFromLoopback()
+    {
+        QHostAddress external;
+        for (const QHostAddress &address : QNetworkInterface::allAddresses()) {
+            if (address.protocol() == QAbstractSocket::IPv4Protocol && !address.isLoopback()) {
+                external = address;
+                break;
+            }
+        }
+        if (external.isNull())
+            QSKIP("this machine has no address but loopback");
+        CaptureServer server("Application Basic realm=\"lab\"", external);
+        QVERIFY(server.server.isListening());
+        CredentialScript script;
+        script.answers = {Credentials{QStringLiteral("alice"), QStringLiteral("alice-password")},
+                          Credentials{QStringLiteral("alice"), QStringLiteral("alice-password")}};
+        ConnectOptions options;
+        options.challengeHandler = script.handler();
+        ClientSocket socket;
+        const ConnectOutcome refused = connectTo(socket, server.url(QStringLiteral("/lab")), options);
+        QCOMPARE(refused.kind, ConnectOutcome::Kind::GaveUp);
+        QCOMPARE(refused.status, 401);
+        QVERIFY2(refused.message.contains(u"unencrypted") && refused.message.contains(u"allowCleartextCredentials"),
+                 qPrintable(refused.message));
+        QVERIFY(script.asked.isEmpty()); // nobody is asked for a password that would not be sent safely
+        QCOMPARE(server.heads.size(), 1);
+        // The application may take the risk, explicitly.
+        options.allowCleartextCredentials = true;
+        const ConnectOutcome allowed = connectTo(socket, server.url(QStringLiteral("/lab")), options);
+        QVERIFY2(allowed.isConnected(), qPrintable(allowed.message));
+        QCOMPARE(script.asked.size(), 1);
+        QVERIFY(server.heads.last().contains("\r\nAuthorization: Application Basic "));
+        socket.abort();
+        // Loopback never leaves the machine: answered without the flag.
+        CaptureServer local("Basic realm=\"lab\"");
+        ConnectOptions plain;
+        plain.challengeHandler = script.handler();
+        QVERIFY2(connectTo(socket, local.url(QStringLiteral("/lab")), plain).isConnected(), qPrintable(socket.outcome().message));
+        QCOMPARE(script.asked.size(), 2);
     }
 
     void credentialsAreWiped()

@@ -199,10 +199,12 @@ private Q_SLOTS:
         const QByteArray xml = "<gateway-config>\n"
             + echo("sso-a", "sso", "AUTHORIZED") + echo("sso-b", "sso") + echo("sso-tls", "sso", {}, true) + echo("timed", "timed")
             + echo("elsewhere", "other") + echo("tokens", "tokens", "readers") + echo("es", "es") + echo("alias", "alias")
-            + echo("guarded", "guarded")
+            + echo("guarded", "guarded") + echo("sso-tokens", "tokensso")
             + echo("devices", "certificates", "DEVICE", true)
             + "<service><name>login</name><accept>http://localhost:" + http + "/login</accept><type>login</type>"
               "<realm-name>sso</realm-name></service>\n"
+            + "<service><name>token-login</name><accept>http://localhost:" + http + "/token-login</accept><type>login</type>"
+              "<realm-name>tokensso</realm-name></service>\n"
             + "<security>"
               "<keystore><file>keystore.p12</file><password-file>keystore.pw</password-file></keystore>"
               "<truststore><file>truststore.p12</file><password-file>truststore.pw</password-file></truststore>\n"
@@ -217,6 +219,12 @@ private Q_SLOTS:
                     "<issuer>https://idp.test</issuer><audience>postern</audience><roles-claim>groups</roles-claim>"
                     "</options></login-module>")
             + realm("guarded", "Application Token", "<login-throttle><maximum-failures>3</maximum-failures></login-throttle>",
+                    "<login-module><type>token</type><options><algorithm>HS256</algorithm><key-file>jwt.secret</key-file>"
+                    "</options></login-module>")
+            // Tokens in a URL or a cookie, and single sign-on: what a login CSRF by link needs.
+            + realm("tokensso", "Application Token",
+                    "<http-query-parameter>access_token</http-query-parameter><http-cookie>token</http-cookie>"
+                    "<authorization-mode>recycle</authorization-mode>",
                     "<login-module><type>token</type><options><algorithm>HS256</algorithm><key-file>jwt.secret</key-file>"
                     "</options></login-module>")
             + realm("es", "Application Token", {},
@@ -572,6 +580,121 @@ private Q_SLOTS:
         auto put = loginRequest("PUT", sameOrigin() + marker + credentials);
         QCOMPARE(put->status(), 405);
         QCOMPARE(put->headerValue("Allow"), QByteArray("GET, HEAD, POST, DELETE"));
+    }
+
+    void loginServiceTakesNoCredentialsOnGet_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QByteArray>("target");  // @T@ is a valid token
+        QTest::addColumn<QByteArray>("headers");
+        // <a href="…/token-login?access_token=<the attacker's token>"> must not log a visitor in
+        // as the attacker (login CSRF): a GET only reads the single sign-on cookie.
+        QTest::newRow("token in the URL") << QByteArray("GET") << QByteArray("/token-login?access_token=@T@") << QByteArray();
+        QTest::newRow("HEAD, token in the URL") << QByteArray("HEAD") << QByteArray("/token-login?access_token=@T@")
+                                                << QByteArray("Connection: close\r\n");
+        QTest::newRow("token cookie") << QByteArray("GET") << QByteArray("/token-login") << QByteArray("Cookie: token=@T@\r\n");
+        QTest::newRow("Bearer") << QByteArray("GET") << QByteArray("/token-login") << QByteArray("Authorization: Bearer @T@\r\n");
+        QTest::newRow("Basic") << QByteArray("GET") << QByteArray("/login")
+                               << "Authorization: " + basic("alice", kAlicePassword) + "\r\n";
+    }
+
+    void loginServiceTakesNoCredentialsOnGet()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QByteArray, target);
+        QFETCH(QByteArray, headers);
+        const QByteArray jwt = token(claims());
+        RawClient client(m_http);
+        // HEAD has a Content-Length and no body: the answer is complete when the server closes.
+        const bool whole = client.exchange(Testing::request(method, QByteArray(target).replace("@T@", jwt),
+                                                            QByteArray(headers).replace("@T@", jwt)));
+        QVERIFY(whole || method == "HEAD");
+        QCOMPARE(client.status(), 403);
+        QVERIFY(client.headerValues("Set-Cookie").isEmpty());
+        if (method == "GET")
+            QVERIFY2(client.body().contains("only reads the single sign-on cookie"), client.body().constData());
+    }
+
+    void loginServiceTokenLoginIsAPost()
+    {
+        // The same token by POST, from the service's own page, is a login ...
+        const QByteArray jwt = token(claims());
+        auto login = std::make_unique<RawClient>(m_http);
+        QVERIFY(login->exchange(Testing::request("POST", "/token-login?access_token=" + jwt,
+                                                 sameOrigin() + "Postern-Login: 1\r\n")));
+        QCOMPARE(login->status(), 200);
+        const QByteArray setCookie = login->headerValue("Set-Cookie");
+        QCOMPARE(cookieName(setCookie), QByteArray("postern-sso-tokensso"));
+        m_secrets.append(cookieValue(setCookie));
+        // ... and a GET with the cookie alone says who is logged in.
+        RawClient whoami(m_http);
+        QVERIFY(whoami.exchange(Testing::request("GET", "/token-login",
+                                                 "Cookie: postern-sso-tokensso=" + cookieValue(setCookie) + "\r\n")));
+        QCOMPARE(whoami.status(), 200);
+        QCOMPARE(QJsonDocument::fromJson(whoami.body()).object().value(u"user").toString(), QStringLiteral("tina"));
+        QVERIFY(whoami.headerValues("Set-Cookie").isEmpty());
+    }
+
+    void noCookieForALoginStartedByAnotherSite_data()
+    {
+        QTest::addColumn<QByteArray>("site"); // Sec-Fetch-Site
+        QTest::addColumn<bool>("cookie");
+        QTest::newRow("cross-site") << QByteArray("cross-site") << false;
+        QTest::newRow("same-origin") << QByteArray("same-origin") << true;
+        QTest::newRow("typed or bookmarked") << QByteArray("none") << true;
+        QTest::newRow("no Sec-Fetch-Site (not a browser)") << QByteArray() << true;
+    }
+
+    void noCookieForALoginStartedByAnotherSite()
+    {
+        QFETCH(QByteArray, site);
+        QFETCH(bool, cookie);
+        // Another site's page links to (or embeds) a URL with its token: the request is let in,
+        // but the visitor's browser is not logged in as the token's user.
+        const QByteArray jwt = token(claims());
+        std::unique_ptr<RawClient> client(handshake("/sso-tokens?access_token=" + jwt,
+                                                    site.isEmpty() ? QByteArray() : "Sec-Fetch-Site: " + site + "\r\n"));
+        QCOMPARE(client->status(), 101);
+        QCOMPARE(client->headerValues("Set-Cookie").size(), cookie ? 1 : 0);
+        if (cookie)
+            m_secrets.append(cookieValue(client->headerValue("Set-Cookie")));
+    }
+
+    void logoutRevokesTheCookie()
+    {
+        const QByteArray marker = "Postern-Login: 1\r\n";
+        auto in = loginRequest("POST", sameOrigin() + marker + "Authorization: " + basic("alice", kAlicePassword) + "\r\n");
+        QCOMPARE(in->status(), 200);
+        const QByteArray value = cookieValue(in->headerValue("Set-Cookie"));
+        QVERIFY(!value.isEmpty());
+        m_secrets.append(value);
+        const QByteArray copied = "Cookie: postern-sso-sso=" + value + "\r\n";
+        auto again = loginRequest("POST", sameOrigin() + marker + "Authorization: " + basic("alice", kAlicePassword) + "\r\n");
+        const QByteArray otherValue = cookieValue(again->headerValue("Set-Cookie")); // another browser of alice's
+        m_secrets.append(otherValue);
+        QCOMPARE(handshakeStatus("/sso-b", copied), 101);
+
+        auto out = loginRequest("DELETE", sameOrigin() + marker + copied);
+        QCOMPARE(out->status(), 200);
+        const QJsonObject answer = QJsonDocument::fromJson(out->body()).object();
+        QVERIFY(answer.value(u"loggedOut").toBool());
+        QVERIFY(answer.value(u"revoked").toBool());
+        QVERIFY(out->headerValue("Set-Cookie").startsWith("postern-sso-sso=; Path=/; Max-Age=0"));
+
+        // A copy of the cookie taken before the logout is no login any more, anywhere in the realm.
+        const qsizetype logSize = g_log.size();
+        QCOMPARE(handshakeStatus("/sso-b", copied), 401);
+        QCOMPARE(handshakeStatus("/sso-a", copied), 401);
+        QCOMPARE(loginRequest("GET", copied)->status(), 401);
+        const QStringList lines = g_log.mid(logSize);
+        QVERIFY2(std::any_of(lines.cbegin(), lines.cend(), [](const QString &line) { return line.contains(u"logged out"); }),
+                 qPrintable(lines.join(u'\n')));
+        // The other login is not ended by it.
+        QCOMPARE(handshakeStatus("/sso-b", "Cookie: postern-sso-sso=" + otherValue + "\r\n"), 101);
+        // A logout without a cookie (or with one that is no login) still answers, revoking nothing.
+        auto empty = loginRequest("DELETE", sameOrigin() + marker);
+        QCOMPARE(empty->status(), 200);
+        QCOMPARE(QJsonDocument::fromJson(empty->body()).object().value(u"revoked").toBool(), false);
     }
 
     void throttlingTokens()

@@ -319,6 +319,55 @@ private Q_SLOTS:
         QCOMPARE(ws.connectOptions.connectTimeout, std::chrono::milliseconds(3000));
     }
 
+    void loginOverPlainHttp_data()
+    {
+        QTest::addColumn<QByteArray>("accept");
+        QTest::addColumn<QByteArray>("allowUnencrypted"); // the property's value; none when empty
+        QTest::addColumn<bool>("accepted");
+        // Passwords and the single sign-on cookie may travel unencrypted only where nobody else
+        // can read them, or where the configuration says so.
+        QTest::newRow("localhost") << QByteArray("http:/" "/localhost:8000/login") << QByteArray() << true;
+        QTest::newRow("127.0.0.1") << QByteArray("http:/" "/127.0.0.1:8000/login") << QByteArray() << true;
+        QTest::newRow("127.8.9.10") << QByteArray("http:/" "/127.8.9.10:8000/login") << QByteArray() << true;
+        QTest::newRow("::1") << QByteArray("http:/" "/[::1]:8000/login") << QByteArray() << true;
+        QTest::newRow("https anywhere") << QByteArray("https:/" "/gateway.example.com:9000/login") << QByteArray() << true;
+        QTest::newRow("a host name") << QByteArray("http:/" "/gateway.example.com:8000/login") << QByteArray() << false;
+        QTest::newRow("every address") << QByteArray("http:/" "/0.0.0.0:8000/login") << QByteArray() << false;
+        QTest::newRow("another address") << QByteArray("http:/" "/192.0.2.7:8000/login") << QByteArray() << false;
+        QTest::newRow("allowed") << QByteArray("http:/" "/gateway.example.com:8000/login") << QByteArray("true") << true;
+        QTest::newRow("not allowed") << QByteArray("http:/" "/gateway.example.com:8000/login") << QByteArray("false") << false;
+    }
+
+    void loginOverPlainHttp()
+    {
+        QFETCH(QByteArray, accept);
+        QFETCH(QByteArray, allowUnencrypted);
+        QFETCH(bool, accepted);
+        const QByteArray service = "  <service>\n    <name>login</name>\n    <accept>" + accept + "</accept>\n"
+                                   "    <type>login</type>\n"
+            + (allowUnencrypted.isEmpty() ? QByteArray()
+                                          : "    <properties><allow.unencrypted>" + allowUnencrypted + "</allow.unencrypted></properties>\n")
+            + "    <realm-name>demo</realm-name>\n  </service>\n";
+        QByteArray xml = realmDocument("<authorization-mode>recycle</authorization-mode>\n"
+                                       "<login-modules><login-module><type>client-certificate</type></login-module></login-modules>");
+        xml.replace("  <security>", QByteArray(service + "  <security>"));
+        if (accept.startsWith("https"))
+            xml.replace("  <security>", "  <security>\n<keystore><file>keystore.p12</file><password-file>keystore.pw</password-file></keystore>");
+        const auto config = ConfigLoader::loadData(xml, path());
+        if (accepted) {
+            QVERIFY2(config, config ? "" : qPrintable(config.error().first().toString()));
+            return;
+        }
+        QVERIFY(!config);
+        const ConfigErrors &errors = config.error();
+        QVERIFY2(std::any_of(errors.cbegin(), errors.cend(), [&](const ConfigError &error) {
+                     return error.message.contains(QStringLiteral("accept '%1': a login over plain http:/" "/ away from loopback")
+                                                       .arg(QString::fromLatin1(accept)))
+                         && error.message.contains(u"set allow.unencrypted to true");
+                 }),
+                 qPrintable(errors.first().toString()));
+    }
+
     void noNamespaceIsAccepted()
     {
         const auto config = ConfigLoader::loadData(document(kEcho, false), path());
@@ -814,6 +863,27 @@ private Q_SLOTS:
     <realm-name>demo</realm-name>
   </service>
   <security>)") << "a login service accepts http:// or https:// only";
+        // Ordinary literals here: moc misreads some raw strings.
+        QTest::newRow("login over http away from loopback")
+            << realmDocument("<authorization-mode>recycle</authorization-mode>")
+                   .replace("  <security>", "  <service>\n"
+                                            "    <name>l</name>\n"
+                                            "    <accept>http:/" "/gateway.example.com:8000/login</accept><!--HERE-->\n"
+                                            "    <type>login</type>\n"
+                                            "    <realm-name>demo</realm-name>\n"
+                                            "  </service>\n"
+                                            "  <security>")
+            << "a login over plain http:/" "/ away from loopback sends passwords and the single sign-on cookie in the clear";
+        QTest::newRow("login flag") << realmDocument("<authorization-mode>recycle</authorization-mode>")
+                                           .replace("  <security>", "  <service>\n"
+                                                                    "    <name>l</name>\n"
+                                                                    "    <accept>http:/" "/localhost:8000/login</accept>\n"
+                                                                    "    <type>login</type>\n"
+                                                                    "    <properties><allow.unencrypted>maybe</allow.unencrypted><!--HERE--></properties>\n"
+                                                                    "    <realm-name>demo</realm-name>\n"
+                                                                    "  </service>\n"
+                                                                    "  <security>")
+                                    << "allow.unencrypted: 'maybe' must be true or false";
         QTest::newRow("management flag") << realmDocument("").replace("  <security>", R"(  <service>
     <name>m</name>
     <accept>ws://localhost:9443/m</accept>
