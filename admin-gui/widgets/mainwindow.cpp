@@ -6,6 +6,7 @@
 #include "dashboardpage.h"
 #include "logspage.h"
 #include "page.h"
+#include "servicespage.h"
 #include "sessionspage.h"
 #include "userspage.h"
 
@@ -50,7 +51,7 @@ MainWindow::MainWindow(ConnectionController *controller, QWidget *parent)
 
     // The pages, in the order of the navigation (Alt+1 … Alt+6).
     addPage(new DashboardPage(m_client, this));
-    // (services page)
+    addPage(new ServicesPage(m_client, this));
     // (certificates page)
     addPage(new SessionsPage(m_client, this));
     addPage(new UsersPage(m_client, this));

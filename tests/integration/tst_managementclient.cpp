@@ -4,6 +4,7 @@
 // pinned certificate that changed), profiles, and the models the console's pages show.
 
 #include "auditmodel.h"
+#include "awaitreply.h"
 #include "clientsocket.h"
 #include "connectioncontroller.h"
 #include "gatewaystatus.h"
@@ -22,32 +23,8 @@ using namespace Postern;
 using Admin::ConnectionController;
 using Admin::ManagementClient;
 using Admin::ManagementReply;
-
-namespace {
-
-// Waits for `reply` and keeps what it said (the reply itself is gone after finished()).
-struct Answer
-{
-    bool arrived = false;
-    QJsonObject result;
-    Management::ManagementError error;
-    bool ok() const { return arrived && error.code.isEmpty(); }
-};
-
-Answer await(ManagementReply *reply, int timeout = 15000)
-{
-    Answer answer;
-    QObject context;
-    reply->onFinished(&context, [&answer](const ManagementReply &r) {
-        answer.arrived = true;
-        answer.result = r.result();
-        answer.error = r.error();
-    });
-    QTest::qWaitFor([&] { return answer.arrived; }, timeout);
-    return answer;
-}
-
-} // namespace
+using Testing::Answer;
+using Testing::await;
 
 class TestManagementClient : public QObject
 {
