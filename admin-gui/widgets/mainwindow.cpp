@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "certificatespage.h"
 #include "connectdialog.h"
 #include "connectioncontroller.h"
 #include "managementclient.h"
@@ -52,7 +53,7 @@ MainWindow::MainWindow(ConnectionController *controller, QWidget *parent)
     // The pages, in the order of the navigation (Alt+1 … Alt+6).
     addPage(new DashboardPage(m_client, this));
     addPage(new ServicesPage(m_client, this));
-    // (certificates page)
+    addPage(new CertificatesPage(m_client, this));
     addPage(new SessionsPage(m_client, this));
     addPage(new UsersPage(m_client, this));
     addPage(new LogsPage(m_client, this));
