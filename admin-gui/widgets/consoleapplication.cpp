@@ -10,6 +10,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QTableView>
 #include <QTextStream>
 #include <QTimer>
 
@@ -36,6 +37,15 @@ void takeScreenshots(MainWindow *window, ConnectionController *controller, const
         Page *page = pages->takeFirst();
         window->showPage(page->objectName());
         QTimer::singleShot(2500, window, [window, page, next, directory] {
+            // A page with its first row chosen shows its details too.
+            for (QTableView *table : page->findChildren<QTableView *>()) {
+                if (!table->isVisible() || !table->model() || table->model()->rowCount() == 0)
+                    continue;
+                if (!table->selectionModel()->hasSelection())
+                    table->selectRow(0);
+                break;
+            }
+            QApplication::processEvents();
             const QString file = QDir(directory).filePath(page->objectName().chopped(4).toLower() + QStringLiteral(".png"));
             if (!window->grab().save(file))
                 std::fprintf(stderr, "postern-admin: cannot write %s\n", qPrintable(file));

@@ -585,52 +585,6 @@ private Q_SLOTS:
         QVERIFY(page->message().contains(u"may read but not change"));
     }
 
-    void screenshot()
-    {
-        if (qEnvironmentVariableIsEmpty("POSTERN_SCREENSHOTS"))
-            QSKIP("set POSTERN_SCREENSHOTS to a folder to save how the page looks");
-        m_page->showMessage(QString());
-        selectInKeystore(QStringLiteral("signed.test"));
-        QVERIFY(m_page->window()->grab().save(QDir(qEnvironmentVariable("POSTERN_SCREENSHOTS")).filePath(QStringLiteral("certificates.png"))));
-
-        const QDir folder(qEnvironmentVariable("POSTERN_SCREENSHOTS"));
-        m_page->showStore(CertificateModel::kTruststore);
-        m_page->truststoreView()->select(QStringLiteral("other-ca"));
-        QVERIFY(m_page->window()->grab().save(folder.filePath(QStringLiteral("truststore.png"))));
-        Admin::GenerateCertificateDialog generate(m_page);
-        generate.findChild<QLineEdit *>(QStringLiteral("dnsNames"))->setText(QStringLiteral("gw.example.com"));
-        generate.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&generate));
-        QVERIFY(generate.grab().save(folder.filePath(QStringLiteral("generate.png"))));
-        generate.hide();
-        Admin::ImportCertificateDialog import(QStringLiteral("keystore"), QStringLiteral("server.p12"),
-                                              QStringLiteral("A PKCS#12 file: a private key and 2 certificates.\nCN=gw.example.com, issued by CN=Example CA"),
-                                              QStringLiteral("gw.example.com"), m_page);
-        import.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&import));
-        QVERIFY(import.grab().save(folder.filePath(QStringLiteral("import.png"))));
-        import.hide();
-        Admin::ExportCertificateDialog exporter(QStringLiteral("gw.example.com"), true, m_page);
-        exporter.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&exporter));
-        QVERIFY(exporter.grab().save(folder.filePath(QStringLiteral("export.png"))));
-        exporter.hide();
-        Admin::InstallReplyDialog install({QStringLiteral("gw.example.com")}, QStringLiteral("gw.example.com"), m_page);
-        install.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&install));
-        QVERIFY(install.grab().save(folder.filePath(QStringLiteral("install.png"))));
-        install.hide();
-        Admin::CertificateRequestDialog request({QStringLiteral("gw.example.com")}, QStringLiteral("gw.example.com"), m_page);
-        request.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&request));
-        QVERIFY(request.grab().save(folder.filePath(QStringLiteral("csr.png"))));
-        request.hide();
-        Admin::PasswordDialog password(QStringLiteral("the PKCS#12 file server.p12"), m_page);
-        password.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&password));
-        QVERIFY(password.grab().save(folder.filePath(QStringLiteral("password.png"))));
-        password.hide();
-    }
 };
 
 QTEST_MAIN(TestCertificatesPage)
