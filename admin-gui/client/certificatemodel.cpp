@@ -35,7 +35,8 @@ CertificateModel::CertificateModel(ManagementClient *client, const QString &stor
 
 CertificateModel::~CertificateModel()
 {
-    client()->unsubscribe(QStringLiteral("config"));
+    if (client())
+        client()->unsubscribe(QStringLiteral("config"));
 }
 
 void CertificateModel::refresh()

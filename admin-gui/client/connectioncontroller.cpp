@@ -46,24 +46,39 @@ void ConnectionController::start()
     m_presented = QSslCertificate();
     m_tlsErrors.clear();
     m_lost.clear();
+    m_asked = false;
     Client::ConnectOptions options;
     QList<QByteArray> pins;
     for (const QString &pin : std::as_const(m_profile.pinnedCertificates))
         pins.append(pin.toLatin1());
-    for (const QString &pin : std::as_const(m_trustedOnce))
+    for (const QString &pin : m_trustedOnce.value(hostKey(m_profile.url)))
         pins.append(pin.toLatin1());
     if (!pins.isEmpty()) {
-        if (auto pinned = Client::TrustPolicy::pinned(pins))
-            options.trust = *pinned;
+        auto pinned = Client::TrustPolicy::pinned(pins);
+        if (!pinned) {
+            // A damaged pin is no reason to trust less: nothing is sent until it is fixed.
+            m_client->close();
+            m_failure = Failure::Other;
+            m_failureMessage = tr("The certificate pinned for profile '%1' cannot be read (%2). Remove the profile "
+                                  "(Forget profile) and connect again to look at the gateway's certificate.")
+                                   .arg(m_profile.name, pinned.error());
+            wipePassword();
+            Q_EMIT failed(m_failure, m_failureMessage);
+            Q_EMIT statusChanged(statusText());
+            return;
+        }
+        options.trust = *pinned;
     }
     // Asked once per attempt; a refusal of the password ends it (no second guess).
     options.challengeHandler = std::make_shared<Client::BasicChallengeHandler>(
         [this, guard = QPointer<ConnectionController>(this)](const Client::Challenge &challenge,
                                                                Client::BasicChallengeHandler::CredentialsReply reply) {
-            if (!guard || challenge.attempt > 1 || m_password.isEmpty())
+            if (!guard || challenge.attempt > 1 || m_password.isEmpty()) {
                 reply(std::nullopt);
-            else
-                reply(Client::Credentials{m_profile.user, m_password});
+                return;
+            }
+            m_asked = true;
+            reply(Client::Credentials{m_profile.user, m_password});
         });
     m_client->open(m_profile.url, std::move(options));
     Q_EMIT statusChanged(statusText());
@@ -81,7 +96,8 @@ void ConnectionController::trustOnce()
 {
     if (m_presented.isNull())
         return;
-    m_trustedOnce.append(Client::TrustPolicy::displayFingerprint(Client::TrustPolicy::fingerprint(m_presented)));
+    // For this gateway only: another profile's host never inherits it.
+    m_trustedOnce[hostKey(m_profile.url)].append(Client::TrustPolicy::displayFingerprint(Client::TrustPolicy::fingerprint(m_presented)));
     start();
 }
 
@@ -115,6 +131,7 @@ void ConnectionController::onConnected()
 void ConnectionController::onConnectFailed(const Client::ConnectOutcome &outcome)
 {
     m_failure = classify(outcome);
+    m_lost.clear(); // the refusal is the news now, not the lost connection before it
     // Kept while the answer may be to try again (trust the certificate; wait): otherwise the
     // dialog asks again.
     if (m_failure != Failure::Unreachable && m_failure != Failure::Throttled && m_failure != Failure::UnknownCertificate
@@ -130,6 +147,10 @@ ConnectionController::Failure ConnectionController::classify(const Client::Conne
     const QString where = m_profile.url.toDisplayString();
     switch (outcome.kind) {
     case Kind::GaveUp:
+        if (!m_asked) { // refused before the password was asked for (ws:// away from loopback, say)
+            m_failureMessage = tr("Not connected to %1: %2").arg(where, outcome.message);
+            return Failure::Other;
+        }
         m_failureMessage = tr("The gateway refused user '%1' with this password.").arg(m_profile.user);
         return Failure::WrongPassword;
     case Kind::Refused:
@@ -231,6 +252,11 @@ QString ConnectionController::statusText() const
     if (m_failure != Failure::None)
         return tr("Not connected: %1").arg(m_failureMessage.section(u'\n', 0, 0));
     return tr("Not connected");
+}
+
+QString ConnectionController::hostKey(const QUrl &url)
+{
+    return url.host().toLower() + u':' + QString::number(url.port(url.scheme() == u"wss" ? 443 : 80));
 }
 
 void ConnectionController::wipePassword()

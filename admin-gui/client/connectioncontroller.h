@@ -14,6 +14,7 @@
 #include "connectionprofile.h"
 #include "managementclient.h"
 
+#include <QHash>
 #include <QObject>
 #include <QSslCertificate>
 #include <QSslError>
@@ -84,6 +85,7 @@ private:
     void onConnectFailed(const Client::ConnectOutcome &outcome);
     void onConnected();
     void wipePassword();
+    static QString hostKey(const QUrl &url);
     Failure classify(const Client::ConnectOutcome &outcome);
 
     ProfileStore *m_profiles;
@@ -91,7 +93,9 @@ private:
     ManagementClient *m_client;
     ConnectionProfile m_profile;
     QString m_password;
-    QStringList m_trustedOnce; // fingerprints trusted for this run, per any profile
+    // Fingerprints trusted for this run of the console, by the host:port they were shown for.
+    QHash<QString, QStringList> m_trustedOnce;
+    bool m_asked = false; // the gateway asked for the password in this attempt
     Failure m_failure = Failure::None;
     QString m_failureMessage;
     QSslCertificate m_presented;

@@ -30,7 +30,8 @@ void LogModel::refresh()
         return;
     load(client()->tailLogs(1000, m_level), [this](const QJsonObject &result) {
         QList<QJsonObject> lines = objects(result.value(u"lines"));
-        m_lastSequence = lines.isEmpty() ? m_lastSequence : lines.last().value(u"sequence").toDouble();
+        // A restarted gateway counts from the start again: what the tail ends at is the mark.
+        m_lastSequence = lines.isEmpty() ? -1 : lines.last().value(u"sequence").toDouble();
         return lines;
     });
 }

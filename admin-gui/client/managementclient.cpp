@@ -105,6 +105,7 @@ void ManagementClient::onSocketConnected()
             outcome.kind = Client::ConnectOutcome::Kind::BadHandshake;
             outcome.message = tr("%1 accepted the connection but never said hello: it is not a Postern management endpoint")
                                   .arg(m_url.toDisplayString());
+            m_socket->disconnect(this); // this is the failure: not a second one from the abort
             m_socket->abort();
             onSocketFailed(outcome);
         }
@@ -120,7 +121,7 @@ void ManagementClient::onSocketFailed(const Client::ConnectOutcome &outcome)
     }
     m_reconnect.stop();
     setState(State::Disconnected);
-    failAll(ManagementReply::kDisconnected, tr("not connected: %1").arg(outcome.message));
+    failAll(ManagementReply::kDisconnected, tr("not connected: %1").arg(outcome.message)); // after the state: see onSocketDisconnected
     Q_EMIT connectFailed(outcome);
 }
 
@@ -140,16 +141,12 @@ void ManagementClient::onSocketDisconnected()
         return;
     }
     const bool again = code != kPolicyViolation;
+    // The state first: whoever a failed answer makes ask again is told "not connected".
+    setState(again ? State::Reconnecting : State::Disconnected);
     failAll(ManagementReply::kDisconnected, tr("the connection was lost before the answer came"));
-    m_queue.clear();
-    if (again) {
-        setState(State::Reconnecting);
-        Q_EMIT connectionLost(code, reason, true);
+    Q_EMIT connectionLost(code, reason, again);
+    if (again)
         scheduleReconnect();
-    } else {
-        setState(State::Disconnected);
-        Q_EMIT connectionLost(code, reason, false);
-    }
 }
 
 bool ManagementClient::isCurable(const Client::ConnectOutcome &outcome)
@@ -208,6 +205,7 @@ void ManagementClient::onEvent(const QString &event, const QJsonObject &data)
             outcome.message = tr("the gateway speaks management protocol %1; this console speaks %2")
                                   .arg(protocol)
                                   .arg(Management::kProtocolVersion);
+            m_socket->disconnect(this);
             m_socket->abort();
             m_state = State::Connecting; // a refusal, not a lost connection
             onSocketFailed(outcome);
@@ -278,8 +276,12 @@ void ManagementClient::pump()
             continue; // cancelled while it waited
         m_tokens -= 1;
         if (!m_socket->sendTextMessage(QString::fromUtf8(next.json)))
-            if (ManagementReply *reply = m_pending.take(next.id).reply)
-                reply->fail({ManagementReply::kDisconnected, tr("the request could not be sent: the connection is closing")});
+            if (ManagementReply *reply = m_pending.take(next.id).reply) {
+                // From the event loop, as every answer: the caller may not have connected yet.
+                const QString message = tr("the request could not be sent: the connection is closing");
+                QMetaObject::invokeMethod(reply, [reply, message] { reply->fail({ManagementReply::kDisconnected, message}); },
+                                          Qt::QueuedConnection);
+            }
     }
     if (!m_queue.isEmpty())
         m_pump.start(int(1000 / kPerSecond) + 1);

@@ -517,13 +517,12 @@ void CertificatesPage::deleteSelected()
     box.exec();
     if (box.clickedButton() != confirm)
         return;
-    sendDelete(alias, !usedBy.isEmpty());
+    sendDelete(view->model(), alias, !usedBy.isEmpty());
 }
 
-void CertificatesPage::sendDelete(const QString &alias, bool force)
+// The store is the one asked about, even if another tab is shown by the time of a retry.
+void CertificatesPage::sendDelete(CertificateModel *model, const QString &alias, bool force)
 {
-    CertificateStoreView *view = currentView();
-    CertificateModel *model = view->model();
     ManagementReply *reply = model->remove(alias, force);
     setPending(reply, tr("Deleting “%1”…").arg(alias));
     reply->onFinished(this, [this, alias, force, model](const ManagementReply &answer) {
@@ -543,7 +542,7 @@ void CertificatesPage::sendDelete(const QString &alias, bool force)
             box.setDefaultButton(QMessageBox::Cancel);
             box.exec();
             if (box.clickedButton() == anyway)
-                sendDelete(alias, true);
+                sendDelete(model, alias, true);
             return;
         }
         showMessage(CertificateModel::explain(answer, tr("“%1” was not deleted").arg(alias)));

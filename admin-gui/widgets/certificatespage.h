@@ -23,6 +23,7 @@ class QTabWidget;
 namespace Postern::Admin {
 
 class CertificateDetailsView;
+class CertificateModel;
 class CertificateStoreView;
 class ManagementReply;
 
@@ -71,7 +72,7 @@ private:
     bool canChange() const;
     void showDetails();
     void updateStoreLine();
-    void sendDelete(const QString &alias, bool force);
+    void sendDelete(CertificateModel *model, const QString &alias, bool force);
     // A change sent from the page itself (delete): its progress line, which can cancel it.
     void setPending(ManagementReply *reply, const QString &text);
 

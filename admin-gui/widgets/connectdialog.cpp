@@ -75,11 +75,31 @@ ConnectDialog::ConnectDialog(ConnectionController *controller, QWidget *parent)
     if (m_url->text().isEmpty())
         m_url->setText(QStringLiteral("wss://localhost:9443/manage"));
 
-    connect(controller, &ConnectionController::failed, this, &ConnectDialog::onFailed);
+    // Only the attempts this dialog started are its business (a reconnect of the gateway
+    // the window is connected to is not).
+    connect(controller, &ConnectionController::failed, this, [this](ConnectionController::Failure failure, const QString &message) {
+        if (m_waiting)
+            onFailed(failure, message);
+    });
     connect(controller, &ConnectionController::connected, this, [this] {
+        if (!m_waiting)
+            return;
+        m_waiting = false;
         setBusy(false);
         accept();
     });
+    // A remembered password belongs to the profile it was read for: a change of name, URL or
+    // user takes it away, so it never goes to another gateway or as another user.
+    const auto forgetFilled = [this] {
+        if (!m_passwordFrom.isEmpty()) {
+            m_passwordFrom.clear();
+            m_password->clear();
+        }
+    };
+    connect(m_url, &QLineEdit::textEdited, this, forgetFilled);
+    connect(m_user, &QLineEdit::textEdited, this, forgetFilled);
+    connect(m_profiles, &QComboBox::currentTextChanged, this, forgetFilled);
+    connect(m_password, &QLineEdit::textEdited, this, [this] { m_passwordFrom.clear(); });
 }
 
 void ConnectDialog::loadProfile(const QString &name)
@@ -98,8 +118,10 @@ void ConnectDialog::loadProfile(const QString &name)
                 return;
             if (!result.ok())
                 showError(tr("The remembered password could not be read: %1").arg(result.error));
-            else if (result.password)
+            else if (result.password) {
                 m_password->setText(*result.password);
+                m_passwordFrom = key;
+            }
         });
     }
 }
@@ -151,11 +173,24 @@ void ConnectDialog::connectNow()
         m_controller->vault()->remove(chosen.vaultKey(), [](const PasswordVault::Result &) {}); // asked to forget it
     showError({});
     setBusy(true);
+    m_waiting = true;
     m_controller->connectTo(chosen, m_password->text());
+}
+
+void ConnectDialog::reject()
+{
+    // Given up: a password kept for a retry (trust the certificate, wait) goes now — unless
+    // the console is connected with it, and this dialog was only opened to look.
+    if (m_controller->client()->state() != ManagementClient::State::Connected)
+        m_controller->disconnectFromGateway();
+    m_waiting = false;
+    m_password->clear();
+    QDialog::reject();
 }
 
 void ConnectDialog::onFailed(ConnectionController::Failure failure, const QString &message)
 {
+    m_waiting = false;
     setBusy(false);
     using Failure = ConnectionController::Failure;
     if (failure == Failure::UnknownCertificate || failure == Failure::ChangedCertificate) {
@@ -163,6 +198,7 @@ void ConnectDialog::onFailed(ConnectionController::Failure failure, const QStrin
         const int answer = question.exec();
         if (answer == CertificateTrustDialog::TrustOnce || answer == CertificateTrustDialog::TrustAlways) {
             setBusy(true);
+            m_waiting = true;
             if (answer == CertificateTrustDialog::TrustOnce)
                 m_controller->trustOnce();
             else
@@ -189,6 +225,7 @@ void ConnectDialog::setBusy(bool busy)
     if (busy) {
         disconnect(m_buttons, &QDialogButtonBox::rejected, this, nullptr);
         connect(m_buttons, &QDialogButtonBox::rejected, this, [this] {
+            m_waiting = false;
             m_controller->disconnectFromGateway();
             setBusy(false);
             showError(tr("Stopped."));

@@ -33,6 +33,7 @@ public:
 
 public Q_SLOTS:
     void connectNow();
+    void reject() override;
 
 private:
     void loadProfile(const QString &name);
@@ -50,6 +51,8 @@ private:
     QLabel *m_error;
     QDialogButtonBox *m_buttons;
     QPushButton *m_forget;
+    bool m_waiting = false;    // an attempt this dialog started is under way
+    QString m_passwordFrom;    // the keyring entry the password field was filled from
 };
 
 } // namespace Postern::Admin

@@ -17,6 +17,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -60,6 +61,8 @@ MainWindow::MainWindow(ConnectionController *controller, QWidget *parent)
     createMenus();
 
     connect(m_controller, &ConnectionController::statusChanged, this, &MainWindow::updateStatus);
+    connect(m_controller, &ConnectionController::failed, this,
+            [this](ConnectionController::Failure failure, const QString &message) { onFailed(int(failure), message); });
     // The countdown of a reconnect moves every second.
     auto *tick = new QTimer(this);
     tick->setInterval(1000);
@@ -131,6 +134,25 @@ void MainWindow::openConnectDialog()
 {
     ConnectDialog dialog(m_controller, this);
     dialog.exec();
+}
+
+void MainWindow::onFailed(int failure, const QString &message)
+{
+    if (findChild<ConnectDialog *>())
+        return; // a connect dialog is open: it shows it where the user acts
+    // A reconnect was refused: say so plainly, stop, and forget the password. Shown from the
+    // event loop, not from inside the client's signal.
+    const bool changed = failure == int(ConnectionController::Failure::ChangedCertificate);
+    m_controller->disconnectFromGateway();
+    QTimer::singleShot(0, this, [this, changed, message] {
+        QMessageBox box(changed ? QMessageBox::Critical : QMessageBox::Warning, tr("Connection refused"),
+                        changed ? tr("The gateway's certificate changed while the console was reconnecting.")
+                                : tr("The gateway refused the console while it was reconnecting."),
+                        QMessageBox::Ok, this);
+        box.setObjectName(QStringLiteral("connectionRefused"));
+        box.setInformativeText(message);
+        box.exec();
+    });
 }
 
 void MainWindow::updateStatus()

@@ -39,6 +39,7 @@ private:
     void addPage(Page *page);
     void updateStatus();
     void createMenus();
+    void onFailed(int failure, const QString &message);
 
     ConnectionController *m_controller;
     ManagementClient *m_client;

@@ -60,6 +60,7 @@ UsersPage::UsersPage(ManagementClient *client, QWidget *parent)
     connect(m_roles, &QPushButton::clicked, this, &UsersPage::setRoles);
     connect(m_remove, &QPushButton::clicked, this, &UsersPage::removeUser);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &UsersPage::updateActions);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &UsersPage::updateActions); // the selection went with the rows
     track(m_model);
     connect(m_model, &JsonTableModel::loaded, this, [this] {
         m_file->setText(tr("  users file: %1").arg(m_model->file()));
@@ -83,6 +84,11 @@ void UsersPage::loadRealms()
             if (const QString realm = service.toObject().value(u"realm").toString(); !realm.isEmpty() && !realms.contains(realm))
                 realms.append(realm);
         realms.sort();
+        QStringList shown;
+        for (int i = 0; i < m_realm->count(); ++i)
+            shown.append(m_realm->itemText(i));
+        if (shown == realms)
+            return; // nothing new: the table and its selection stay
         const QString current = m_realm->currentText();
         m_realm->clear();
         m_realm->addItems(realms);
@@ -124,6 +130,8 @@ void UsersPage::addUser()
 void UsersPage::setPassword()
 {
     const QString user = selectedUser();
+    if (user.isEmpty())
+        return;
     UserDialog dialog(UserDialog::Mode::SetPassword, user, {}, this);
     if (dialog.exec() == QDialog::Accepted)
         whenDone(m_model->setPassword(user, dialog.password()), tr("The password of '%1' was set.").arg(user));
@@ -131,8 +139,10 @@ void UsersPage::setPassword()
 
 void UsersPage::setRoles()
 {
-    const QString user = selectedUser();
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return;
+    const QString user = selectedUser();
     const QStringList roles = m_model->row(rows.first().row()).value(u"roles").toVariant().toStringList();
     UserDialog dialog(UserDialog::Mode::SetRoles, user, roles, this);
     if (dialog.exec() == QDialog::Accepted)
@@ -142,6 +152,8 @@ void UsersPage::setRoles()
 void UsersPage::removeUser()
 {
     const QString user = selectedUser();
+    if (user.isEmpty())
+        return;
     if (QMessageBox::question(this, tr("Remove user"),
                               tr("Remove user '%1' from realm '%2'? They can no longer log in; sessions they have open stay open "
                                  "until they end or you close them.")

@@ -263,6 +263,23 @@ private Q_SLOTS:
         QVERIFY(connected.wait(20000));
         QVERIFY2(status->text().startsWith(u"Connected to test"), qPrintable(status->text()));
     }
+
+    // Last: it disconnects. A refusal with no connect dialog open (as a reconnect meets one)
+    // is shown in a box of its own, and the console stops.
+    void aRefusalWithoutTheDialogIsShown()
+    {
+        QString shown;
+        answerNextDialog<QMessageBox>([&shown](QMessageBox *box) {
+            shown = box->informativeText();
+            box->accept();
+        });
+        QSignalSpy failed(m_controller.get(), &ConnectionController::failed);
+        m_controller->connectTo(*m_profiles->find(QStringLiteral("test")), QStringLiteral("no longer the password"));
+        QVERIFY(failed.wait(15000));
+        QVERIFY(QTest::qWaitFor([&] { return !shown.isEmpty(); }, 10000));
+        QVERIFY(shown.contains(u"refused user 'admin'"));
+        QCOMPARE(m_controller->client()->state(), Admin::ManagementClient::State::Disconnected);
+    }
 };
 
 QTEST_MAIN(TestMainWindow)

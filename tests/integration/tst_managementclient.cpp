@@ -147,6 +147,25 @@ private Q_SLOTS:
         QCOMPARE(profiles.find(QStringLiteral("test gateway"))->pinnedCertificates, changed.pinnedCertificates);
         controller.disconnectFromGateway();
 
+        // What was trusted once for localhost:port is not trusted for another host name.
+        Admin::ConnectionProfile byAddress = profile(QStringLiteral("admin"));
+        byAddress.name = QStringLiteral("by address");
+        byAddress.url.setHost(QStringLiteral("127.0.0.1"));
+        failed.clear();
+        controller.connectTo(byAddress, m_gateway.adminPassword());
+        QVERIFY(failed.wait(15000));
+        QCOMPARE(controller.failure(), ConnectionController::Failure::UnknownCertificate);
+
+        // A pin that cannot be read refuses to connect rather than trusting less.
+        Admin::ConnectionProfile damaged = profile(QStringLiteral("admin"));
+        damaged.pinnedCertificates = {QStringLiteral("not a fingerprint")};
+        failed.clear();
+        controller.connectTo(damaged, m_gateway.adminPassword());
+        QCOMPARE(failed.count(), 1);
+        QCOMPARE(controller.failure(), ConnectionController::Failure::Other);
+        QVERIFY(controller.failureMessage().contains(u"cannot be read"));
+        QCOMPARE(controller.client()->state(), ManagementClient::State::Disconnected);
+
         // From here on the gateway's certificate is pinned.
         Admin::ConnectionProfile pinned = *profiles.find(QStringLiteral("test gateway"));
         pinned.pinnedCertificates = rightPin;
