@@ -77,6 +77,15 @@ SessionsPage::SessionsPage(ManagementClient *client, QWidget *parent)
         showDetails();
         updateActions();
     });
+    // The details follow the counters of the session shown.
+    connect(m_model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &from, const QModelIndex &to) {
+        const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+        if (rows.size() == 1 && from.column() == 0) {
+            const int row = m_proxy->mapToSource(rows.first()).row();
+            if (row >= from.row() && row <= to.row())
+                showDetails();
+        }
+    });
     track(m_model);
     updateCount();
 }
@@ -105,12 +114,16 @@ void SessionsPage::askAndClose()
                                                  tr("Close %n session(s). The clients are told this reason:", nullptr, int(ids.size())),
                                                  QLineEdit::Normal, tr("closed by the administrator"), &ok);
     if (ok)
-        closeSelected(reason);
+        closeSessions(ids, reason); // those chosen when asked, whatever the table did meanwhile
 }
 
 void SessionsPage::closeSelected(const QString &reason)
 {
-    const QList<quint64> ids = selectedIds();
+    closeSessions(selectedIds(), reason);
+}
+
+void SessionsPage::closeSessions(const QList<quint64> &ids, const QString &reason)
+{
     if (ids.isEmpty())
         return;
     m_model->close(ids, reason)->onFinished(this, [this](const ManagementReply &reply) {

@@ -29,6 +29,8 @@ public:
     QList<quint64> selectedIds() const;
     // Closes the selected sessions with `reason` (the button asks for it first).
     void closeSelected(const QString &reason);
+    // Closes these sessions with `reason`.
+    void closeSessions(const QList<quint64> &ids, const QString &reason);
 
 protected:
     void updateActions() override;
