@@ -354,4 +354,20 @@ QVariant CertificateModel::cell(const QJsonObject &row, int column, int role) co
     }
 }
 
+QStringList CertificateModel::dnsNamesIn(const QString &dnsField)
+{
+    QStringList names = splitNames(dnsField);
+    names.removeIf(isIpAddress);
+    return names;
+}
+
+QStringList CertificateModel::ipAddressesIn(const QString &ipField, const QString &dnsField)
+{
+    QStringList addresses = splitNames(ipField);
+    for (const QString &name : splitNames(dnsField))
+        if (isIpAddress(name) && !addresses.contains(name))
+            addresses.append(name);
+    return addresses;
+}
+
 } // namespace Postern::Admin

@@ -68,6 +68,10 @@ public:
     // An IPv4 address in four parts or an IPv6 address: QHostAddress alone also takes
     // "10.1.2" (as 10.1.0.2), which is more likely a typing slip.
     static bool isIpAddress(const QString &text);
+    // From a form's "DNS names" and "IP addresses" fields: the DNS names, and the IP addresses
+    // (those typed among the DNS names included, where people often put them).
+    static QStringList dnsNamesIn(const QString &dnsField);
+    static QStringList ipAddressesIn(const QString &ipField, const QString &dnsField);
     // "1 day", "12 days" (the console has no translations to pick plurals from).
     static QString days(qint64 count);
     // A failed change in words a person can act on: "`failed`: the gateway's reason." The

@@ -129,18 +129,12 @@ QString CertificateRequestDialog::commonName() const
 
 QStringList CertificateRequestDialog::dnsNames() const
 {
-    QStringList names = CertificateModel::splitNames(m_dns->text());
-    names.removeIf(CertificateModel::isIpAddress);
-    return names;
+    return CertificateModel::dnsNamesIn(m_dns->text());
 }
 
 QStringList CertificateRequestDialog::ipAddresses() const
 {
-    QStringList addresses = CertificateModel::splitNames(m_ip->text());
-    for (const QString &name : CertificateModel::splitNames(m_dns->text()))
-        if (CertificateModel::isIpAddress(name) && !addresses.contains(name))
-            addresses.append(name);
-    return addresses;
+    return CertificateModel::ipAddressesIn(m_ip->text(), m_dns->text());
 }
 
 QString CertificateRequestDialog::keyType() const
