@@ -203,6 +203,7 @@ ConnectionController::Failure ConnectionController::classify(const Client::Conne
         m_failureMessage = tr("%1 is not a Postern management endpoint: %2").arg(where, outcome.message);
         return Failure::NotManagement;
     case Kind::InvalidUrl:
+    case Kind::InvalidRequest:
     case Kind::Aborted:
     case Kind::Connected:
         break;

@@ -47,14 +47,8 @@ std::expected<Tls::CertificateRequest, ManagementError> requestFrom(const Params
     const auto dns = params.strings(QStringLiteral("dns"));
     const auto ip = params.strings(QStringLiteral("ip"));
     const auto days = params.integer(QStringLiteral("days"), 365, 1, 3650);
-    if (!commonName)
-        return std::unexpected(commonName.error());
-    if (!dns)
-        return std::unexpected(dns.error());
-    if (!ip)
-        return std::unexpected(ip.error());
-    if (!days)
-        return std::unexpected(days.error());
+    if (const auto error = Params::firstError(commonName, dns, ip, days))
+        return std::unexpected(*error);
     request.commonName = *commonName;
     request.dnsNames = *dns;
     for (const QString &text : *ip) {
@@ -207,14 +201,8 @@ OperationResult CertificateOperations::generate(const Params &params)
     const auto request = requestFrom(params);
     const auto spec = keySpecFrom(params);
     const auto replace = params.boolean(QStringLiteral("replace"), false);
-    if (!store)
-        return std::unexpected(store.error());
-    if (!alias)
-        return std::unexpected(alias.error());
-    if (!request)
-        return std::unexpected(request.error());
-    if (!spec)
-        return std::unexpected(spec.error());
+    if (const auto error = Params::firstError(store, alias, request, spec))
+        return std::unexpected(*error);
     if (store->store.find(*alias) && !replace.value_or(false))
         return std::unexpected(ManagementError{ErrorCode::Conflict, QStringLiteral("alias '%1' exists already").arg(*alias),
                                                QStringLiteral("params.alias")});
@@ -232,10 +220,8 @@ OperationResult CertificateOperations::import(const Params &params)
     auto store = open(params);
     const auto alias = params.string(QStringLiteral("alias"));
     const auto replace = params.boolean(QStringLiteral("replace"), false);
-    if (!store)
-        return std::unexpected(store.error());
-    if (!alias)
-        return std::unexpected(alias.error());
+    if (const auto error = Params::firstError(store, alias))
+        return std::unexpected(*error);
     const auto password = params.string(QStringLiteral("password"), {});
     if (!password)
         return std::unexpected(password.error());
@@ -259,10 +245,8 @@ OperationResult CertificateOperations::import(const Params &params)
     } else {
         const auto certificate = params.bytes(QStringLiteral("certificate"));
         const auto keyData = params.bytes(QStringLiteral("key"));
-        if (!certificate)
-            return std::unexpected(certificate.error());
-        if (!keyData)
-            return std::unexpected(keyData.error());
+        if (const auto error = Params::firstError(certificate, keyData))
+            return std::unexpected(*error);
         const auto certificates = Tls::CertificateImporter::readCertificates(*certificate);
         if (!certificates)
             return std::unexpected(failed(certificates.error(), QStringLiteral("params.certificate")));
@@ -294,14 +278,8 @@ OperationResult CertificateOperations::requestCertificate(const Params &params)
     const auto alias = params.string(QStringLiteral("alias"));
     auto request = requestFrom(params);
     const auto spec = keySpecFrom(params);
-    if (!store)
-        return std::unexpected(store.error());
-    if (!alias)
-        return std::unexpected(alias.error());
-    if (!request)
-        return std::unexpected(request.error());
-    if (!spec)
-        return std::unexpected(spec.error());
+    if (const auto error = Params::firstError(store, alias, request, spec))
+        return std::unexpected(*error);
     bool createdKey = false;
     const auto csr = Tls::StoreOperations::requestCertificate(store->store, *alias, *request, *spec, &createdKey);
     if (!csr)
@@ -317,12 +295,8 @@ OperationResult CertificateOperations::installReply(const Params &params)
     auto store = open(params);
     const auto alias = params.string(QStringLiteral("alias"));
     const auto replyData = params.bytes(QStringLiteral("reply"));
-    if (!store)
-        return std::unexpected(store.error());
-    if (!alias)
-        return std::unexpected(alias.error());
-    if (!replyData)
-        return std::unexpected(replyData.error());
+    if (const auto error = Params::firstError(store, alias, replyData))
+        return std::unexpected(*error);
     const Tls::KeystoreEntry *pending = store->store.find(*alias);
     if (!pending)
         return std::unexpected(ManagementError{ErrorCode::NotFound, QStringLiteral("there is no entry '%1'").arg(*alias),
@@ -356,10 +330,8 @@ OperationResult CertificateOperations::exportEntry(const Params &params) const
     const auto formatName = params.string(QStringLiteral("format"), QStringLiteral("pem"));
     const auto chain = params.boolean(QStringLiteral("chain"), false);
     const auto password = params.string(QStringLiteral("password"), {});
-    if (!store)
-        return std::unexpected(store.error());
-    if (!alias)
-        return std::unexpected(alias.error());
+    if (const auto error = Params::firstError(store, alias))
+        return std::unexpected(*error);
     if (!formatName || !chain || !password)
         return std::unexpected(!formatName ? formatName.error() : !chain ? chain.error() : password.error());
     const auto format = Tls::StoreOperations::exportFormatFromName(*formatName);
@@ -381,10 +353,8 @@ OperationResult CertificateOperations::remove(const Params &params)
     auto store = open(params);
     const auto alias = params.string(QStringLiteral("alias"));
     const auto force = params.boolean(QStringLiteral("force"), false);
-    if (!store)
-        return std::unexpected(store.error());
-    if (!alias)
-        return std::unexpected(alias.error());
+    if (const auto error = Params::firstError(store, alias))
+        return std::unexpected(*error);
     if (!store->store.find(*alias))
         return std::unexpected(ManagementError{ErrorCode::NotFound, QStringLiteral("there is no entry '%1'").arg(*alias),
                                                QStringLiteral("params.alias")});
@@ -407,12 +377,8 @@ OperationResult CertificateOperations::rename(const Params &params)
     auto store = open(params);
     const auto alias = params.string(QStringLiteral("alias"));
     const auto newAlias = params.string(QStringLiteral("newAlias"));
-    if (!store)
-        return std::unexpected(store.error());
-    if (!alias)
-        return std::unexpected(alias.error());
-    if (!newAlias)
-        return std::unexpected(newAlias.error());
+    if (const auto error = Params::firstError(store, alias, newAlias))
+        return std::unexpected(*error);
     if (const auto renamed = store->store.rename(*alias, *newAlias); !renamed)
         return std::unexpected(failed(renamed.error(), QStringLiteral("params.newAlias")));
     if (const auto committed = commit(*store); !committed)

@@ -36,6 +36,15 @@ public:
     std::expected<QByteArray, ManagementError> bytes(const QString &name) const;
 
     static ManagementError invalid(const QString &name, const QString &message);
+    // The error of the first of these results that failed, in the order given (a request is
+    // answered with the first problem in it); nothing when all hold values.
+    template<typename... Results>
+    static std::optional<ManagementError> firstError(const Results &...results)
+    {
+        std::optional<ManagementError> error;
+        ((!error && !results ? void(error = results.error()) : void()), ...);
+        return error;
+    }
     // A JSON number that is whole and within the range, else nothing (1.5, "1", 1e300).
     static std::optional<qint64> wholeNumber(const QJsonValue &value, qint64 minimum, qint64 maximum);
 

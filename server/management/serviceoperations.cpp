@@ -162,10 +162,8 @@ OperationResult ServiceOperations::create(const Params &params, const Caller &ca
 {
     const auto base = params.string(QStringLiteral("revision"));
     const auto service = params.object(QStringLiteral("service"));
-    if (!base)
-        return std::unexpected(base.error());
-    if (!service)
-        return std::unexpected(service.error());
+    if (const auto error = Params::firstError(base, service))
+        return std::unexpected(*error);
     const QString name = service->value(u"name").toString();
     const auto revision = m_editor.change(*base, [&](Config::ConfigDocument &document) -> std::expected<ConfigEditor::Edited, ManagementError> {
         if (document.service(name))
@@ -186,12 +184,8 @@ OperationResult ServiceOperations::update(const Params &params, const Caller &ca
     const auto base = params.string(QStringLiteral("revision"));
     const auto name = params.string(QStringLiteral("name"));
     const auto service = params.object(QStringLiteral("service"));
-    if (!base)
-        return std::unexpected(base.error());
-    if (!name)
-        return std::unexpected(name.error());
-    if (!service)
-        return std::unexpected(service.error());
+    if (const auto error = Params::firstError(base, name, service))
+        return std::unexpected(*error);
     const QString newName = service->value(u"name").toString();
     const auto revision = m_editor.change(*base, [&](Config::ConfigDocument &document) -> std::expected<ConfigEditor::Edited, ManagementError> {
         const auto *element = document.service(*name);
@@ -214,10 +208,8 @@ OperationResult ServiceOperations::remove(const Params &params, const Caller &ca
 {
     const auto base = params.string(QStringLiteral("revision"));
     const auto name = params.string(QStringLiteral("name"));
-    if (!base)
-        return std::unexpected(base.error());
-    if (!name)
-        return std::unexpected(name.error());
+    if (const auto error = Params::firstError(base, name))
+        return std::unexpected(*error);
     const auto revision = m_editor.change(*base, [&](Config::ConfigDocument &document) -> std::expected<ConfigEditor::Edited, ManagementError> {
         if (!document.service(*name))
             return std::unexpected(notFound(*name));
@@ -232,10 +224,8 @@ OperationResult ServiceOperations::setEnabled(const Params &params, const Caller
 {
     const auto base = params.string(QStringLiteral("revision"));
     const auto name = params.string(QStringLiteral("name"));
-    if (!base)
-        return std::unexpected(base.error());
-    if (!name)
-        return std::unexpected(name.error());
+    if (const auto error = Params::firstError(base, name))
+        return std::unexpected(*error);
     const auto revision = m_editor.change(*base, [&](Config::ConfigDocument &document) -> std::expected<ConfigEditor::Edited, ManagementError> {
         if (!document.service(*name))
             return std::unexpected(notFound(*name));

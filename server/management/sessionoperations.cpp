@@ -86,10 +86,8 @@ OperationResult SessionOperations::close(const Params &params, const Caller &cal
     const auto user = params.string(QStringLiteral("user"), {});
     const auto reason = params.string(QStringLiteral("reason"), QStringLiteral("closed by %1").arg(caller.user));
     const auto code = params.integer(QStringLiteral("code"), WebSocket::CloseCode::PolicyViolation, 1000, 4999);
-    if (!user)
-        return std::unexpected(user.error());
-    if (!reason)
-        return std::unexpected(reason.error());
+    if (const auto error = Params::firstError(user, reason))
+        return std::unexpected(*error);
     if (!code || !WebSocket::isValidCloseCodeOnWire(quint16(*code)))
         return std::unexpected(Params::invalid(QStringLiteral("code"), QStringLiteral("params.code must be a close code a "
                                                                                       "peer may be sent (1000-1003, "
