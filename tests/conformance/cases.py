@@ -85,6 +85,104 @@ def finish(conn, seen):
     return seen
 
 
+# --- 0 opening handshake (§4.2; not an Autobahn group: its cases all start from a good one) ---
+
+def handshake(*lines, key=b"dGhlIHNhbXBsZSBub25jZQ=="):
+    """A request head: the request line, then `lines` (header lines; None leaves one out)."""
+    defaults = [b"Host: localhost:{port}", b"Upgrade: websocket", b"Connection: Upgrade",
+                b"Sec-WebSocket-Key: " + key, b"Sec-WebSocket-Version: 13"]
+    return b"\r\n".join(list(lines) + defaults) + b"\r\n\r\n"
+
+
+def raw_request(head_lines):
+    return b"\r\n".join(head_lines) + b"\r\n\r\n"
+
+
+GOOD_KEY = b"dGhlIHNhbXBsZSBub25jZQ=="
+GOOD_ACCEPT = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="  # RFC 6455 §1.3's example
+
+
+def expect_upgrade(request, head, absent=()):
+    status, headers, conn = request(head)
+    if status != 101:
+        raise Failed(f"HTTP {status}")
+    if headers.get("sec-websocket-accept") != GOOD_ACCEPT:
+        raise Failed(f"Sec-WebSocket-Accept {headers.get('sec-websocket-accept')!r}")
+    for name in absent:
+        if name in headers:
+            raise Failed(f"101 with {name}: {headers[name]}")
+    conn.send_frame(TEXT, b"after a handshake")
+    expect_echo(conn, TEXT, b"after a handshake")
+    return finish(conn, "101, then echo")
+
+
+def expect_refusal(request, head, statuses, header=None):
+    status, headers, conn = request(head)
+    if status not in statuses:
+        raise Failed(f"HTTP {status}")
+    if header and headers.get(header[0].lower()) != header[1]:
+        raise Failed(f"HTTP {status} without {header[0]}: {header[1]}")
+    return f"HTTP {status}"
+
+
+HANDSHAKES_ACCEPTED = [
+    ("Firefox's Connection: keep-alive, Upgrade", [b"GET /echo HTTP/1.1", b"Host: localhost:{port}",
+     b"Connection: keep-alive, Upgrade", b"Upgrade: websocket", b"Sec-WebSocket-Key: " + GOOD_KEY,
+     b"Sec-WebSocket-Version: 13"]),
+    ("header names and tokens in other cases", [b"GET /echo HTTP/1.1", b"host: localhost:{port}",
+     b"UPGRADE: WebSocket", b"connection: upgrade", b"sec-websocket-key: " + GOOD_KEY, b"SEC-WEBSOCKET-VERSION: 13"]),
+    ("Connection tokens in two header lines", [b"GET /echo HTTP/1.1", b"Host: localhost:{port}",
+     b"Connection: keep-alive", b"Connection: Upgrade", b"Upgrade: websocket", b"Sec-WebSocket-Key: " + GOOD_KEY,
+     b"Sec-WebSocket-Version: 13"]),
+    ("a query and unknown headers", [b"GET /echo?x=1 HTTP/1.1", b"Host: localhost:{port}", b"Upgrade: websocket",
+     b"Connection: Upgrade", b"X-Anything: at all", b"User-Agent: conformance",
+     b"Sec-WebSocket-Key: " + GOOD_KEY, b"Sec-WebSocket-Version: 13"]),
+]
+
+for number, (name, lines) in enumerate(HANDSHAKES_ACCEPTED, start=1):
+    @case(f"0.1.{number}", f"handshake: {name}", "101 with the right Sec-WebSocket-Accept, then echo", first_bytes=None)
+    def _(request, lines=lines):
+        return expect_upgrade(request, raw_request(lines))
+
+
+@case("0.1.5", "handshake offering permessage-deflate and sub-protocols the service has none of",
+      "101 without Sec-WebSocket-Extensions or Sec-WebSocket-Protocol (§4.2.2)", first_bytes=None)
+def _(request):
+    return expect_upgrade(request, raw_request([
+        b"GET /echo HTTP/1.1", b"Host: localhost:{port}", b"Upgrade: websocket", b"Connection: Upgrade",
+        b"Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits", b"Sec-WebSocket-Protocol: chat, mqtt",
+        b"Sec-WebSocket-Key: " + GOOD_KEY, b"Sec-WebSocket-Version: 13"]),
+        absent=("sec-websocket-extensions", "sec-websocket-protocol"))
+
+
+def base_lines(drop=(), extra=()):
+    lines = [b"GET /echo HTTP/1.1", b"Host: localhost:{port}", b"Upgrade: websocket", b"Connection: Upgrade",
+             b"Sec-WebSocket-Key: " + GOOD_KEY, b"Sec-WebSocket-Version: 13"]
+    return [l for l in lines if not any(l.startswith(d) for d in drop)] + list(extra)
+
+
+HANDSHAKES_REFUSED = [
+    ("Sec-WebSocket-Version 8", base_lines(drop=[b"Sec-WebSocket-Version"], extra=[b"Sec-WebSocket-Version: 8"]),
+     (426,), ("Sec-WebSocket-Version", "13")),
+    ("no Sec-WebSocket-Version", base_lines(drop=[b"Sec-WebSocket-Version"]), (426,), ("Sec-WebSocket-Version", "13")),
+    ("no Sec-WebSocket-Key", base_lines(drop=[b"Sec-WebSocket-Key"]), (400,), None),
+    ("a Sec-WebSocket-Key of 15 bytes", base_lines(drop=[b"Sec-WebSocket-Key"],
+                                                   extra=[b"Sec-WebSocket-Key: " + __import__("base64").b64encode(b"x" * 15)]),
+     (400,), None),
+    ("two Sec-WebSocket-Key headers", base_lines(extra=[b"Sec-WebSocket-Key: AQIDBAUGBwgJCgsMDQ4PEA=="]), (400,), None),
+    ("two Sec-WebSocket-Version headers", base_lines(extra=[b"Sec-WebSocket-Version: 13"]), (400,), None),
+    ("POST", [b"POST" + base_lines()[0][3:]] + base_lines()[1:] + [b"Content-Length: 0"], (400, 405), None),
+    ("HTTP/1.0", [base_lines()[0].replace(b"1.1", b"1.0")] + base_lines()[1:], (400, 505), None),
+    ("no Host", base_lines(drop=[b"Host"]), (400,), None),
+]
+
+for number, (name, lines, statuses, header) in enumerate(HANDSHAKES_REFUSED, start=1):
+    @case(f"0.2.{number}", f"handshake with {name}", f"HTTP {' or '.join(map(str, statuses))}, no upgrade (§4.2.1)",
+          first_bytes=None)
+    def _(request, lines=lines, statuses=statuses, header=header):
+        return expect_refusal(request, raw_request(lines), statuses, header)
+
+
 # --- 1 framing ---
 
 LENGTHS = [0, 1, 125, 126, 127, 128, 65535, 65536, 65537, 1 * MiB]
@@ -189,7 +287,7 @@ def _(conn):
 
 @case("2.2", "ping with a 125-byte text payload", "pong with the same payload")
 def _(conn):
-    payload = b"Hello, world! " * 8 + b"abc"
+    payload = b"Hello, world! " * 8 + b"Hello, 125 :)"
     assert len(payload) == 125
     conn.send_frame(PING, payload)
     expect_pong(conn, payload)
@@ -437,7 +535,7 @@ INVALID_TEXT = [
     ("above U+10FFFF (F5)", b"\xf5\x80\x80\x80", 0),
     ("lead byte then ASCII", b"\xce\xbaa\xcea", 4),
     ("3-byte lead then ASCII", b"\xe2\x82a", 2),
-    ("valid text, then invalid", "κόσμε".encode() + b"\xed\xa0\x80edited", 11),
+    ("valid text, then invalid", "κόσμε".encode() + b"\xed\xa0\x80edited", 12),
     ("truncated 2-byte at the end", "κόσμε".encode() + b"\xce", -1),
     ("truncated 3-byte at the end", b"abc\xe2\x82", -1),
     ("truncated 4-byte at the end", b"\xf0\x9f\x98", -1),
@@ -493,12 +591,9 @@ for number, (name, text, fail_at) in enumerate(INVALID_TEXT, start=1):
             elif how == "a fragment per byte":
                 # The server fails as soon as it sees the bad byte: the rest may never be sent.
                 for i in range(len(text)):
-                    if conn.ended:
+                    if conn.write_error:
                         break
-                    try:
-                        conn.send_frame(CONTINUATION if i else TEXT, text[i:i + 1], fin=i == len(text) - 1)
-                    except OSError:
-                        break
+                    conn.send_frame(CONTINUATION if i else TEXT, text[i:i + 1], fin=i == len(text) - 1)
             else:
                 conn.send_frame(TEXT, text, pieces=len(text) + 6)
             return expect_failure(conn, 1007)

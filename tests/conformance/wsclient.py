@@ -94,6 +94,20 @@ class Connection:
         self.buffer = bytearray()
         self.ended = False
         self.pongs = []  # payloads of the pongs recv_message() stepped over
+        self.write_error = None  # a write the server refused (it had ended the connection)
+
+    @classmethod
+    def request(cls, host, port, request, ssl_context=None):
+        """Sends `request` (a whole request head, written as given) and reads the answer's head.
+        Returns (status code, {lower-case header name: value}, the Connection)."""
+        raw = socket.create_connection((host, port), timeout=ANSWER_TIMEOUT)
+        sock = ssl_context.wrap_socket(raw, server_hostname="localhost") if ssl_context else raw
+        sock.settimeout(ANSWER_TIMEOUT)
+        sock.sendall(request)
+        conn = cls(sock)
+        lines = conn._read_until(b"\r\n\r\n").decode("latin-1").split("\r\n")
+        headers = {l.split(":", 1)[0].strip().lower(): l.split(":", 1)[1].strip() for l in lines[1:] if ":" in l}
+        return int(lines[0].split()[1]), headers, conn
 
     @classmethod
     def open(cls, host, port, path, ssl_context=None, first_bytes=b""):
@@ -133,13 +147,17 @@ class Connection:
         """Writes `data`; in `pieces` separate writes (TCP_NODELAY, a short pause between
         them, so that they travel as separate segments and reach the server in separate
         reads). pieces=len(data) is one byte per write."""
-        if pieces <= 1:
-            self.sock.sendall(data)
-            return
-        step = max(1, -(-len(data) // pieces))
-        for start in range(0, len(data), step):
-            self.sock.sendall(data[start:start + step])
-            time.sleep(pause)
+        step = len(data) if pieces <= 1 else max(1, -(-len(data) // pieces))
+        for start in range(0, max(len(data), 1), step):
+            try:
+                self.sock.sendall(data[start:start + step])
+            except OSError as error:
+                # The server may fail the connection before it has all of an invalid input
+                # (fail fast): what it answered is still there to be read.
+                self.write_error = error
+                return
+            if pieces > 1:
+                time.sleep(pause)
 
     def send_frame(self, opcode, payload=b"", **kwargs):
         pieces = kwargs.pop("pieces", 1)
