@@ -11,6 +11,7 @@ without waiting for the rest of the frame or message) with the close code the RF
 echo of the bad frame, and the server ending the TCP connection."""
 
 import os
+import socket
 import struct
 
 from wsclient import (BINARY, CLOSE, CONTINUATION, PING, PONG, TEXT, ConnectionEnded, Frame, TimedOut,
@@ -704,6 +705,15 @@ def _(conn):
 @case("7.1.9", "close written one byte per TCP write", "close 1000")
 def _(conn):
     conn.send_frame(CLOSE, close_payload(1000, b"slow"), pieces=12)
+    return expect_close_and_end(conn, 1000)
+
+
+@case("7.1.10", "close, then the client half-closes TCP (FIN; over TLS the socket stays open)",
+      "close 1000 still sent, then the server ends TCP")
+def _(conn):
+    conn.send_frame(CLOSE, close_payload(1000))
+    if not hasattr(conn.sock, "unwrap"):  # a plain socket: FIN after the close frame
+        conn.sock.shutdown(socket.SHUT_WR)
     return expect_close_and_end(conn, 1000)
 
 
