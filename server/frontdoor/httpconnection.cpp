@@ -18,6 +18,8 @@
 #include <QSslCipher>
 #include <QSslSocket>
 
+#include <algorithm>
+
 namespace Postern::Frontdoor {
 
 namespace {
@@ -233,7 +235,15 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
             return;
         }
         // RFC 6455 §4.2.1: the handshake is a GET over HTTP/1.1 with a 16-byte key and version 13.
+        // §11.3.1 and §11.3.5: a request carries each of those two once; header() would read the
+        // first of several and let the others pass unseen.
+        const auto occurrences = [&request](QByteArrayView name) {
+            return std::count_if(request.headers.cbegin(), request.headers.cend(), [name](const auto &header) {
+                return header.first.compare(name, Qt::CaseInsensitive) == 0;
+            });
+        };
         if (request.method != "GET" || request.minorVersion != 1
+            || occurrences("Sec-WebSocket-Key") > 1 || occurrences("Sec-WebSocket-Version") > 1
             || !WebSocket::Handshake::isValidClientKey(request.header("Sec-WebSocket-Key").trimmed())) {
             refuse(400, QStringLiteral("malformed WebSocket handshake"), QStringLiteral("malformed WebSocket handshake"),
                    route->service->name());
