@@ -8,5 +8,6 @@ Q_LOGGING_CATEGORY(lcService, "postern.service", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcSession, "postern.session", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcGateway, "postern.gateway", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcProxy, "postern.proxy", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcBroadcast, "postern.broadcast", QtInfoMsg)
 
 } // namespace Postern

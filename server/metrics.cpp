@@ -25,6 +25,11 @@ void Metrics::countRefusal(const QString &service, const QString &reason)
     ++m_refusals[{service, reason}];
 }
 
+void Metrics::countBroadcast(const QString &service, const QString &event, quint64 count)
+{
+    m_broadcast[{service, event}] += count;
+}
+
 QByteArray Metrics::prometheus(const Sessions::SessionRegistry &sessions, const QStringList &services) const
 {
     QByteArray out;
@@ -56,6 +61,16 @@ QByteArray Metrics::prometheus(const Sessions::SessionRegistry &sessions, const 
     for (const auto &key : std::as_const(keys))
         out += "postern_refusals_total{service=\"" + label(key.first) + "\",reason=\"" + label(key.second) + "\"} "
             + QByteArray::number(m_refusals.value(key)) + '\n';
+    if (!m_broadcast.isEmpty()) {
+        out += "# HELP postern_broadcast_events_total Broadcast services: messages from sources, messages dropped for "
+               "slow clients, slow clients closed.\n"
+               "# TYPE postern_broadcast_events_total counter\n";
+        keys = m_broadcast.keys();
+        std::sort(keys.begin(), keys.end());
+        for (const auto &key : std::as_const(keys))
+            out += "postern_broadcast_events_total{service=\"" + label(key.first) + "\",event=\"" + label(key.second) + "\"} "
+                + QByteArray::number(m_broadcast.value(key)) + '\n';
+    }
     return out;
 }
 

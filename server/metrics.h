@@ -2,7 +2,8 @@
 
 // What GET /metrics reports (Prometheus text format 0.0.4): the refusals the front door and
 // the services gave, by service and reason, with the session registry's counts per service
-// (sessions now and in all, messages and bytes each way, handshakes).
+// (sessions now and in all, messages and bytes each way, handshakes), and what broadcast
+// services delivered and dropped.
 
 #include <QHash>
 #include <QPair>
@@ -24,11 +25,20 @@ public:
         return m_refusals.value({service, reason});
     }
 
+    // A broadcast service's events: "source_messages" (messages from its sources),
+    // "dropped_messages" (lost by slow clients, drop-oldest), "slow_consumer_closes".
+    void countBroadcast(const QString &service, const QString &event, quint64 count = 1);
+    quint64 broadcastEvents(const QString &service, const QString &event) const
+    {
+        return m_broadcast.value({service, event});
+    }
+
     // `services`: the configured services, shown even before their first session.
     QByteArray prometheus(const Sessions::SessionRegistry &sessions, const QStringList &services) const;
 
 private:
     QHash<QPair<QString, QString>, quint64> m_refusals;
+    QHash<QPair<QString, QString>, quint64> m_broadcast;
 };
 
 } // namespace Postern

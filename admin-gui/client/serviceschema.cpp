@@ -6,8 +6,8 @@ namespace Postern::Admin {
 
 QStringList ServiceSchema::types()
 {
-    return {QStringLiteral("echo"), QStringLiteral("directory"), QStringLiteral("proxy"), QStringLiteral("login"),
-            QStringLiteral("management")};
+    return {QStringLiteral("echo"), QStringLiteral("directory"), QStringLiteral("proxy"), QStringLiteral("broadcast"),
+            QStringLiteral("login"), QStringLiteral("management")};
 }
 
 QString ServiceSchema::describe(const QString &type)
@@ -19,6 +19,9 @@ QString ServiceSchema::describe(const QString &type)
         return tr("Serves static files over HTTP from a folder (the property 'directory').");
     if (type == u"proxy")
         return tr("Relays each WebSocket session to its own connection to the back-end named by the connect URL.");
+    if (type == u"broadcast")
+        return tr("Delivers what one source sends to every connected client. The source is the connect URL, or "
+                  "connections to the property 'accept' (tcp://address:port).");
     if (type == u"login")
         return tr("Exchanges a browser page's credentials for the realm's single sign-on cookie.");
     if (type == u"management")
@@ -28,7 +31,7 @@ QString ServiceSchema::describe(const QString &type)
 
 bool ServiceSchema::connects(const QString &type)
 {
-    return type == u"proxy";
+    return type == u"proxy" || type == u"broadcast";
 }
 
 bool ServiceSchema::servesFiles(const QString &type)
@@ -50,6 +53,11 @@ QStringList ServiceSchema::propertyNames(const QString &type)
     if (type == u"proxy")
         return {QStringLiteral("connect.strategy"), QStringLiteral("prepared.connection.count"),
                 QStringLiteral("maximum.pending.bytes")};
+    if (type == u"broadcast")
+        return {QStringLiteral("accept"), QStringLiteral("on.client.message"), QStringLiteral("slow.consumer"),
+                QStringLiteral("maximum.pending.bytes"), QStringLiteral("reconnect.delay"),
+                QStringLiteral("reconnect.maximum.delay"), QStringLiteral("source.framing"),
+                QStringLiteral("source.maximum.message.size"), QStringLiteral("on.source.lost")};
     if (type == u"management")
         return {QStringLiteral("read-only.role"), QStringLiteral("audit.log"), QStringLiteral("allow.unencrypted"),
                 QStringLiteral("metrics")};

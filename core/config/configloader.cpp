@@ -21,10 +21,10 @@ namespace {
 const QString kKaazingNamespace = QStringLiteral("http://xmlns.kaazing.org/2016/06/gateway");
 
 const QStringList kServiceTypes = {QStringLiteral("echo"), QStringLiteral("directory"), QStringLiteral("proxy"),
-                                   QStringLiteral("management"), QStringLiteral("login")};
+                                   QStringLiteral("broadcast"), QStringLiteral("management"), QStringLiteral("login")};
 // KAAZING service types Postern knows of but does not offer (yet): named in the error.
 const QStringList kUnsupportedServiceTypes = {
-    QStringLiteral("broadcast"),   QStringLiteral("balancer"),
+    QStringLiteral("balancer"),
     QStringLiteral("amqp.proxy"),  QStringLiteral("http.proxy"),
     QStringLiteral("http.redirect"), QStringLiteral("management.jmx"),
     QStringLiteral("management.snmp"), QStringLiteral("session"), QStringLiteral("turn.rest")};
@@ -1029,7 +1029,8 @@ private:
         if (url.path().isEmpty())
             url.setPath(QStringLiteral("/"));
         const bool webSocket = scheme.startsWith(u"ws");
-        if ((raw.config.type == u"echo" || raw.config.type == u"proxy" || raw.config.type == u"management") && !webSocket) {
+        if ((raw.config.type == u"echo" || raw.config.type == u"proxy" || raw.config.type == u"broadcast"
+             || raw.config.type == u"management") && !webSocket) {
             addError(where, QStringLiteral("accept '%1': %2 %3 service accepts ws:// or wss:// only")
                                 .arg(text, raw.config.type == u"echo" ? u"an" : u"a", raw.config.type));
             return false;
@@ -1079,6 +1080,129 @@ private:
             else
                 service.proxy.preparedConnectionCount = count;
         }
+    }
+
+    // One of `choices` (property value -> what it means), when the property is set.
+    template<typename T>
+    void readChoice(RawService &raw, const QString &name, const QList<QPair<QString, T>> &choices, T &target)
+    {
+        if (!raw.config.properties.contains(name))
+            return;
+        const QString text = raw.config.properties.value(name);
+        QStringList names;
+        for (const auto &choice : choices) {
+            if (choice.first == text) {
+                target = choice.second;
+                return;
+            }
+            names.append(choice.first);
+        }
+        addError(raw.propertyLocations.value(name),
+                 QStringLiteral("%1: '%2' is not %3").arg(name, text, names.join(QStringLiteral(" or "))));
+    }
+
+    // A size property from `minimum` to `maximum` bytes, when it is set.
+    void readSize(RawService &raw, const QString &name, qint64 minimum, qint64 maximum, qint64 &target)
+    {
+        if (!raw.config.properties.contains(name))
+            return;
+        const QString text = raw.config.properties.value(name);
+        const auto size = ValueParser::parseSize(text);
+        if (!size || *size < minimum || *size > maximum)
+            addError(raw.propertyLocations.value(name), QStringLiteral("%1: '%2' is not a size from %3 to %4")
+                                                            .arg(name, text, formatSize(minimum), formatSize(maximum)));
+        else
+            target = *size;
+    }
+
+    static QString formatSize(qint64 bytes)
+    {
+        if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
+            return QString::number(bytes / (1024 * 1024)) + u'm';
+        if (bytes >= 1024 && bytes % 1024 == 0)
+            return QString::number(bytes / 1024) + u'k';
+        return QString::number(bytes);
+    }
+
+    // A broadcast's source (<connect>, or the property accept where sources connect in) and
+    // its other properties.
+    void validateBroadcast(RawService &raw)
+    {
+        ServiceConfig &service = raw.config;
+        BroadcastOptions &options = service.broadcast;
+        const auto where = [&](const QString &name) { return raw.propertyLocations.value(name); };
+        const bool accepts = service.properties.contains(QStringLiteral("accept"));
+        if (accepts && !raw.connects.isEmpty())
+            addError(where(QStringLiteral("accept")),
+                     QStringLiteral("broadcast service '%1' has both <connect> (the gateway connects to its source) and "
+                                    "the property accept (sources connect to the gateway); keep one").arg(service.name));
+        else if (!accepts && raw.connects.isEmpty())
+            addError(service.where, QStringLiteral("broadcast service '%1' needs a <connect> naming its source, or the "
+                                                   "property accept (tcp://host:port) where sources connect in").arg(service.name));
+        if (accepts) {
+            const QString text = service.properties.value(QStringLiteral("accept"));
+            QUrl url(text, QUrl::StrictMode);
+            const QHostAddress address(url.host());
+            if (!url.isValid() || url.scheme().toLower() != u"tcp" || url.host().isEmpty() || url.port() <= 0
+                || (!url.path().isEmpty() && url.path() != u"/") || url.hasQuery() || !url.userInfo().isEmpty()) {
+                addError(where(QStringLiteral("accept")),
+                         QStringLiteral("accept '%1': a broadcast's sources connect to tcp://address:port").arg(text));
+            } else if (address.isNull() && url.host().toLower() != u"localhost") {
+                addError(where(QStringLiteral("accept")),
+                         QStringLiteral("accept '%1': name an address of this machine (127.0.0.1, ::1, 0.0.0.0) or "
+                                        "localhost").arg(text));
+            } else {
+                url.setScheme(QStringLiteral("tcp"));
+                url.setHost(url.host().toLower());
+                url.setPath(QString());
+                options.sourceAccept = url;
+            }
+        }
+        using Messages = BroadcastOptions::ClientMessages;
+        readChoice<Messages>(raw, QStringLiteral("on.client.message"),
+                             {{QStringLiteral("noop"), Messages::Ignore}, {QStringLiteral("broadcast"), Messages::Broadcast}},
+                             options.clientMessages);
+        // KAAZING's reconnect.delay is in milliseconds: a bare number here is too.
+        const auto readDelay = [&](const QString &name, std::chrono::milliseconds &target) {
+            if (!service.properties.contains(name))
+                return;
+            const QString text = service.properties.value(name).trimmed();
+            bool bare = false;
+            const qint64 milliseconds = text.toLongLong(&bare);
+            const auto delay = bare ? std::optional(std::chrono::milliseconds(milliseconds)) : ValueParser::parseDuration(text);
+            if (!delay || delay->count() < 1 || delay->count() > 24 * 3600 * 1000)
+                addError(where(name), QStringLiteral("%1: '%2' is not a duration from 1ms to 24h (a bare number is "
+                                                     "milliseconds)").arg(name, text));
+            else
+                target = *delay;
+        };
+        readDelay(QStringLiteral("reconnect.delay"), options.reconnectDelay);
+        readDelay(QStringLiteral("reconnect.maximum.delay"), options.reconnectMaximumDelay);
+        if (options.reconnectMaximumDelay < options.reconnectDelay)
+            addError(where(QStringLiteral("reconnect.maximum.delay")).line ? where(QStringLiteral("reconnect.maximum.delay"))
+                                                                           : where(QStringLiteral("reconnect.delay")),
+                     QStringLiteral("reconnect.maximum.delay (%1) is shorter than reconnect.delay (%2)")
+                         .arg(ValueParser::formatDuration(options.reconnectMaximumDelay),
+                              ValueParser::formatDuration(options.reconnectDelay)));
+        using Framing = BroadcastOptions::Framing;
+        readChoice<Framing>(raw, QStringLiteral("source.framing"),
+                            {{QStringLiteral("read"), Framing::Read}, {QStringLiteral("newline"), Framing::Newline}},
+                            options.framing);
+        if (service.properties.contains(QStringLiteral("source.framing")) && !raw.connects.isEmpty()) {
+            const QString scheme = QUrl(raw.connects.first().first).scheme().toLower();
+            if (scheme == u"ws" || scheme == u"wss")
+                addError(where(QStringLiteral("source.framing")),
+                         QStringLiteral("source.framing applies to tcp:// and ssl:// sources; a %1:// source's "
+                                        "messages are delivered as they came").arg(scheme));
+        }
+        readSize(raw, QStringLiteral("source.maximum.message.size"), 1, 64 * 1024 * 1024, options.maximumSourceMessageSize);
+        readSize(raw, QStringLiteral("maximum.pending.bytes"), 4 * 1024, 64 * 1024 * 1024, options.maximumPendingBytes);
+        using Slow = BroadcastOptions::SlowConsumer;
+        readChoice<Slow>(raw, QStringLiteral("slow.consumer"),
+                         {{QStringLiteral("disconnect"), Slow::Disconnect}, {QStringLiteral("drop-oldest"), Slow::DropOldest}},
+                         options.slowConsumer);
+        readChoice<bool>(raw, QStringLiteral("on.source.lost"),
+                         {{QStringLiteral("noop"), false}, {QStringLiteral("close"), true}}, options.closeClientsOnSourceLoss);
     }
 
     // A true/false property of `raw` into `target`, when it is set.
@@ -1171,7 +1295,7 @@ private:
             return false;
         }
         for (qsizetype i = 1; i < raw.connects.size(); ++i)
-            addError(raw.connects[i].second, QStringLiteral("a proxy service takes one <connect>"));
+            addError(raw.connects[i].second, QStringLiteral("a %1 service takes one <connect>").arg(service.type));
         const QString text = raw.connects.first().first;
         QUrl url(text, QUrl::StrictMode);
         const SourceLocation where = raw.connects.first().second;
@@ -1240,6 +1364,11 @@ private:
                        QStringLiteral("metrics")};
         else if (service.type == u"login")
             allowed = {QStringLiteral("allow.unencrypted")};
+        else if (service.type == u"broadcast")
+            allowed = {QStringLiteral("accept"), QStringLiteral("on.client.message"), QStringLiteral("reconnect.delay"),
+                       QStringLiteral("reconnect.maximum.delay"), QStringLiteral("source.framing"),
+                       QStringLiteral("source.maximum.message.size"), QStringLiteral("maximum.pending.bytes"),
+                       QStringLiteral("slow.consumer"), QStringLiteral("on.source.lost")};
         static const QStringList unsupported = {QStringLiteral("maximum.recovery.interval"),
                                                 QStringLiteral("internal.maximum.transferred.bytes")};
         for (auto it = service.properties.cbegin(); it != service.properties.cend(); ++it) {
@@ -1256,6 +1385,8 @@ private:
             validateManagement(raw);
         if (service.type == u"login")
             validateLogin(raw);
+        if (service.type == u"broadcast")
+            validateBroadcast(raw);
         if (service.type != u"directory")
             return;
         if (!service.properties.contains(QStringLiteral("directory"))) {
@@ -1314,8 +1445,13 @@ private:
                 addError(service.where, kUnsupportedServiceTypes.contains(service.type)
                              ? QStringLiteral("service type '%1' is not supported by this version of Postern").arg(service.type)
                              : QStringLiteral("unknown service type '%1' (known: %2)").arg(service.type, kServiceTypes.join(u", ")));
-            if (service.type == u"proxy") {
+            if (service.type == u"proxy" || (service.type == u"broadcast" && !raw.connects.isEmpty())) {
                 validateConnect(raw);
+            } else if (service.type == u"broadcast") {
+                if (raw.hasConnectOptions)
+                    addError(service.connectOptions.where,
+                             QStringLiteral("broadcast service '%1' connects to nothing (its sources connect in); "
+                                            "<connect-options> applies to a <connect>").arg(service.name));
             } else if (knownType) {
                 for (const auto &connect : std::as_const(raw.connects))
                     addError(connect.second, QStringLiteral("service type '%1' takes no <connect>").arg(service.type));

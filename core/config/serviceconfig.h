@@ -4,6 +4,7 @@
 
 #include "config/acceptoptions.h"
 #include "config/authorizationconstraint.h"
+#include "config/broadcastoptions.h"
 #include "config/connectoptions.h"
 #include "config/crosssiteconstraint.h"
 #include "config/managementoptions.h"
@@ -24,10 +25,10 @@ struct ServiceConfig
     QString name;
     QString description;
     bool enabled = true;                   // <service enabled="false">: validated, not started
-    QString type;                          // "echo", "directory", "proxy", "management"
+    QString type;                          // "echo", "directory", "proxy", "broadcast", "management", "login"
     QList<QUrl> accepts;                   // ws, wss, http, https; normalised (explicit port, path)
     QList<SourceLocation> acceptLocations; // parallel to accepts
-    // proxy: the back-end, tcp://host:port, ssl://host:port, ws://host:port/path or
+    // proxy and broadcast: the back-end (a broadcast's source), tcp://host:port, ssl://host:port, ws://host:port/path or
     // wss://host:port/path; normalised (lower-case scheme and host, explicit port, path).
     QUrl connect;
     SourceLocation connectLocation;
@@ -35,6 +36,7 @@ struct ServiceConfig
     AcceptOptions acceptOptions;
     ConnectOptions connectOptions;
     ProxyOptions proxy;                    // proxy: its <properties>, read
+    BroadcastOptions broadcast;            // broadcast: its <properties>, read
     ManagementOptions management;          // management: its <properties> and roles, read
     QMap<QString, QString> mimeMappings;   // lower-case extension -> MIME type
     QList<CrossSiteConstraint> crossSiteConstraints; // cross-origin use allowed; none: same origin only

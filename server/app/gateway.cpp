@@ -1,12 +1,14 @@
 #include "app/gateway.h"
 
 #include "auth/realm.h"
+#include "broadcast/hubregistry.h"
 #include "config/configloader.h"
 #include "frontdoor/listener.h"
 #include "auth/usersfile.h"
 #include "logging.h"
 #include "management/managementhub.h"
 #include "proxy/backendtarget.h"
+#include "services/service.h"
 #include "sessions/sessionregistry.h"
 #include "tls/storecheck.h"
 #include "websocket/opcode.h"
@@ -53,7 +55,7 @@ QByteArray Gateway::newSessionSecret()
 Gateway::Gateway(QObject *parent)
     : QObject(parent), m_sessions(new Sessions::SessionRegistry(this)), m_connections(new QObject(this)),
       m_logRing(new LogRing(2000, this)), m_management(new Management::ManagementHub(this, this)),
-      m_resolver(new HostResolver(this)), m_startedAt(QDateTime::currentDateTimeUtc()), m_sessionSecret(newSessionSecret()),
+      m_resolver(new HostResolver(this)), m_broadcasts(new Broadcast::HubRegistry(&m_metrics, this)), m_startedAt(QDateTime::currentDateTimeUtc()), m_sessionSecret(newSessionSecret()),
       m_sessionRevocations(std::make_shared<Auth::SessionRevocations>())
 {
     m_drainTimer.setSingleShot(true);
@@ -208,7 +210,7 @@ std::expected<void, QStringList> Gateway::checkBackends(const Config::GatewayCon
 {
     QStringList errors;
     for (const auto &service : config.services)
-        if (service.type == u"proxy")
+        if (service.type == u"proxy" || (service.type == u"broadcast" && !service.connect.isEmpty()))
             if (const auto target = Proxy::BackendTarget::resolve(service, tls); !target)
                 errors << target.error();
     if (!errors.isEmpty())
@@ -335,6 +337,7 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
         context.tls = tls->get();
         context.metrics = &m_metrics;
         context.management = m_management;
+        context.broadcasts = m_broadcasts;
         for (const auto &service : config.services)
             context.serviceNames.append(service.name);
         Services::ServicePtr service = Services::createService(serviceConfig, context, &error);
@@ -408,6 +411,13 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
         m_listeners.insert(it.key(), it.value());
     m_services = services;
     m_config = config;
+    QStringList broadcasts;
+    for (const auto &service : std::as_const(m_services)) {
+        service->activate();
+        if (service->config().type == u"broadcast")
+            broadcasts.append(service->name());
+    }
+    m_broadcasts->retain(broadcasts);
     // Consoles keep only the rights the new configuration (and users files) give them.
     m_management->reauthorize();
     return {};

@@ -25,6 +25,7 @@ namespace Postern::Auth {
 class Realm;
 class SessionRevocations;
 }
+namespace Postern::Broadcast { class HubRegistry; }
 namespace Postern::Frontdoor { class Listener; }
 namespace Postern::Management { class ManagementHub; }
 namespace Postern::Sessions { class SessionRegistry; }
@@ -116,6 +117,7 @@ private:
     LogRing *m_logRing;
     Management::ManagementHub *m_management;
     HostResolver *m_resolver;
+    Broadcast::HubRegistry *m_broadcasts; // outlives the broadcast services across reloads
     QDateTime m_startedAt;
     QTimer m_drainTimer;
     bool m_stopping = false;

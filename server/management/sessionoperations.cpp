@@ -37,6 +37,8 @@ QJsonObject SessionOperations::sessionJson(const Sessions::WebSocketSession &ses
         {QStringLiteral("messagesOut"), double(counters.messagesOut)},
         {QStringLiteral("bytesIn"), double(counters.bytesIn)},
         {QStringLiteral("bytesOut"), double(counters.bytesOut)},
+        {QStringLiteral("queuedBytes"), double(session.queuedBytes())},
+        {QStringLiteral("droppedMessages"), double(session.droppedMessages())},
     };
     if (connection.secure)
         json.insert(QStringLiteral("tls"), QJsonObject{{QStringLiteral("protocol"), connection.tlsProtocol},

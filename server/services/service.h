@@ -56,6 +56,10 @@ public:
     // or refuse) now or later. This one refuses: not a WebSocket service.
     virtual void upgrade(Frontdoor::PendingUpgrade *upgrade);
 
+    // The configuration this service belongs to has been applied: the service now takes the
+    // requests of its accept URLs. Nothing by default.
+    virtual void activate() {}
+
 protected:
     const ServiceContext &context() const { return m_context; }
     // The client endpoint's options from this service's accept-options.

@@ -11,6 +11,7 @@ namespace Postern {
 class Metrics;
 }
 namespace Postern::Auth { class Realm; }
+namespace Postern::Broadcast { class HubRegistry; }
 namespace Postern::Frontdoor { class TlsContext; }
 namespace Postern::Management { class ManagementHub; }
 namespace Postern::Sessions { class SessionRegistry; }
@@ -24,6 +25,7 @@ struct ServiceContext
     const Frontdoor::TlsContext *tls = nullptr; // the truststore for proxies' back-ends
     Metrics *metrics = nullptr;
     Management::ManagementHub *management = nullptr;
+    Broadcast::HubRegistry *broadcasts = nullptr;
     QStringList serviceNames; // of the whole configuration (for /metrics)
 };
 

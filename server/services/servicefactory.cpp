@@ -1,5 +1,6 @@
 #include "services/servicefactory.h"
 
+#include "services/broadcastservice.h"
 #include "services/directoryservice.h"
 #include "services/echoservice.h"
 #include "services/loginservice.h"
@@ -19,6 +20,23 @@ ServicePtr createService(const Config::ServiceConfig &config, const ServiceConte
             return nullptr;
         }
         service = new ProxyService(config, context, std::move(*target));
+    } else if (config.type == u"broadcast") {
+        Proxy::BackendTargetPtr target;
+        if (!config.connect.isEmpty()) {
+            auto resolved = Proxy::BackendTarget::resolve(config, context.tls);
+            if (!resolved) {
+                if (error)
+                    *error = resolved.error();
+                return nullptr;
+            }
+            target = std::move(*resolved);
+        }
+        auto *broadcast = new BroadcastService(config, context, std::move(target));
+        if (!broadcast->prepare(error)) {
+            delete broadcast;
+            return nullptr;
+        }
+        service = broadcast;
     } else if (config.type == u"echo") {
         service = new EchoService(config, context);
     } else if (config.type == u"directory") {

@@ -45,6 +45,15 @@ public:
         if (m_note.isEmpty())
             m_note = note;
     }
+    // A broadcast client's queue: what waits for it in the gateway, and the messages it lost
+    // (slow.consumer drop-oldest). Zero for other services.
+    void setDelivery(qint64 queuedBytes, quint64 droppedMessages)
+    {
+        m_queuedBytes = queuedBytes;
+        m_droppedMessages = droppedMessages;
+    }
+    qint64 queuedBytes() const { return m_queuedBytes; }
+    quint64 droppedMessages() const { return m_droppedMessages; }
     // While held, the session outlives its client (a relay still closing its back-end side):
     // it ends at the last release() after the client has gone.
     void hold() { ++m_holds; }
@@ -74,6 +83,8 @@ private:
     QTimer m_sessionTimeout;
     QString m_note; // how it ended, for the log line
     int m_holds = 0;
+    qint64 m_queuedBytes = 0;
+    quint64 m_droppedMessages = 0;
     bool m_clientGone = false;
     bool m_finished = false;
 };

@@ -460,11 +460,11 @@ private Q_SLOTS:
   </service>
 )") << "unknown service type 'echoo'";
         QTest::newRow("unsupported service type") << document(R"(  <service><!--HERE-->
-    <name>feed</name>
+    <name>spread</name>
     <accept>ws://localhost:8000/p</accept>
-    <type>broadcast</type>
+    <type>balancer</type>
   </service>
-)") << "service type 'broadcast' is not supported by this version";
+)") << "service type 'balancer' is not supported by this version";
         QTest::newRow("unsupported element") << document(R"(  <service>
     <name>echo</name>
     <accept>ws://localhost:8000/echo</accept>

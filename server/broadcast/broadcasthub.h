@@ -1,0 +1,67 @@
+#pragma once
+
+// The fan-out of one broadcast service: its source (a connection it keeps up, or a listener
+// sources connect to) and its clients, each with its own bounded ClientQueue. A hub outlives
+// the service objects of its name: a reload builds new services and hands the hub the new
+// settings, so clients stay connected and a source whose settings did not change stays up.
+
+#include "config/broadcastoptions.h"
+#include "proxy/backendtarget.h"
+#include "websocket/opcode.h"
+
+#include <QList>
+#include <QObject>
+
+namespace Postern {
+class Metrics;
+}
+namespace Postern::Sessions { class WebSocketSession; }
+
+namespace Postern::Broadcast {
+
+class BroadcastSource;
+class ClientQueue;
+class SourceListener;
+
+class BroadcastHub final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(BroadcastHub)
+
+public:
+    BroadcastHub(QString serviceName, Metrics *metrics, QObject *parent = nullptr);
+    ~BroadcastHub() override;
+
+    // New settings: `target` is the source to connect to (null when sources connect in), and
+    // `listener` a listener already bound for options.sourceAccept (null: keep the current
+    // one, which is then listening there already, or none).
+    void configure(const Config::BroadcastOptions &options, Proxy::BackendTargetPtr target, SourceListener *listener);
+    // Whether the hub's listener is bound to `url` already.
+    bool isListeningOn(const QUrl &url) const;
+
+    // Adds a client session (started by the caller afterwards); it leaves when it ends.
+    void addClient(Sessions::WebSocketSession *session);
+    // Closes every client with 1001 and stops the source: the service is gone.
+    void shutdown();
+
+    int clientCount() const { return int(m_clients.size()); }
+    bool isSourceConnected() const;
+    // How many sources are connected to the listener (0 without one).
+    int listenerSourceCount() const;
+
+private:
+    void deliver(WebSocket::Opcode opcode, const QByteArray &payload, const ClientQueue *except);
+    void fromSource(WebSocket::Opcode opcode, const QByteArray &payload);
+    void onSourceLost();
+    static bool sameSource(const Proxy::BackendTarget &a, const Proxy::BackendTarget &b);
+
+    QString m_serviceName;
+    Metrics *m_metrics;
+    Config::BroadcastOptions m_options;
+    Proxy::BackendTargetPtr m_target;
+    BroadcastSource *m_source = nullptr;
+    SourceListener *m_listener = nullptr;
+    QList<ClientQueue *> m_clients;
+};
+
+} // namespace Postern::Broadcast
