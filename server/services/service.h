@@ -56,6 +56,12 @@ public:
     // or refuse) now or later. This one refuses: not a WebSocket service.
     virtual void upgrade(Frontdoor::PendingUpgrade *upgrade);
 
+    // ws.maximum.sessions: whether the service may open one more session now.
+    bool admitsSession() const;
+    // Completes the handshake and closes at once with 1013 (try again later): a browser's
+    // WebSocket API shows a close code, never an HTTP status. Logged once per interval.
+    void refuseOverSessionLimit(Frontdoor::PendingUpgrade *upgrade);
+
 protected:
     const ServiceContext &context() const { return m_context; }
     // The client endpoint's options from this service's accept-options.

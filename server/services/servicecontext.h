@@ -11,7 +11,10 @@ namespace Postern {
 class Metrics;
 }
 namespace Postern::Auth { class Realm; }
-namespace Postern::Frontdoor { class TlsContext; }
+namespace Postern::Frontdoor {
+class RefusalLog;
+class TlsContext;
+}
 namespace Postern::Management { class ManagementHub; }
 namespace Postern::Sessions { class SessionRegistry; }
 
@@ -24,6 +27,7 @@ struct ServiceContext
     const Frontdoor::TlsContext *tls = nullptr; // the truststore for proxies' back-ends
     Metrics *metrics = nullptr;
     Management::ManagementHub *management = nullptr;
+    Frontdoor::RefusalLog *refusals = nullptr; // for refusals that come in floods (session limits)
     QStringList serviceNames; // of the whole configuration (for /metrics)
 };
 
