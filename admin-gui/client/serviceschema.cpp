@@ -69,6 +69,8 @@ QStringList ServiceSchema::acceptOptionNames()
     return {QStringLiteral("ws.maximum.message.size"),   QStringLiteral("ws.inactivity.timeout"),
             QStringLiteral("http.keepalive.timeout"),    QStringLiteral("http.request.head.timeout"),
             QStringLiteral("http.request.head.maximum.size"), QStringLiteral("http.write.timeout"),
+            QStringLiteral("ws.maximum.sessions"),       QStringLiteral("tcp.maximum.connections"),
+            QStringLiteral("tcp.maximum.connections.per.address"),
             QStringLiteral("ssl.protocols"),             QStringLiteral("ssl.ciphers"),
             QStringLiteral("ssl.verify-client"),         QStringLiteral("ssl.encryption")};
 }

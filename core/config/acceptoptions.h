@@ -15,8 +15,13 @@ struct AcceptOptions
 {
     // ws.maximum.message.size: a larger incoming message closes the session with 1009.
     qint64 maximumMessageSize = 128 * 1024;
-    // ws.inactivity.timeout: 0 = off; otherwise a peer silent this long (pings unanswered) is closed.
-    std::chrono::milliseconds inactivityTimeout{0};
+    // ws.inactivity.timeout: 0 = off; otherwise a peer silent this long (pings unanswered) is
+    // closed. On by default (unlike KAAZING): a client that vanished without a FIN would
+    // otherwise hold its session for ever.
+    std::chrono::milliseconds inactivityTimeout{60'000};
+    // ws.maximum.sessions: 0 = no limit; otherwise a handshake to a service that has this many
+    // sessions open is completed and closed at once with 1013 (try again later).
+    qint64 maximumSessions = 0;
     // http.keepalive.timeout: how long an idle HTTP/1.1 connection waits for its next request.
     std::chrono::milliseconds keepaliveTimeout{30'000};
     // http.request.head.timeout: the TLS handshake plus the request head must arrive within this.
@@ -26,6 +31,11 @@ struct AcceptOptions
     // http.write.timeout: a response whose sending makes no progress this long (a client
     // that stopped reading) is abandoned and the connection closed.
     std::chrono::milliseconds writeTimeout{30'000};
+    // tcp.maximum.connections: a connection accepted on this port while the gateway as a whole
+    // has this many open is refused (plain text: 503 with Retry-After; TLS: closed).
+    qint64 maximumConnections = 10'000;
+    // tcp.maximum.connections.per.address: the same for the connections of one client address.
+    qint64 maximumConnectionsPerAddress = 256;
 
     // ssl.protocols: the TLS versions offered, "TLSv1.2" and/or "TLSv1.3" (older ones are unsafe
     // and refused by the loader).
@@ -48,7 +58,8 @@ struct AcceptOptions
         return keepaliveTimeout == other.keepaliveTimeout
             && requestHeadTimeout == other.requestHeadTimeout
             && requestHeadMaximumSize == other.requestHeadMaximumSize
-            && writeTimeout == other.writeTimeout && sslProtocols == other.sslProtocols
+            && writeTimeout == other.writeTimeout && maximumConnections == other.maximumConnections
+            && maximumConnectionsPerAddress == other.maximumConnectionsPerAddress && sslProtocols == other.sslProtocols
             && sslCiphers == other.sslCiphers && sslEncryption == other.sslEncryption
             && sslVerifyClient == other.sslVerifyClient;
     }

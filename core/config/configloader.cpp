@@ -899,6 +899,19 @@ private:
         target = *value;
     }
 
+    void readCount(qint64 &target, const RawOption &option, qint64 minimum)
+    {
+        constexpr qint64 kMaximum = 1'000'000'000;
+        bool ok = false;
+        const qint64 value = option.value.trimmed().toLongLong(&ok);
+        if (!ok || value < minimum || value > kMaximum) {
+            addError(option.where, QStringLiteral("%1: '%2' is not a whole number from %3 to %4")
+                                       .arg(option.name, option.value).arg(minimum).arg(kMaximum));
+            return;
+        }
+        target = value;
+    }
+
     void readCipherString(QString &target, const RawOption &option)
     {
         if (option.value.isEmpty() || option.value.contains(u' '))
@@ -944,6 +957,12 @@ private:
             size(options.requestHeadMaximumSize, 256);
         else if (option.name == u"http.write.timeout")
             duration(options.writeTimeout, false);
+        else if (option.name == u"tcp.maximum.connections")
+            readCount(options.maximumConnections, option, 1);
+        else if (option.name == u"tcp.maximum.connections.per.address")
+            readCount(options.maximumConnectionsPerAddress, option, 1);
+        else if (option.name == u"ws.maximum.sessions")
+            readCount(options.maximumSessions, option, 0);
         else if (option.name == u"ssl.protocols" || option.name == u"tls.protocols")
             sslProtocols(options.sslProtocols, option);
         else if (option.name == u"ssl.ciphers" || option.name == u"tls.ciphers")
@@ -1520,7 +1539,7 @@ private:
                 else if (!use.options.sameListenerOptions(service.acceptOptions))
                     addError(service.acceptOptions.where,
                              QStringLiteral("services '%1' and '%2' share %3 but differ in an option of the port "
-                                            "(http.keepalive.timeout, http.request.head.*, http.write.timeout, ssl.*)")
+                                            "(http.keepalive.timeout, http.request.head.*, http.write.timeout, tcp.*, ssl.*)")
                                  .arg(use.service, service.name, listenerKey));
             }
             m_config.services.append(service);

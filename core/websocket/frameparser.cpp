@@ -125,6 +125,9 @@ FrameParser::Result FrameParser::readHeader()
     const qint64 messageSoFar = opcode == Opcode::Continuation ? m_messageSize : 0;
     if (isData && m_maximumMessageSize > 0 && length > m_maximumMessageSize - messageSoFar)
         return fail(CloseCode::TooBig, QStringLiteral("message larger than %1 bytes").arg(m_maximumMessageSize));
+    const qint64 fragmentsSoFar = opcode == Opcode::Continuation ? m_messageFragments : 0;
+    if (isData && m_maximumMessageSize > 0 && fragmentsSoFar >= maximumFragments())
+        return fail(CloseCode::TooBig, QStringLiteral("message in more than %1 fragments").arg(maximumFragments()));
 
     const qsizetype headerLength = 2 + lengthBytes + (masked ? 4 : 0);
     if (available < headerLength)
@@ -143,10 +146,13 @@ FrameParser::Result FrameParser::readHeader()
         m_frame.payload.reserve(qsizetype(qMin(length, qMax<qint64>(available - headerLength, kInitialReserve))));
     if (opcode == Opcode::Text || opcode == Opcode::Binary) {
         m_messageSize = 0;
+        m_messageFragments = 0;
         m_utf8.reset();
     }
-    if (isData)
+    if (isData) {
         m_messageSize += length;
+        ++m_messageFragments;
+    }
     m_validateText = opcode == Opcode::Text || (opcode == Opcode::Continuation && m_message == MessageKind::Text);
 
     Result result;
@@ -237,6 +243,7 @@ FrameParser::Result FrameParser::handOut()
                 return fail(CloseCode::InvalidPayload, QStringLiteral("text message ends inside a UTF-8 sequence"));
             m_message = MessageKind::None;
             m_messageSize = 0;
+            m_messageFragments = 0;
         } else if (frame.opcode == Opcode::Text) {
             m_message = MessageKind::Text;
         } else if (frame.opcode == Opcode::Binary) {

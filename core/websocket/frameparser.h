@@ -42,8 +42,16 @@ public:
         bool isError() const { return kind == Kind::Error; }
     };
 
+    // A message's fragments cost work whatever their size, and empty ones would make a message
+    // that never ends nor grows: with a size limit, a message may have one fragment per
+    // kAverageFragmentSize bytes of the limit, and at least kMinimumFragments. 64 bytes is
+    // the smallest fragment size of Autobahn's case group 9, so every message it sends within
+    // the size limit is within this one too.
+    static constexpr qint64 kAverageFragmentSize = 64;
+    static constexpr qint64 kMinimumFragments = 64;
+
     // `maximumMessageSize` bounds the payload of one Text or Binary message, summed over its
-    // fragments; 0 means no limit.
+    // fragments, and (see above) the number of its fragments; 0 means no limit.
     explicit FrameParser(Role role, qint64 maximumMessageSize = 0);
 
     // Streaming: Text, Binary and Continuation frames are handed out in pieces as their
@@ -70,6 +78,8 @@ public:
     bool isMessageInProgress() const { return m_message != MessageKind::None; }
     Role role() const { return m_role; }
     qint64 maximumMessageSize() const { return m_maximumMessageSize; }
+    // The fragments a message may have (when there is a size limit); more fail with 1009.
+    qint64 maximumFragments() const { return qMax(m_maximumMessageSize / kAverageFragmentSize, kMinimumFragments); }
 
 private:
     enum class MessageKind : quint8 { None, Text, Binary };
@@ -108,6 +118,7 @@ private:
     // The data message in progress across fragments.
     MessageKind m_message = MessageKind::None;
     qint64 m_messageSize = 0;
+    qint64 m_messageFragments = 0; // frames of the message so far
     Utf8Validator m_utf8;
 };
 

@@ -3,6 +3,7 @@
 #include "auth/realm.h"
 #include "broadcast/hubregistry.h"
 #include "config/configloader.h"
+#include "frontdoor/connectionlimiter.h"
 #include "frontdoor/listener.h"
 #include "auth/usersfile.h"
 #include "logging.h"
@@ -54,6 +55,7 @@ QByteArray Gateway::newSessionSecret()
 
 Gateway::Gateway(QObject *parent)
     : QObject(parent), m_sessions(new Sessions::SessionRegistry(this)), m_connections(new QObject(this)),
+      m_limiter(new Frontdoor::ConnectionLimiter(this)),
       m_logRing(new LogRing(2000, this)), m_management(new Management::ManagementHub(this, this)),
       m_resolver(new HostResolver(this)), m_broadcasts(new Broadcast::HubRegistry(&m_metrics, this)), m_startedAt(QDateTime::currentDateTimeUtc()), m_sessionSecret(newSessionSecret()),
       m_sessionRevocations(std::make_shared<Auth::SessionRevocations>())
@@ -173,7 +175,7 @@ std::expected<void, QStringList> Gateway::checkListeners(const Config::GatewayCo
                 } else if (!existing->options.sameListenerOptions(service.acceptOptions)) {
                     errors << QStringLiteral("accept %1 (service '%2') and accept %3 (service '%4') both bind %5 but "
                                              "differ in an option of the port (http.keepalive.timeout, "
-                                             "http.request.head.*, http.write.timeout, ssl.*)")
+                                             "http.request.head.*, http.write.timeout, tcp.*, ssl.*)")
                                   .arg(url.toString(), service.name, existing->url.toString(), existing->service,
                                        key.toString());
                 }
@@ -338,6 +340,7 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
         context.metrics = &m_metrics;
         context.management = m_management;
         context.broadcasts = m_broadcasts;
+        context.refusals = m_limiter->refusalLog();
         for (const auto &service : config.services)
             context.serviceNames.append(service.name);
         Services::ServicePtr service = Services::createService(serviceConfig, context, &error);
@@ -360,6 +363,7 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
                     context->options = serviceConfig.acceptOptions;
                     context->tls = *tls;
                     context->metrics = &m_metrics;
+                    context->limiter = m_limiter;
                 }
                 context->routes.add(url.host(), url.path(), url.scheme().startsWith(u"ws"), service);
                 // A management service also answers GET /metrics on its addresses.
@@ -376,7 +380,7 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
         if (m_listeners.contains(it.key()))
             continue;
         auto *listener = new Frontdoor::Listener(it.value(), m_connections, this);
-        if (listener->listen(it.key().address, it.key().port)) {
+        if (listener->start(it.key().address, it.key().port)) {
             started.insert(it.key(), listener);
             continue;
         }
@@ -402,7 +406,7 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
             ++it;
         } else {
             qCInfo(lcGateway).noquote() << "stopped listening on" << it.key().toString();
-            it.value()->close();
+            it.value()->stop();
             it.value()->deleteLater();
             it = m_listeners.erase(it);
         }
@@ -442,7 +446,7 @@ void Gateway::shutdown(std::chrono::milliseconds drainTimeout)
         return;
     m_stopping = true;
     for (auto *listener : std::as_const(m_listeners)) {
-        listener->close();
+        listener->stop();
         listener->deleteLater();
     }
     m_listeners.clear();

@@ -26,7 +26,10 @@ class Realm;
 class SessionRevocations;
 }
 namespace Postern::Broadcast { class HubRegistry; }
-namespace Postern::Frontdoor { class Listener; }
+namespace Postern::Frontdoor {
+class ConnectionLimiter;
+class Listener;
+}
 namespace Postern::Management { class ManagementHub; }
 namespace Postern::Sessions { class SessionRegistry; }
 
@@ -113,6 +116,7 @@ private:
     QList<Services::ServicePtr> m_services;
     Sessions::SessionRegistry *m_sessions;
     QObject *m_connections; // parent of in-flight front-door connections
+    Frontdoor::ConnectionLimiter *m_limiter; // counts every client connection, for the tcp.maximum.* limits
     Metrics m_metrics;
     LogRing *m_logRing;
     Management::ManagementHub *m_management;

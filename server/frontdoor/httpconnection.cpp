@@ -454,7 +454,10 @@ void HttpConnection::handOver(const HttpRequestHead &request, const RouteMatch &
         headers.append({"Set-Cookie", std::exchange(m_setCookie, {})});
     auto *upgrade = new PendingUpgrade(socket, request, m_info, headers, parent());
     upgrade->keepAlive(route.service);
-    route.service->upgrade(upgrade);
+    if (route.service->admitsSession())
+        route.service->upgrade(upgrade);
+    else
+        route.service->refuseOverSessionLimit(upgrade);
     deleteLater();
 }
 

@@ -1,17 +1,87 @@
 #include "frontdoor/listener.h"
 
+#include "frontdoor/connectionlimiter.h"
 #include "frontdoor/httpconnection.h"
+#include "frontdoor/overloadresponder.h"
 #include "logging.h"
+#include "metrics.h"
 
 #include <QSslSocket>
 
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace Postern::Frontdoor {
 
-Listener::Listener(ListenerContextPtr context, QObject *connectionOwner, QObject *parent)
-    : QTcpServer(parent), m_context(std::move(context)), m_connectionOwner(connectionOwner)
+namespace {
+// Refused plain-text connections still being answered, at most; past it they are closed.
+constexpr int kMaximumAnswering = 64;
+// Backlog connections refused per accept failure, at most (the next failure takes more).
+constexpr int kMaximumRefusedPerRound = 256;
+// Connections accepted per wake-up, at most, so that one busy port cannot starve the others.
+constexpr int kMaximumAcceptedPerRound = 64;
+
+int openReserve()
 {
+    return ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+} // namespace
+
+Listener::Listener(ListenerContextPtr context, QObject *connectionOwner, QObject *parent)
+    : QTcpServer(parent), m_context(std::move(context)), m_connectionOwner(connectionOwner),
+      m_reserveDescriptor(openReserve())
+{
+    m_acceptRetry.setSingleShot(true);
+    connect(&m_acceptRetry, &QTimer::timeout, this, [this] {
+        if (m_notifier)
+            m_notifier->setEnabled(true);
+    });
+}
+
+bool Listener::start(const QHostAddress &address, quint16 port)
+{
+    if (!listen(address, port))
+        return false;
+    pauseAccepting(); // QTcpServer's own accepting stays off: see the header
+    m_notifier = new QSocketNotifier(socketDescriptor(), QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &Listener::acceptPending);
+    return true;
+}
+
+void Listener::stop()
+{
+    m_acceptRetry.stop();
+    delete m_notifier; // before the descriptor it watches is closed
+    m_notifier = nullptr;
+    close();
+}
+
+Listener::~Listener()
+{
+    delete m_notifier;
+    if (m_reserveDescriptor >= 0)
+        ::close(m_reserveDescriptor);
+}
+
+void Listener::acceptPending()
+{
+    for (int i = 0; i < kMaximumAcceptedPerRound && m_notifier; ++i) {
+        const int descriptor = ::accept4(int(socketDescriptor()), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (descriptor >= 0) {
+            incomingConnection(descriptor);
+            continue;
+        }
+        const int error = errno;
+        if (error == EINTR || error == ECONNABORTED || error == EPROTO)
+            continue; // that one is gone; the next may be fine
+        if (error != EAGAIN && error != EWOULDBLOCK)
+            onAcceptFailure(error);
+        return;
+    }
 }
 
 void Listener::incomingConnection(qintptr descriptor)
@@ -24,8 +94,72 @@ void Listener::incomingConnection(qintptr descriptor)
         delete socket;
         return;
     }
+    if (ConnectionLimiter *limiter = m_context->limiter) {
+        const ConnectionLimiter::Verdict verdict = limiter->admit(socket, m_context->options, m_context->displayName);
+        if (verdict != ConnectionLimiter::Verdict::Admitted) {
+            if (m_context->metrics)
+                m_context->metrics->countRefusal({}, QStringLiteral("connection-limit"));
+            // A TLS client could only be answered after a handshake, which costs more than the
+            // connection it refuses: it is closed.
+            if (m_context->secure || m_answering >= kMaximumAnswering) {
+                socket->abort();
+                delete socket;
+                return;
+            }
+            ++m_answering;
+            auto *responder = new OverloadResponder(
+                socket,
+                verdict == ConnectionLimiter::Verdict::AddressLimit
+                    ? QStringLiteral("Too many connections from your address; try again later.")
+                    : QStringLiteral("The gateway has too many connections; try again later."),
+                this);
+            connect(responder, &QObject::destroyed, this, [this] { --m_answering; });
+            return;
+        }
+    }
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     new HttpConnection(socket, m_context, m_connectionOwner);
+}
+
+void Listener::onAcceptFailure(int error)
+{
+    m_notifier->setEnabled(false);
+    const bool outOfDescriptors = error == EMFILE || error == ENFILE;
+    const qint64 refused = outOfDescriptors ? refuseBacklog() : 0;
+    if (m_context->metrics)
+        for (qint64 i = 0; i < refused; ++i)
+            m_context->metrics->countRefusal({}, QStringLiteral("accept-failed"));
+    const QString reason = QString::fromLocal8Bit(std::strerror(error));
+    if (ConnectionLimiter *limiter = m_context->limiter)
+        limiter->refusalLog()->refused(
+            u"accept " + m_context->displayName,
+            QStringLiteral("cannot accept connections on %1: %2%3; new connections are refused and accepting is tried "
+                           "again every %4 ms; further failures are summed every %5 s")
+                .arg(m_context->displayName, reason,
+                     outOfDescriptors ? QStringLiteral(" (out of file descriptors: see tcp.maximum.connections)")
+                                      : QString())
+                .arg(kAcceptRetry.count()).arg(qint64(RefusalLog::kInterval.count())),
+            QStringLiteral("accept on %1 failed {count} more times in the last {seconds} s: %2")
+                .arg(m_context->displayName, reason));
+    m_acceptRetry.start(kAcceptRetry);
+}
+
+qint64 Listener::refuseBacklog()
+{
+    if (m_reserveDescriptor >= 0) {
+        ::close(m_reserveDescriptor);
+        m_reserveDescriptor = -1;
+    }
+    qint64 refused = 0;
+    while (refused < kMaximumRefusedPerRound) {
+        const int descriptor = ::accept4(int(socketDescriptor()), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (descriptor < 0)
+            break;
+        ::close(descriptor);
+        ++refused;
+    }
+    m_reserveDescriptor = openReserve();
+    return refused;
 }
 
 } // namespace Postern::Frontdoor

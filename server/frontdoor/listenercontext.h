@@ -14,6 +14,8 @@ namespace Postern { class Metrics; }
 
 namespace Postern::Frontdoor {
 
+class ConnectionLimiter;
+
 struct ListenerContext
 {
     bool secure = false;       // TLS ends here
@@ -25,6 +27,7 @@ struct ListenerContext
     std::shared_ptr<const TlsContext> tls;
     TlsSettings tlsSettings; // ssl.protocols and ssl.ciphers of this port
     Metrics *metrics = nullptr; // the gateway's; outlives every context
+    ConnectionLimiter *limiter = nullptr; // the gateway's; outlives every context
 };
 
 using ListenerContextPtr = std::shared_ptr<const ListenerContext>;

@@ -2,7 +2,9 @@
 
 #include "auth/realm.h"
 #include "frontdoor/pendingupgrade.h"
+#include "frontdoor/refusallog.h"
 #include "logging.h"
+#include "metrics.h"
 #include "sessions/sessionregistry.h"
 #include "sessions/websocketsession.h"
 
@@ -37,6 +39,37 @@ void Service::upgrade(Frontdoor::PendingUpgrade *upgrade)
     upgrade->refuse(404, QStringLiteral("not a WebSocket service"));
 }
 
+bool Service::admitsSession() const
+{
+    const qint64 maximum = m_config.acceptOptions.maximumSessions;
+    return maximum <= 0 || !m_context.registry || m_context.registry->count(m_config.name) < maximum;
+}
+
+void Service::refuseOverSessionLimit(Frontdoor::PendingUpgrade *upgrade)
+{
+    const qint64 maximum = m_config.acceptOptions.maximumSessions;
+    if (m_context.metrics)
+        m_context.metrics->countRefusal(m_config.name, QStringLiteral("session-limit"));
+    if (m_context.refusals)
+        m_context.refusals->refused(
+            u"sessions " + m_config.name,
+            QStringLiteral("closed a session of %1 for service '%2' with 1013: it has %3 sessions open "
+                           "(ws.maximum.sessions %3); further refusals are summed every %4 s")
+                .arg(upgrade->connection().peer(), m_config.name).arg(maximum)
+                .arg(qint64(Frontdoor::RefusalLog::kInterval.count())),
+            QStringLiteral("closed {count} more sessions for service '%1' with 1013 in the last {seconds} s: "
+                           "ws.maximum.sessions %2")
+                .arg(m_config.name).arg(maximum));
+    WebSocket::Endpoint *endpoint = upgrade->accept({}, clientEndpointOptions());
+    if (!endpoint)
+        return;
+    endpoint->setParent(m_context.registry); // outlives a reload that replaces this service
+    connect(endpoint, &WebSocket::Endpoint::disconnected, endpoint, &QObject::deleteLater);
+    endpoint->start();
+    endpoint->close(WebSocket::CloseCode::TryAgainLater,
+                    QStringLiteral("service '%1' has too many sessions; try again later").arg(m_config.name));
+}
+
 WebSocket::Endpoint::Options Service::clientEndpointOptions() const
 {
     WebSocket::Endpoint::Options options;
@@ -50,6 +83,11 @@ WebSocket::Endpoint::Options Service::clientEndpointOptions() const
 Sessions::WebSocketSession *Service::acceptUpgrade(Frontdoor::PendingUpgrade *upgrade, const QByteArray &protocol,
                                                    const WebSocket::Endpoint::Options &options)
 {
+    if (!admitsSession()) {
+        // Checked before the service began too; sessions opened while it reached its back-end.
+        refuseOverSessionLimit(upgrade);
+        return nullptr;
+    }
     const Frontdoor::ConnectionInfo connection = upgrade->connection();
     WebSocket::Endpoint *endpoint = upgrade->accept(protocol, options);
     if (!endpoint)

@@ -60,6 +60,12 @@ public:
     // requests of its accept URLs. Nothing by default.
     virtual void activate() {}
 
+    // ws.maximum.sessions: whether the service may open one more session now.
+    bool admitsSession() const;
+    // Completes the handshake and closes at once with 1013 (try again later): a browser's
+    // WebSocket API shows a close code, never an HTTP status. Logged once per interval.
+    void refuseOverSessionLimit(Frontdoor::PendingUpgrade *upgrade);
+
 protected:
     const ServiceContext &context() const { return m_context; }
     // The client endpoint's options from this service's accept-options.

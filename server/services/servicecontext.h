@@ -12,7 +12,10 @@ class Metrics;
 }
 namespace Postern::Auth { class Realm; }
 namespace Postern::Broadcast { class HubRegistry; }
-namespace Postern::Frontdoor { class TlsContext; }
+namespace Postern::Frontdoor {
+class RefusalLog;
+class TlsContext;
+}
 namespace Postern::Management { class ManagementHub; }
 namespace Postern::Sessions { class SessionRegistry; }
 
@@ -26,6 +29,7 @@ struct ServiceContext
     Metrics *metrics = nullptr;
     Management::ManagementHub *management = nullptr;
     Broadcast::HubRegistry *broadcasts = nullptr;
+    Frontdoor::RefusalLog *refusals = nullptr; // for refusals that come in floods (session limits)
     QStringList serviceNames; // of the whole configuration (for /metrics)
 };
 

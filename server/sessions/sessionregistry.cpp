@@ -13,6 +13,7 @@ quint64 SessionRegistry::add(WebSocketSession *session)
     session->setParent(this);
     m_sessions.insert(id, session);
     ++m_ended[session->serviceName()].opened;
+    ++m_open[session->serviceName()];
     connect(session, &WebSocketSession::finished, this, [this, id, session] {
         WebSocket::Endpoint::Counters &ended = m_ended[session->serviceName()].counters;
         const WebSocket::Endpoint::Counters &counters = session->counters();
@@ -21,6 +22,8 @@ quint64 SessionRegistry::add(WebSocketSession *session)
         ended.bytesIn += counters.bytesIn;
         ended.bytesOut += counters.bytesOut;
         m_sessions.remove(id);
+        if (auto open = m_open.find(session->serviceName()); open != m_open.end() && --*open <= 0)
+            m_open.erase(open);
         Q_EMIT sessionClosed(id);
         if (m_sessions.isEmpty())
             Q_EMIT empty();

@@ -26,6 +26,8 @@ public:
     WebSocketSession *find(quint64 id) const { return m_sessions.value(id); }
     QList<WebSocketSession *> sessions() const { return m_sessions.values(); }
     qsizetype count() const { return m_sessions.size(); }
+    // Sessions of one service open now.
+    qsizetype count(const QString &serviceName) const { return m_open.value(serviceName); }
     quint64 totalOpened() const { return m_nextId - 1; }
 
     // Per service: sessions open now and opened in all, and the counters of all of them
@@ -48,6 +50,7 @@ Q_SIGNALS:
 
 private:
     QHash<quint64, WebSocketSession *> m_sessions;
+    QHash<QString, qsizetype> m_open; // per service, only those with sessions open
     QMap<QString, Totals> m_ended; // counters of the sessions that have ended, and opened counts
     quint64 m_nextId = 1;
 };

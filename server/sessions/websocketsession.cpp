@@ -58,11 +58,17 @@ void WebSocketSession::onEndpointFinished()
     m_sessionTimeout.stop();
     if (m_note.isEmpty()) {
         const quint16 code = m_endpoint->peerCloseCode();
-        m_note = code == WebSocket::CloseCode::Abnormal
-            ? QStringLiteral("connection lost without a close (1006)")
-            : QStringLiteral("client closed with %1%2").arg(code).arg(m_endpoint->peerCloseReason().isEmpty()
-                                                                          ? QString()
-                                                                          : QStringLiteral(" \"%1\"").arg(m_endpoint->peerCloseReason()));
+        if (code == WebSocket::CloseCode::Abnormal && m_endpoint->isCloseSent()) {
+            // The endpoint closed on its own (inactivity timeout) and the client never answered.
+            m_note = QStringLiteral("gateway closed with %1: %2; the client did not answer")
+                         .arg(m_endpoint->localCloseCode()).arg(m_endpoint->localCloseReason());
+        } else if (code == WebSocket::CloseCode::Abnormal) {
+            m_note = QStringLiteral("connection lost without a close (1006)");
+        } else {
+            m_note = QStringLiteral("client closed with %1%2").arg(code).arg(
+                m_endpoint->peerCloseReason().isEmpty() ? QString()
+                                                        : QStringLiteral(" \"%1\"").arg(m_endpoint->peerCloseReason()));
+        }
     }
     finish();
 }

@@ -414,6 +414,47 @@ private Q_SLOTS:
     </accept-options>
   </service>
 )") << "greater than zero";
+        QTest::newRow("connection limit not a number") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <accept-options>
+      <tcp.maximum.connections>many</tcp.maximum.connections><!--HERE-->
+    </accept-options>
+  </service>
+)") << "tcp.maximum.connections: 'many' is not a whole number from 1 to 1000000000";
+        QTest::newRow("zero per-address limit") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <accept-options>
+      <tcp.maximum.connections.per.address>0</tcp.maximum.connections.per.address><!--HERE-->
+    </accept-options>
+  </service>
+)") << "tcp.maximum.connections.per.address: '0' is not a whole number from 1";
+        QTest::newRow("negative session limit") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+    <accept-options>
+      <ws.maximum.sessions>-1</ws.maximum.sessions><!--HERE-->
+    </accept-options>
+  </service>
+)") << "ws.maximum.sessions: '-1' is not a whole number from 0";
+        QTest::newRow("connection limits differ on one port") << document(R"(  <service>
+    <name>echo</name>
+    <accept>ws://localhost:8000/echo</accept>
+    <type>echo</type>
+  </service>
+  <service>
+    <name>echo2</name>
+    <accept>ws://localhost:8000/echo2</accept>
+    <type>echo</type>
+    <accept-options><!--HERE-->
+      <tcp.maximum.connections>10</tcp.maximum.connections>
+    </accept-options>
+  </service>
+)") << "differ in an option of the port";
         QTest::newRow("unknown option") << document(R"(  <service>
     <name>echo</name>
     <accept>ws://localhost:8000/echo</accept>

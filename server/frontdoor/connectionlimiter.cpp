@@ -1,0 +1,55 @@
+#include "frontdoor/connectionlimiter.h"
+
+#include <QTcpSocket>
+
+namespace Postern::Frontdoor {
+
+ConnectionLimiter::ConnectionLimiter(QObject *parent) : QObject(parent), m_log(this) {}
+
+ConnectionLimiter::Verdict ConnectionLimiter::admit(QTcpSocket *socket, const Config::AcceptOptions &options,
+                                                    const QString &listener)
+{
+    QHostAddress address = socket->peerAddress();
+    // An IPv4 client of a dual-stack socket is one client, however it is spelt.
+    bool isV4 = false;
+    if (const quint32 v4 = address.toIPv4Address(&isV4); isV4)
+        address = QHostAddress(v4);
+    if (m_open >= options.maximumConnections) {
+        m_log.refused(QStringLiteral("global"),
+                      QStringLiteral("refused a connection from %1 on %2: the gateway has %3 connections open "
+                                     "(tcp.maximum.connections %4); further refusals are summed every %5 s")
+                          .arg(address.toString(), listener).arg(m_open).arg(options.maximumConnections)
+                          .arg(qint64(RefusalLog::kInterval.count())),
+                      QStringLiteral("refused {count} more connections in the last {seconds} s: tcp.maximum.connections %1")
+                          .arg(options.maximumConnections));
+        return Verdict::GlobalLimit;
+    }
+    qint64 &fromAddress = m_perAddress[address];
+    if (fromAddress >= options.maximumConnectionsPerAddress) {
+        m_log.refused(u"address " + address.toString(),
+                      QStringLiteral("refused a connection from %1 on %2: %3 connections from that address are open "
+                                     "(tcp.maximum.connections.per.address %4); further refusals are summed every %5 s")
+                          .arg(address.toString(), listener).arg(fromAddress).arg(options.maximumConnectionsPerAddress)
+                          .arg(qint64(RefusalLog::kInterval.count())),
+                      QStringLiteral("refused {count} more connections from %1 in the last {seconds} s: "
+                                     "tcp.maximum.connections.per.address %2")
+                          .arg(address.toString()).arg(options.maximumConnectionsPerAddress));
+        return Verdict::AddressLimit;
+    }
+    ++fromAddress;
+    ++m_open;
+    // The socket moves from the front door to the handshake to the session; it is destroyed
+    // once, when the connection is over.
+    connect(socket, &QObject::destroyed, this, [this, address] { release(address); });
+    return Verdict::Admitted;
+}
+
+void ConnectionLimiter::release(const QHostAddress &address)
+{
+    --m_open;
+    auto it = m_perAddress.find(address);
+    if (it != m_perAddress.end() && --*it <= 0)
+        m_perAddress.erase(it);
+}
+
+} // namespace Postern::Frontdoor

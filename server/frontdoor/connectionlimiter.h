@@ -1,0 +1,47 @@
+#pragma once
+
+// Counts the gateway's open client connections, in all and per client address, from accept
+// until their socket is gone (through HTTP, the WebSocket handshake and the session), and
+// says whether a new one is within a port's limits (tcp.maximum.connections and
+// tcp.maximum.connections.per.address). One per gateway, shared by its listeners: the limits
+// are the port's, the counts the gateway's, so a port with higher limits (management) still
+// takes connections when a public port is full. Refusals are logged through a RefusalLog.
+
+#include "config/acceptoptions.h"
+#include "frontdoor/refusallog.h"
+
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+
+class QTcpSocket;
+
+namespace Postern::Frontdoor {
+
+class ConnectionLimiter final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ConnectionLimiter)
+
+public:
+    explicit ConnectionLimiter(QObject *parent = nullptr);
+
+    enum class Verdict { Admitted, GlobalLimit, AddressLimit };
+
+    // Counts `socket` (until it is destroyed) when the limits of `options` admit it; otherwise
+    // counts and logs the refusal (`listener` names the port) and leaves the socket alone.
+    Verdict admit(QTcpSocket *socket, const Config::AcceptOptions &options, const QString &listener);
+
+    qint64 open() const { return m_open; }
+    qint64 openFrom(const QHostAddress &address) const { return m_perAddress.value(address); }
+    RefusalLog *refusalLog() { return &m_log; }
+
+private:
+    void release(const QHostAddress &address);
+
+    qint64 m_open = 0;
+    QHash<QHostAddress, qint64> m_perAddress; // only addresses with open connections
+    RefusalLog m_log;
+};
+
+} // namespace Postern::Frontdoor
