@@ -11,6 +11,8 @@ packages=(
     libargon2-dev argon2                 # Argon2id password hashes; the CLI cross-checks them in tests
     python3 python3-websockets           # the interop test's independent WebSocket client
     chromium                             # the browser test's browser (driven by npm playwright-core)
+    libnss3-tools                        # certutil: the browser TLS test trusts its test CA in an NSS database
+    testssl.sh                           # the TLS audit (scripts/tls-audit.sh, CTest tls_audit) of the wss listener
 )
 # Node.js and npm run the browser test; a machine may have them from elsewhere (NodeSource),
 # and then Debian's would conflict: installed only when there is no npm at all.

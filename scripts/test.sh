@@ -8,8 +8,9 @@ build="$root/build"
 "$root/scripts/deps.sh"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON >/dev/null
 cmake --build "$build"
-# The browser test's playwright-core, from npm at the locked version (it drives Debian's
-# Chromium; it downloads no browser). Installed again only when the lock file changes.
+# The node tests' packages, from npm at the locked versions: playwright-core (it drives
+# Debian's Chromium; it downloads no browser) and ws (the interop client and back-end).
+# Installed again only when the lock file changes.
 browser="$build/browser"
 if ! cmp -s "$browser/package-lock.json" "$browser/node_modules/.postern-installed-lock" 2>/dev/null; then
     (cd "$browser" && npm ci --no-audit --no-fund --loglevel=error)

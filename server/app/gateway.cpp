@@ -185,7 +185,7 @@ std::expected<void, QStringList> Gateway::checkListeners(const Config::GatewayCo
     for (auto it = uses.cbegin(); it != uses.cend(); ++it) {
         if (!it->secure)
             continue;
-        if (const auto settings = Frontdoor::TlsSettings::resolve(it->options.sslProtocols, it->options.sslCiphers); !settings)
+        if (const auto settings = Frontdoor::TlsSettings::resolve(it->options); !settings)
             errors << QStringLiteral("accept %1 (service '%2'): %3").arg(it->url.toString(), it->service, settings.error());
     }
     // A listener on every address of a port leaves that port to nobody else.

@@ -25,6 +25,21 @@ bool isWeak(const SSL_CIPHER *cipher)
     return false;
 }
 
+// Key exchanges that need a secret shared beforehand instead of a certificate.
+bool needsSharedSecret(const SSL_CIPHER *cipher)
+{
+    switch (SSL_CIPHER_get_kx_nid(cipher)) {
+    case NID_kx_psk:
+    case NID_kx_ecdhe_psk:
+    case NID_kx_dhe_psk:
+    case NID_kx_rsa_psk:
+    case NID_kx_srp:
+        return true;
+    default:
+        return SSL_CIPHER_get_auth_nid(cipher) == NID_auth_psk || SSL_CIPHER_get_auth_nid(cipher) == NID_auth_srp;
+    }
+}
+
 } // namespace
 
 std::expected<TlsSettings, QString> TlsSettings::resolve(const QStringList &protocols, const QString &ciphers)
@@ -52,6 +67,8 @@ std::expected<TlsSettings, QString> TlsSettings::resolve(const QStringList &prot
             return std::unexpected(QStringLiteral("ssl.ciphers '%1' turns on %2, which is not safe")
                                        .arg(ciphers, QString::fromLatin1(SSL_CIPHER_get_name(cipher))));
         }
+        if (needsSharedSecret(cipher))
+            continue;
         const QSslCipher qtCipher(QString::fromLatin1(SSL_CIPHER_get_name(cipher)));
         if (!qtCipher.isNull())
             settings.ciphers.append(qtCipher);
@@ -64,7 +81,8 @@ std::expected<TlsSettings, QString> TlsSettings::resolve(const QStringList &prot
 
 std::expected<TlsSettings, QString> TlsSettings::resolve(const Config::AcceptOptions &options)
 {
-    auto settings = resolve(options.sslProtocols, options.sslCiphers);
+    auto settings = resolve(options.sslProtocols, options.sslCiphers.isEmpty() ? QString::fromLatin1(kDefaultListenerCiphers)
+                                                                                : options.sslCiphers);
     if (settings)
         settings->verifyClient = options.sslVerifyClient;
     return settings;

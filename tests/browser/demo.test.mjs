@@ -8,46 +8,16 @@
 //
 //   node demo.test.mjs --posternd PATH --keytool PATH --source DIR [--screenshots DIR]
 
-import { chromium } from 'playwright-core';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => {
-  if (arg.startsWith('--')) pairs.push([arg.slice(2), all[i + 1]]);
-  return pairs;
-}, []));
-for (const required of ['posternd', 'keytool', 'source']) {
-  if (!args[required]) {
-    console.error(`usage: node demo.test.mjs --posternd PATH --keytool PATH --source DIR [--screenshots DIR]`);
-    process.exit(2);
-  }
-}
+import { check, finish, freePort, launchChromium, parseArgs, startGateway } from './support.mjs';
 
-const results = { passed: 0, failed: 0 };
-function check(name, condition, detail = '') {
-  if (condition) {
-    results.passed += 1;
-    console.log(`PASS   ${name}`);
-  } else {
-    results.failed += 1;
-    console.log(`FAIL!  ${name} ${detail}`);
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+const args = parseArgs(['posternd', 'keytool', 'source'],
+  'node demo.test.mjs --posternd PATH --keytool PATH --source DIR [--screenshots DIR]');
 
 function base64Url(data) {
   return Buffer.from(data).toString('base64url');
@@ -106,31 +76,15 @@ fs.writeFileSync(path.join(work, 'gateway-config.xml'), `<?xml version="1.0"?>
 </gateway-config>
 `);
 
-let log = '';
-const gateway = spawn(args.posternd, ['--config', path.join(work, 'gateway-config.xml')], { stdio: ['ignore', 'pipe', 'pipe'] });
-gateway.stdout.on('data', (data) => { log += data; });
-gateway.stderr.on('data', (data) => { log += data; });
-const started = await new Promise((resolve) => {
-  const deadline = setTimeout(() => resolve(false), 15000);
-  const poll = setInterval(() => {
-    if (log.includes(`listening on localhost:${http}`)) {
-      clearInterval(poll);
-      clearTimeout(deadline);
-      resolve(true);
-    }
-  }, 50);
-  gateway.on('exit', () => { clearInterval(poll); clearTimeout(deadline); resolve(false); });
-});
-check('posternd starts', started, log);
+const gateway = startGateway(args.posternd, path.join(work, 'gateway-config.xml'), `localhost:${http}`);
+const started = await gateway.started;
+const gatewayLog = gateway.log;
+check('posternd starts', started, gatewayLog());
 
 let browser = null;
 try {
   if (!started) throw new Error('posternd did not start');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-      '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext();
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
@@ -249,17 +203,16 @@ try {
   check('no script error on the page', pageErrors.length === 0, pageErrors.join('; '));
 
   // --- the gateway logged the refusals, and never a secret ---
+  const log = gatewayLog();
   check('the gateway logged the refused password and token', log.includes("refused") && log.includes("realm 'api'"));
   check('no password or token in the gateway log', !log.includes(password) && !log.includes(good) && !log.includes(wrong)
     && !log.includes(sso?.value ?? 'no-cookie'));
 } catch (error) {
-  check('the browser run completes', false, `${error.stack}\n--- posternd log ---\n${log}`);
+  check('the browser run completes', false, `${error.stack}\n--- posternd log ---\n${gatewayLog()}`);
 } finally {
   if (browser) await browser.close();
-  gateway.kill('SIGTERM');
-  await new Promise((resolve) => { if (gateway.exitCode !== null) resolve(); else gateway.on('exit', resolve); });
+  await gateway.stop();
   fs.rmSync(work, { recursive: true, force: true });
 }
 
-console.log(`${results.passed} passed, ${results.failed} failed`);
-process.exit(results.failed === 0 ? 0 : 1);
+finish();

@@ -16,31 +16,13 @@ import signal
 import socket
 import ssl
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-import traceback
 
 import websockets
 
-RESULTS = {"passed": 0, "failed": 0}
-
-
-def check(name, condition, detail=""):
-    if condition:
-        RESULTS["passed"] += 1
-        print(f"PASS   {name}")
-    else:
-        RESULTS["failed"] += 1
-        print(f"FAIL!  {name} {detail}")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+from posternprocess import Gateway, check, finish, free_port
 
 CONFIG = """<?xml version="1.0"?>
 <gateway-config xmlns="http://xmlns.kaazing.org/2016/06/gateway">
@@ -179,33 +161,6 @@ class Backends:
 
         threading.Thread(target=run, daemon=True).start()
         ready.wait(10)
-
-
-class Gateway:
-    def __init__(self, posternd, config):
-        self.log_path = config + ".log"
-        self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen([posternd, "--config", config], stdout=self.log, stderr=subprocess.STDOUT)
-
-    def log_text(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def wait_for_log(self, text, timeout=15):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if text in self.log_text():
-                return True
-            if self.process.poll() is not None:
-                return False
-            time.sleep(0.05)
-        return False
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
 
 
 async def echo_round_trip(url, ssl_context):
@@ -551,14 +506,7 @@ def main():
     parser.add_argument("--posternd", required=True)
     parser.add_argument("--keytool", required=True)
     parser.add_argument("--source", required=True)
-    args = parser.parse_args()
-    try:
-        run(args)
-    except Exception:  # a crash in the test itself is a failure, not a pass
-        traceback.print_exc()
-        RESULTS["failed"] += 1
-    print(f"{RESULTS['passed']} passed, {RESULTS['failed']} failed")
-    sys.exit(1 if RESULTS["failed"] else 0)
+    finish(run, parser.parse_args())
 
 
 if __name__ == "__main__":
