@@ -235,8 +235,9 @@ private:
                 sawSecurity = true;
                 parseSecurity();
             } else if (name == u"cluster") {
-                addError(here(), QStringLiteral("<cluster> is not supported by this version of Postern"));
-                m_reader.skipCurrentElement();
+                if (m_config.cluster)
+                    addError(here(), QStringLiteral("<cluster> may appear only once"));
+                parseCluster();
             } else {
                 unknownElement(QStringLiteral("gateway-config"));
             }
@@ -836,6 +837,70 @@ private:
                 unknownElement(QStringLiteral("security"));
             }
         }
+    }
+
+    void parseCluster()
+    {
+        ClusterConfig cluster;
+        cluster.where = here();
+        SourceLocation connectWhere = cluster.where, passwordWhere = cluster.where;
+        bool sawName = false;
+        QString connect;
+        forEachTextChild([&](const QString &name, SourceLocation where, const QString &text) {
+            if (name == u"name") {
+                sawName = true;
+                static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9._-]{1,64}$"));
+                if (!valid.match(text).hasMatch())
+                    addError(where, QStringLiteral("cluster name '%1' must be 1 to 64 letters, digits, '.', '_' or '-'")
+                                        .arg(text));
+                cluster.nodeName = text;
+            } else if (name == u"connect") {
+                connect = text;
+                connectWhere = where;
+            } else if (name == u"password-file") {
+                cluster.passwordFile = resolvePath(text);
+                passwordWhere = where;
+            } else if (name == u"user") {
+                cluster.user = text;
+            } else if (name == u"accept") {
+                addError(where, QStringLiteral("<cluster><accept> is KAAZING's member address; Postern's nodes meet "
+                                               "through Redis: name it with <connect>redis://host:port</connect>"));
+            } else {
+                addError(where, QStringLiteral("unknown element <%1> in <cluster>").arg(name));
+            }
+        });
+        if (!sawName)
+            addError(cluster.where, QStringLiteral("<cluster> needs a <name> for this node"));
+        if (connect.isEmpty()) {
+            addError(cluster.where, QStringLiteral("<cluster> needs a <connect> naming the Redis server (redis://host:port)"));
+        } else {
+            QUrl url(connect, QUrl::StrictMode);
+            const QString scheme = url.scheme().toLower();
+            if (!url.isValid() || (scheme != u"redis" && scheme != u"rediss") || url.host().isEmpty())
+                addError(connectWhere, QStringLiteral("cluster connect '%1' is not redis://host:port or rediss://host:port")
+                                           .arg(connect));
+            else if (!url.userInfo().isEmpty())
+                addError(connectWhere, QStringLiteral("cluster connect '%1': put the password in <password-file>, not in "
+                                                      "the URL").arg(connect));
+            else if ((!url.path().isEmpty() && url.path() != u"/") || url.hasQuery() || url.hasFragment())
+                addError(connectWhere, QStringLiteral("cluster connect '%1' has no path or query").arg(connect));
+            else if (url.port(6379) <= 0 || url.port(6379) > 65535)
+                addError(connectWhere, QStringLiteral("cluster connect '%1': port must be between 1 and 65535").arg(connect));
+            else {
+                url.setScheme(scheme);
+                url.setHost(url.host().toLower());
+                url.setPort(url.port(6379));
+                url.setPath(QString());
+                cluster.redis = url;
+                if (scheme == u"rediss" && m_tlsConnectAt.line == 0)
+                    m_tlsConnectAt = connectWhere;
+            }
+        }
+        if (!cluster.passwordFile.isEmpty() && !QFileInfo(cluster.passwordFile).isFile())
+            addError(passwordWhere, QStringLiteral("cluster password file '%1' does not exist").arg(cluster.passwordFile));
+        if (!cluster.user.isEmpty() && cluster.passwordFile.isEmpty())
+            addError(cluster.where, QStringLiteral("<cluster><user> needs a <password-file>"));
+        m_config.cluster = cluster;
     }
 
     KeystoreConfig parseStore(const QString &kind)
@@ -1545,7 +1610,7 @@ private:
             m_config.services.append(service);
         }
         if (m_tlsConnectAt.line > 0 && !m_config.truststore)
-            addError(m_tlsConnectAt, QStringLiteral("an ssl:// or wss:// back-end is verified against <security><truststore>, "
+            addError(m_tlsConnectAt, QStringLiteral("an ssl://, wss:// or rediss:// connection is verified against <security><truststore>, "
                                                     "which is missing (add the back-end's CA with postern-keytool trust)"));
         if (m_verifyClientAt.line > 0 && !m_config.truststore)
             addError(m_verifyClientAt, QStringLiteral("ssl.verify-client needs <security><truststore> with the "

@@ -2,6 +2,7 @@
 
 #include "auth/realm.h"
 #include "broadcast/hubregistry.h"
+#include "cluster/clusternode.h"
 #include "config/configloader.h"
 #include "frontdoor/connectionlimiter.h"
 #include "frontdoor/listener.h"
@@ -325,6 +326,9 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
         return backends;
     if (const auto management = checkManagement(config); !management)
         return management;
+    auto cluster = prepareCluster(config, tls->get());
+    if (!cluster)
+        return std::unexpected(cluster.error());
 
     // Build the new services and one context per bound address.
     QList<Services::ServicePtr> services;
@@ -415,6 +419,20 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
         m_listeners.insert(it.key(), it.value());
     m_services = services;
     m_config = config;
+    if (*cluster || !config.cluster) {
+        // A new node (or none): the old one leaves once the hubs have let go of it.
+        Cluster::ClusterNode *old = m_cluster;
+        m_cluster = cluster->release();
+        m_broadcasts->setCluster(m_cluster);
+        if (old)
+            old->deleteLater();
+        if (m_cluster) {
+            m_cluster->setParent(this);
+            m_cluster->start();
+            qCInfo(lcCluster).noquote() << QStringLiteral("cluster node '%1', meeting the others through %2")
+                                               .arg(m_cluster->name(), m_cluster->config().redis.toString());
+        }
+    }
     QStringList broadcasts;
     for (const auto &service : std::as_const(m_services)) {
         service->activate();
@@ -425,6 +443,46 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
     // Consoles keep only the rights the new configuration (and users files) give them.
     m_management->reauthorize();
     return {};
+}
+
+std::expected<std::unique_ptr<Cluster::ClusterNode>, QStringList>
+Gateway::prepareCluster(const Config::GatewayConfig &config, const Frontdoor::TlsContext *tls) const
+{
+    if (!config.cluster)
+        return std::unique_ptr<Cluster::ClusterNode>();
+    const Config::ClusterConfig &cluster = *config.cluster;
+    QByteArray password;
+    if (!cluster.passwordFile.isEmpty()) {
+        QFile file(cluster.passwordFile);
+        if (!file.open(QIODevice::ReadOnly))
+            return std::unexpected(QStringList{QStringLiteral("cluster password file '%1': %2")
+                                                   .arg(cluster.passwordFile, file.errorString())});
+        password = file.readAll();
+        if (password.endsWith('\n'))
+            password.chop(1);
+        if (password.endsWith('\r'))
+            password.chop(1);
+        if (password.isEmpty())
+            return std::unexpected(QStringList{QStringLiteral("cluster password file '%1' is empty").arg(cluster.passwordFile)});
+    }
+    QSslConfiguration ssl;
+    if (cluster.isTls()) {
+        if (!tls || tls->trusted().isEmpty())
+            return std::unexpected(QStringList{QStringLiteral("cluster connect %1 needs a truststore with the Redis "
+                                                              "server's CA").arg(cluster.redis.toString())});
+        ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setCaCertificates(tls->trusted()); // only the truststore, never the system's CAs
+        ssl.setPeerVerifyMode(QSslSocket::VerifyPeer);
+        ssl.setProtocol(QSsl::TlsV1_2OrLater);
+    }
+    // The running node stays when nothing it was made from changed.
+    if (m_cluster) {
+        const Config::ClusterConfig &running = m_cluster->config();
+        if (running.nodeName == cluster.nodeName && running.redis == cluster.redis && running.user == cluster.user
+            && m_cluster->password() == password && m_cluster->tls().caCertificates() == ssl.caCertificates())
+            return std::unique_ptr<Cluster::ClusterNode>();
+    }
+    return std::make_unique<Cluster::ClusterNode>(cluster, password, ssl);
 }
 
 std::expected<void, QStringList> Gateway::reload(const QString &path)

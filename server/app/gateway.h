@@ -20,12 +20,14 @@
 
 #include <chrono>
 #include <expected>
+#include <memory>
 
 namespace Postern::Auth {
 class Realm;
 class SessionRevocations;
 }
 namespace Postern::Broadcast { class HubRegistry; }
+namespace Postern::Cluster { class ClusterNode; }
 namespace Postern::Frontdoor {
 class ConnectionLimiter;
 class Listener;
@@ -102,6 +104,10 @@ private:
     static QByteArray newSessionSecret();
     // `mayWaitForDns`: the configuration file's way; a management change resolves first.
     std::expected<void, QStringList> apply(const Config::GatewayConfig &config, bool mayWaitForDns);
+    // A new cluster node for `config` (not started), null when there is none or the running
+    // one fits it unchanged; errors name an unreadable password file or a missing truststore.
+    std::expected<std::unique_ptr<Cluster::ClusterNode>, QStringList>
+    prepareCluster(const Config::GatewayConfig &config, const Frontdoor::TlsContext *tls) const;
 
     struct ListenerKey
     {
@@ -122,6 +128,7 @@ private:
     Management::ManagementHub *m_management;
     HostResolver *m_resolver;
     Broadcast::HubRegistry *m_broadcasts; // outlives the broadcast services across reloads
+    Cluster::ClusterNode *m_cluster = nullptr;
     QDateTime m_startedAt;
     QTimer m_drainTimer;
     bool m_stopping = false;

@@ -3,6 +3,7 @@
 #include "broadcast/broadcastsource.h"
 #include "broadcast/clientqueue.h"
 #include "broadcast/sourcelistener.h"
+#include "cluster/clusternode.h"
 #include "logging.h"
 #include "metrics.h"
 #include "sessions/websocketsession.h"
@@ -10,12 +11,90 @@
 
 namespace Postern::Broadcast {
 
+namespace {
+// The source lease lasts this long and is renewed every kLeaseRenewal: a node that dies
+// hands the source over within kLeaseTime.
+constexpr int kLeaseTime = 6000;
+constexpr int kLeaseRenewal = 2000;
+}
+
 BroadcastHub::BroadcastHub(QString serviceName, Metrics *metrics, QObject *parent)
     : QObject(parent), m_serviceName(std::move(serviceName)), m_metrics(metrics)
 {
+    connect(&m_lease, &QTimer::timeout, this, &BroadcastHub::renewLease);
 }
 
-BroadcastHub::~BroadcastHub() = default;
+BroadcastHub::~BroadcastHub()
+{
+    if (m_cluster) {
+        m_cluster->unsubscribe(channel());
+        if (m_leaseHeld)
+            m_cluster->release(leaseKey());
+    }
+}
+
+QByteArray BroadcastHub::channel() const
+{
+    return "postern:broadcast:" + m_serviceName.toUtf8();
+}
+
+QByteArray BroadcastHub::leaseKey() const
+{
+    return channel() + ":source";
+}
+
+void BroadcastHub::setCluster(Cluster::ClusterNode *cluster)
+{
+    if (cluster == m_cluster)
+        return;
+    if (m_cluster) {
+        m_cluster->unsubscribe(channel());
+        if (m_leaseHeld)
+            m_cluster->release(leaseKey());
+    }
+    m_cluster = cluster;
+    m_leaseHeld = false;
+    m_mayRunSource = true;
+    if (m_cluster) {
+        m_cluster->subscribe(channel(), this, [this](const QByteArray &message) { fromCluster(message); });
+        m_lease.start(kLeaseRenewal);
+        renewLease();
+    } else {
+        m_lease.stop();
+    }
+    updateSource();
+}
+
+void BroadcastHub::renewLease()
+{
+    if (!m_cluster || !m_target)
+        return;
+    m_cluster->claim(leaseKey(), kLeaseTime, this, [this](bool held, bool reachable) {
+        if (held && !m_leaseHeld)
+            qCInfo(lcBroadcast).noquote() << QStringLiteral("broadcast '%1': this node connects the source %2 for the cluster")
+                                                 .arg(m_serviceName, m_target ? m_target->url : QString());
+        m_leaseHeld = held;
+        m_mayRunSource = held || !reachable;
+        updateSource();
+    });
+}
+
+void BroadcastHub::updateSource()
+{
+    const bool wanted = m_target && (!m_cluster || m_mayRunSource);
+    if (wanted && !m_source) {
+        m_source = new BroadcastSource(m_serviceName, m_target, m_options, this);
+        connect(m_source, &BroadcastSource::message, this, &BroadcastHub::fromSource);
+        connect(m_source, &BroadcastSource::lost, this, &BroadcastHub::onSourceLost);
+        m_source->start();
+    } else if (!wanted && m_source) {
+        if (m_target)
+            qCInfo(lcBroadcast).noquote() << QStringLiteral("broadcast '%1': another node connects the source %2")
+                                                 .arg(m_serviceName, m_target->url);
+        delete m_source;
+        m_source = nullptr;
+    }
+}
 
 bool BroadcastHub::sameSource(const Proxy::BackendTarget &a, const Proxy::BackendTarget &b)
 {
@@ -36,19 +115,15 @@ void BroadcastHub::configure(const Config::BroadcastOptions &options, Proxy::Bac
         delete m_source;
         m_source = nullptr;
         m_target = target;
-        if (m_target) {
-            m_source = new BroadcastSource(m_serviceName, m_target, m_options, this);
-            connect(m_source, &BroadcastSource::message, this, &BroadcastHub::fromSource);
-            connect(m_source, &BroadcastSource::lost, this, &BroadcastHub::onSourceLost);
-            m_source->start();
-        }
+        updateSource();
+        renewLease();
     }
 
     if (listener) {
         delete m_listener;
         m_listener = listener;
         listener->setParent(this);
-        connect(listener, &SourceListener::message, this, &BroadcastHub::fromSource);
+        connect(listener, &SourceListener::message, this, &BroadcastHub::fromListener);
         connect(listener, &SourceListener::sourceCountChanged, this, [this](int count) {
             if (count == 0)
                 onSourceLost();
@@ -104,8 +179,10 @@ void BroadcastHub::addClient(Sessions::WebSocketSession *session)
     // broadcast, delivered to everyone else.
     connect(session->endpoint(), &WebSocket::Endpoint::messageReceived, this,
             [this, client](WebSocket::Opcode opcode, const QByteArray &payload) {
-                if (m_options.clientMessages == Config::BroadcastOptions::ClientMessages::Broadcast)
-                    deliver(opcode, payload, client);
+                if (m_options.clientMessages != Config::BroadcastOptions::ClientMessages::Broadcast)
+                    return;
+                deliver(opcode, payload, client);
+                share(Origin::Client, opcode, payload);
             });
 }
 
@@ -114,6 +191,50 @@ void BroadcastHub::fromSource(WebSocket::Opcode opcode, const QByteArray &payloa
     if (m_metrics)
         m_metrics->countBroadcast(m_serviceName, QStringLiteral("source_messages"));
     deliver(opcode, payload, nullptr);
+    // A source run without the lease (Redis could not be asked) serves this node only: the
+    // lease holder's messages reach the others, so sharing these too would double them.
+    if (m_leaseHeld)
+        share(Origin::Source, opcode, payload);
+}
+
+void BroadcastHub::fromListener(WebSocket::Opcode opcode, const QByteArray &payload)
+{
+    if (m_metrics)
+        m_metrics->countBroadcast(m_serviceName, QStringLiteral("source_messages"));
+    deliver(opcode, payload, nullptr);
+    share(Origin::ListenerSource, opcode, payload);
+}
+
+// On the channel: opcode, origin, the node's name, NUL, the payload.
+void BroadcastHub::share(Origin origin, WebSocket::Opcode opcode, const QByteArray &payload)
+{
+    if (!m_cluster || !m_cluster->isUp())
+        return;
+    QByteArray message;
+    message.reserve(payload.size() + m_cluster->name().size() + 3);
+    message.append(char(opcode)).append(char(origin)).append(m_cluster->name().toUtf8()).append('\0').append(payload);
+    m_cluster->publish(channel(), message);
+}
+
+void BroadcastHub::fromCluster(const QByteArray &message)
+{
+    const qsizetype end = message.indexOf('\0', 2);
+    if (message.size() < 3 || end < 0)
+        return;
+    const auto opcode = WebSocket::Opcode(quint8(message.at(0)));
+    if (opcode != WebSocket::Opcode::Text && opcode != WebSocket::Opcode::Binary)
+        return;
+    const auto origin = Origin(message.at(1));
+    const QByteArrayView node = QByteArrayView(message).sliced(2, end - 2);
+    if (m_cluster && node == m_cluster->name().toUtf8())
+        return; // this node's own, delivered already
+    // Another node runs the source: one running here without the lease (Redis was away) stops
+    // at once rather than at the next renewal, so its messages are not doubled meanwhile.
+    if (origin == Origin::Source && m_source && !m_leaseHeld) {
+        m_mayRunSource = false;
+        updateSource();
+    }
+    deliver(opcode, message.sliced(end + 1), nullptr);
 }
 
 void BroadcastHub::deliver(WebSocket::Opcode opcode, const QByteArray &payload, const ClientQueue *except)
@@ -135,8 +256,10 @@ void BroadcastHub::onSourceLost()
 
 void BroadcastHub::shutdown()
 {
+    m_target.reset();
     delete m_source;
     m_source = nullptr;
+    setCluster(nullptr);
     delete m_listener;
     m_listener = nullptr;
     const QList<ClientQueue *> clients = m_clients;

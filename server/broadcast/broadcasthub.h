@@ -4,6 +4,12 @@
 // sources connect to) and its clients, each with its own bounded ClientQueue. A hub outlives
 // the service objects of its name: a reload builds new services and hands the hub the new
 // settings, so clients stay connected and a source whose settings did not change stays up.
+//
+// In a cluster, what a node's sources and clients send is also published on the Redis
+// channel "postern:broadcast:<service>", and what other nodes publish there reaches this
+// node's clients: each message once, on every node. A <connect> source is connected by one
+// node only, the holder of the lease "postern:broadcast:<service>:source"; while Redis cannot
+// be reached every node connects its own source and serves its own clients.
 
 #include "config/broadcastoptions.h"
 #include "proxy/backendtarget.h"
@@ -11,10 +17,13 @@
 
 #include <QList>
 #include <QObject>
+#include <QPointer>
+#include <QTimer>
 
 namespace Postern {
 class Metrics;
 }
+namespace Postern::Cluster { class ClusterNode; }
 namespace Postern::Sessions { class WebSocketSession; }
 
 namespace Postern::Broadcast {
@@ -36,6 +45,10 @@ public:
     // `listener` a listener already bound for options.sourceAccept (null: keep the current
     // one, which is then listening there already, or none).
     void configure(const Config::BroadcastOptions &options, Proxy::BackendTargetPtr target, SourceListener *listener);
+    // The cluster this node belongs to; null: on its own.
+    void setCluster(Cluster::ClusterNode *cluster);
+    // Whether this node runs the <connect> source now (always without a cluster).
+    bool isRunningSource() const { return m_source != nullptr; }
     // Whether the hub's listener is bound to `url` already.
     bool isListeningOn(const QUrl &url) const;
 
@@ -50,8 +63,19 @@ public:
     int listenerSourceCount() const;
 
 private:
+    // Where a message published to the cluster came from.
+    enum class Origin : char { Source = 's', ListenerSource = 'l', Client = 'c' };
+
     void deliver(WebSocket::Opcode opcode, const QByteArray &payload, const ClientQueue *except);
     void fromSource(WebSocket::Opcode opcode, const QByteArray &payload);
+    void fromListener(WebSocket::Opcode opcode, const QByteArray &payload);
+    void share(Origin origin, WebSocket::Opcode opcode, const QByteArray &payload);
+    void fromCluster(const QByteArray &message);
+    // Starts or stops the <connect> source as the lease says.
+    void updateSource();
+    void renewLease();
+    QByteArray channel() const;
+    QByteArray leaseKey() const;
     void onSourceLost();
     static bool sameSource(const Proxy::BackendTarget &a, const Proxy::BackendTarget &b);
 
@@ -62,6 +86,10 @@ private:
     BroadcastSource *m_source = nullptr;
     SourceListener *m_listener = nullptr;
     QList<ClientQueue *> m_clients;
+    QPointer<Cluster::ClusterNode> m_cluster;
+    QTimer m_lease;
+    bool m_leaseHeld = false;     // this node holds the source lease
+    bool m_mayRunSource = true;   // holds it, or the cluster cannot be asked
 };
 
 } // namespace Postern::Broadcast

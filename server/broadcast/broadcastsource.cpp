@@ -24,10 +24,15 @@ BroadcastSource::BroadcastSource(QString serviceName, Proxy::BackendTargetPtr ta
 
 BroadcastSource::~BroadcastSource()
 {
-    if (m_stream)
+    // Closed on purpose (the service went, or another node took the source): not a loss.
+    if (m_stream) {
+        m_stream->disconnect(this);
         m_stream->abort();
-    if (m_endpoint)
+    }
+    if (m_endpoint) {
+        m_endpoint->disconnect(this);
         m_endpoint->abort();
+    }
 }
 
 void BroadcastSource::start()

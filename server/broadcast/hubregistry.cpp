@@ -11,9 +11,18 @@ HubRegistry::~HubRegistry() = default;
 BroadcastHub *HubRegistry::hub(const QString &service)
 {
     BroadcastHub *&hub = m_hubs[service];
-    if (!hub)
+    if (!hub) {
         hub = new BroadcastHub(service, m_metrics, this);
+        hub->setCluster(m_cluster);
+    }
     return hub;
+}
+
+void HubRegistry::setCluster(Cluster::ClusterNode *cluster)
+{
+    m_cluster = cluster;
+    for (BroadcastHub *hub : std::as_const(m_hubs))
+        hub->setCluster(cluster);
 }
 
 void HubRegistry::retain(const QStringList &services)

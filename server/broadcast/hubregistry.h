@@ -11,6 +11,8 @@ namespace Postern {
 class Metrics;
 }
 
+namespace Postern::Cluster { class ClusterNode; }
+
 namespace Postern::Broadcast {
 
 class BroadcastHub;
@@ -28,11 +30,14 @@ public:
     BroadcastHub *hub(const QString &service);
     // The hub of `service`, or null.
     BroadcastHub *find(const QString &service) const { return m_hubs.value(service); }
+    // The cluster every hub shares its messages through; null: this gateway is on its own.
+    void setCluster(Cluster::ClusterNode *cluster);
     // Shuts down and removes the hubs of services not in `services`.
     void retain(const QStringList &services);
 
 private:
     Metrics *m_metrics;
+    Cluster::ClusterNode *m_cluster = nullptr;
     QHash<QString, BroadcastHub *> m_hubs;
 };
 
