@@ -6,8 +6,11 @@ SessionRevocations::SessionRevocations(qsizetype capacity) : m_capacity(qMax<qsi
 {
 }
 
-qsizetype SessionRevocations::revoke(const QByteArray &identity, const QDateTime &expires, const QDateTime &now)
+qsizetype SessionRevocations::revoke(const QByteArray &identity, const QDateTime &expires, const QDateTime &now,
+                                     bool announce)
 {
+    if (announce && m_listener)
+        m_listener(identity, expires);
     const qint64 nowMs = now.toMSecsSinceEpoch();
     const qint64 expiresMs = expires.toMSecsSinceEpoch();
     prune(nowMs);

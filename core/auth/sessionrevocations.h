@@ -12,6 +12,8 @@
 #include <QDateTime>
 #include <QHash>
 
+#include <functional>
+
 #include <map>
 
 namespace Postern::Auth {
@@ -23,9 +25,15 @@ public:
 
     explicit SessionRevocations(qsizetype capacity = kDefaultCapacity);
 
+    // Told of every revocation made here (not of those other gateways announced), so that a
+    // cluster can pass it on.
+    using Listener = std::function<void(const QByteArray &identity, const QDateTime &expires)>;
+    void setListener(Listener listener) { m_listener = std::move(listener); }
+
     // Records `identity` as revoked until `expires`. Returns how many other revocations had to
     // be dropped to make room (0 unless the list is full of unexpired ones: warn then).
-    qsizetype revoke(const QByteArray &identity, const QDateTime &expires, const QDateTime &now);
+    // `announce`: false for a revocation another gateway of the cluster made.
+    qsizetype revoke(const QByteArray &identity, const QDateTime &expires, const QDateTime &now, bool announce = true);
     bool isRevoked(const QByteArray &identity, const QDateTime &now) const;
 
     qsizetype size() const { return m_expiryOf.size(); }
@@ -36,6 +44,7 @@ private:
     void drop(std::multimap<qint64, QByteArray>::iterator it);
 
     qsizetype m_capacity;
+    Listener m_listener;
     QHash<QByteArray, qint64> m_expiryOf;            // identity → expiry, ms since the epoch
     std::multimap<qint64, QByteArray> m_byExpiry;    // the same, soonest first, for pruning
 };

@@ -22,6 +22,9 @@ namespace Postern::App {
 
 namespace {
 
+// Where the nodes of a cluster tell each other of single sign-on cookies logged out.
+const QByteArray kRevocationsChannel = QByteArrayLiteral("postern:sso:revoked");
+
 // Whether the listener for `url` speaks TLS: a wss/https accept does, unless ssl.encryption
 // is disabled (a TLS offloader in front sends plain text).
 bool isSecure(const QUrl &url, const Config::AcceptOptions &options)
@@ -61,6 +64,12 @@ Gateway::Gateway(QObject *parent)
       m_resolver(new HostResolver(this)), m_broadcasts(new Broadcast::HubRegistry(&m_metrics, this)), m_startedAt(QDateTime::currentDateTimeUtc()), m_sessionSecret(newSessionSecret()),
       m_sessionRevocations(std::make_shared<Auth::SessionRevocations>())
 {
+    // A logout on this node is told to the others, whose copies of the cookie then fail too.
+    m_sessionRevocations->setListener([this](const QByteArray &identity, const QDateTime &expires) {
+        if (m_cluster)
+            m_cluster->publish(kRevocationsChannel,
+                               QByteArray::number(expires.toMSecsSinceEpoch()) + ' ' + identity.toBase64());
+    });
     m_drainTimer.setSingleShot(true);
     connect(&m_drainTimer, &QTimer::timeout, this, [this] {
         qCWarning(lcGateway) << m_sessions->count() << "session(s) did not close in time; stopping anyway";
@@ -428,6 +437,17 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
             old->deleteLater();
         if (m_cluster) {
             m_cluster->setParent(this);
+            m_cluster->subscribe(kRevocationsChannel, this, [this](const QByteArray &message) {
+                const qsizetype space = message.indexOf(' ');
+                bool ok = false;
+                const qint64 expires = message.left(space).toLongLong(&ok);
+                if (space <= 0 || !ok)
+                    return;
+                const auto identity = QByteArray::fromBase64Encoding(message.mid(space + 1), QByteArray::AbortOnBase64DecodingErrors);
+                if (identity && !identity.decoded.isEmpty())
+                    m_sessionRevocations->revoke(identity.decoded, QDateTime::fromMSecsSinceEpoch(expires, Qt::UTC),
+                                                 QDateTime::currentDateTimeUtc(), false);
+            });
             m_cluster->start();
             qCInfo(lcCluster).noquote() << QStringLiteral("cluster node '%1', meeting the others through %2")
                                                .arg(m_cluster->name(), m_cluster->config().redis.toString());

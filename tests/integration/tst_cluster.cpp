@@ -5,9 +5,12 @@
 // brings the cluster back without restarting the gateways. And the <cluster> errors.
 
 #include "app/gateway.h"
+#include "auth/passwordhasher.h"
 #include "broadcast/broadcasthub.h"
+#include "cluster/clusternode.h"
 #include "config/configloader.h"
 #include "sessions/sessionregistry.h"
+#include "rawclient.h"
 #include "testpki.h"
 
 #include <QProcess>
@@ -276,6 +279,63 @@ private Q_SLOTS:
         source.write("after redis is back\n");
         QVERIFY(onA.receivedOnce(QStringLiteral("after redis is back")));
         QVERIFY(onB.receivedOnce(QStringLiteral("after redis is back")));
+    }
+
+    void singleSignOnAcrossNodesAndLogoutEverywhere()
+    {
+        // Both nodes sign cookies with one key file; a login on a is a login on b, and a
+        // logout on a is a logout on b.
+        const QByteArray password = "correct horse battery staple";
+        const auto hash = Auth::PasswordHasher::hash(password);
+        QVERIFY(hash);
+        QFile users(m_dir.filePath(QStringLiteral("users.xml")));
+        QVERIFY(users.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        users.write("<jaas-config><user><name>alice</name><password>" + *hash
+                    + "</password><role-name>AUTHORIZED</role-name></user></jaas-config>\n");
+        users.close();
+        QFile key(m_dir.filePath(QStringLiteral("sso.key")));
+        QVERIFY(key.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        key.write(QByteArray(48, 'k') + "0123456789\n");
+        key.close();
+        const auto node = [&](const QByteArray &name, quint16 port) -> QByteArray {
+            const QByteArray p = QByteArray::number(port);
+            return "<gateway-config>\n"
+                   "<service><name>chat</name><accept>ws://localhost:" + p + "/chat</accept><type>echo</type>"
+                   "<realm-name>sso</realm-name></service>\n"
+                   "<service><name>login</name><accept>http://localhost:" + p + "/login</accept><type>login</type>"
+                   "<realm-name>sso</realm-name></service>\n"
+                   "<security><realm><name>sso</name><authentication><http-challenge-scheme>Basic</http-challenge-scheme>"
+                   "<authorization-mode>recycle</authorization-mode><session-cookie><key-file>sso.key</key-file>"
+                   "</session-cookie><login-modules><login-module><type>file</type><options><file>users.xml</file>"
+                   "</options></login-module></login-modules></authentication></realm></security>\n"
+                   "<cluster><name>" + name + "</name><connect>redis://127.0.0.1:" + QByteArray::number(m_redisPort)
+                + "</connect><password-file>redis.pw</password-file></cluster>\n</gateway-config>\n";
+        };
+        m_a = startNode(node("node-a", m_portA), QStringLiteral("a.xml"));
+        m_b = startNode(node("node-b", m_portB), QStringLiteral("b.xml"));
+        QVERIFY(m_a && m_b);
+        const auto handshake = [](quint16 port, const QByteArray &headers) {
+            auto client = std::make_unique<Testing::RawClient>(port);
+            client->exchange(Testing::request("GET", "/chat", Testing::kUpgrade + "Sec-WebSocket-Version: 13\r\n" + headers));
+            return client;
+        };
+        auto login = handshake(m_portA, "Authorization: Basic " + ("alice:" + password).toBase64() + "\r\n");
+        QCOMPARE(login->status(), 101);
+        const QByteArray setCookie = login->headerValue("Set-Cookie");
+        const QByteArray cookie = "Cookie: " + setCookie.left(setCookie.indexOf(';')) + "\r\n";
+        QVERIFY(cookie.startsWith("Cookie: postern-sso-sso="));
+        QCOMPARE(handshake(m_portB, cookie)->status(), 101);          // honoured on the other node
+        QCOMPARE(handshake(m_portB, {})->status(), 401);               // and needed there
+
+        // Log out on a (as a page does: the login service, same origin, the marker header).
+        // Both nodes are in the cluster (and so subscribed) before the logout is announced.
+        QVERIFY(QTest::qWaitFor([&] { return m_a->cluster() && m_a->cluster()->isUp() && m_b->cluster()->isUp(); }, 10000));
+        Testing::RawClient out(m_portA);
+        QVERIFY(out.exchange(Testing::request("DELETE", "/login", "Origin: http://localhost:" + QByteArray::number(m_portA)
+                                                  + "\r\nPostern-Login: 1\r\n" + cookie)));
+        QCOMPARE(out.status(), 200);
+        QCOMPARE(handshake(m_portA, cookie)->status(), 401);
+        QVERIFY(QTest::qWaitFor([&] { return handshake(m_portB, cookie)->status() == 401; }, 5000));
     }
 
     void wrongPasswordIsLoggedAndTheNodeStillServes()
