@@ -9,6 +9,7 @@ packages=(
     qt6-charts-dev qtkeychain-qt6-dev    # the console: dashboard graphs; passwords in the OS keyring
     libssl-dev openssl                   # OpenSSL 3: keystores and certificates; the CLI for interop tests
     libargon2-dev argon2                 # Argon2id password hashes; the CLI cross-checks them in tests
+    libsystemd-dev                       # sd_notify: posternd tells systemd READY/RELOADING/STOPPING and pings its watchdog
     python3 python3-websockets           # the interop test's independent WebSocket client
     chromium                             # the browser test's browser (driven by npm playwright-core)
 )
