@@ -3,6 +3,7 @@
 // The whole validated gateway-config.xml: an immutable value. A reload builds a new one.
 
 #include "config/keystoreconfig.h"
+#include "config/loggingconfig.h"
 #include "config/realmconfig.h"
 #include "config/serviceconfig.h"
 
@@ -23,6 +24,7 @@ struct GatewayConfig
     std::optional<KeystoreConfig> keystore;
     std::optional<KeystoreConfig> truststore; // trusted certificates (client certificates, back-ends)
     QList<RealmConfig> realms;
+    LoggingConfig logging;                // <logging>: log levels per category
 
     const RealmConfig *realm(const QString &name) const
     {

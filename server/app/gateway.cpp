@@ -1,5 +1,7 @@
 #include "app/gateway.h"
 
+#include "app/logformat.h"
+
 #include "auth/realm.h"
 #include "config/configloader.h"
 #include "frontdoor/listener.h"
@@ -408,6 +410,7 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
         m_listeners.insert(it.key(), it.value());
     m_services = services;
     m_config = config;
+    setLogLevels(config.logging.levels);
     // Consoles keep only the rights the new configuration (and users files) give them.
     m_management->reauthorize();
     return {};
