@@ -80,6 +80,11 @@ QString logFilterRules(const QMap<QString, QString> &levels, bool verbose)
     return rules.join(u'\n');
 }
 
+QMap<QString, QString> logLevels()
+{
+    return g_levels;
+}
+
 void setLogLevels(const QMap<QString, QString> &levels)
 {
     if (levels == g_levels)

@@ -15,6 +15,8 @@ void installLogHandler(bool verbose);
 // "warning", "error"), on top of the defaults (info, or debug with --verbose). Replaces the
 // levels set before: called at start and on every reload of the configuration.
 void setLogLevels(const QMap<QString, QString> &levels);
+// The levels set now (by the configuration, or by the management API since).
+QMap<QString, QString> logLevels();
 // The filter rules setLogLevels() installs (for tests).
 QString logFilterRules(const QMap<QString, QString> &levels, bool verbose);
 // Lines logged from now on are also kept in `ring` (null: no longer).
