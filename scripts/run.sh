@@ -55,7 +55,8 @@ if [ ! -f "$users" ]; then
             '    <role-name>AUTHORIZED</role-name>' \
             '  </user>' \
             '  <role><name>AUTHORIZED</name><description>May use secure-echo</description></role>' \
-            '</jaas-config>' > "$users"
+            '</jaas-config>' > "$users.tmp"
+        mv -f "$users.tmp" "$users"   # whole or not at all: a half-written file would stop the next start
     )
     echo "postern: created the demo realm's user: name 'demo', password '$demo_password' (shown only now)"
 fi
@@ -78,7 +79,8 @@ if [ ! -f "$admins" ]; then
             '  </user>' \
             '  <role><name>ADMINISTRATOR</name><description>May change the running gateway</description></role>' \
             '  <role><name>OBSERVER</name><description>May look at it</description></role>' \
-            '</jaas-config>' > "$admins"
+            '</jaas-config>' > "$admins.tmp"
+        mv -f "$admins.tmp" "$admins"   # whole or not at all: a half-written file would stop the next start
     )
     echo "postern: created the management user: name 'admin', password '$admin_password' (shown only now)"
 fi

@@ -213,6 +213,7 @@ private:
         bool sawService = false;
         bool sawSecurity = false;
         bool sawDefaults = false;
+        bool sawLogging = false;
         while (m_reader.readNextStartElement()) {
             if (!checkNamespace())
                 continue;
@@ -234,6 +235,11 @@ private:
                     addError(here(), QStringLiteral("<security> may appear only once"));
                 sawSecurity = true;
                 parseSecurity();
+            } else if (name == u"logging") {
+                if (sawLogging)
+                    addError(here(), QStringLiteral("<logging> may appear only once"));
+                sawLogging = true;
+                parseLogging();
             } else if (name == u"cluster") {
                 if (m_config.cluster)
                     addError(here(), QStringLiteral("<cluster> may appear only once"));
@@ -245,6 +251,25 @@ private:
     }
 
     static QStringList supportedNamespacesList() { return {kKaazingNamespace}; }
+
+    void parseLogging()
+    {
+        forEachTextChild([&](const QString &category, SourceLocation where, const QString &level) {
+            if (!LoggingConfig::categories().contains(category)) {
+                addError(where, QStringLiteral("unknown log category <%1> in <logging> (use %2)")
+                                    .arg(category, LoggingConfig::categories().join(u", ")));
+                return;
+            }
+            if (!LoggingConfig::levelNames().contains(level)) {
+                addError(where, QStringLiteral("log level '%1' for %2 is not one of %3")
+                                    .arg(level, category, LoggingConfig::levelNames().join(u", ")));
+                return;
+            }
+            if (m_config.logging.levels.contains(category))
+                addError(where, QStringLiteral("log category %1 appears twice in <logging>").arg(category));
+            m_config.logging.levels.insert(category, level);
+        });
+    }
 
     void parseProperties()
     {

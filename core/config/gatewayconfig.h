@@ -4,6 +4,7 @@
 
 #include "config/clusterconfig.h"
 #include "config/keystoreconfig.h"
+#include "config/loggingconfig.h"
 #include "config/realmconfig.h"
 #include "config/serviceconfig.h"
 
@@ -25,6 +26,7 @@ struct GatewayConfig
     std::optional<KeystoreConfig> truststore; // trusted certificates (client certificates, back-ends)
     QList<RealmConfig> realms;
     std::optional<ClusterConfig> cluster; // none: a gateway on its own
+    LoggingConfig logging;                // <logging>: log levels per category
 
     const RealmConfig *realm(const QString &name) const
     {

@@ -3,6 +3,7 @@
 #include "app/gateway.h"
 #include "app/logformat.h"
 #include "app/signalwatcher.h"
+#include "app/systemdnotifier.h"
 #include "config/configloader.h"
 #include "config/valueparser.h"
 #include "logging.h"
@@ -130,21 +131,30 @@ int runDaemon(QCoreApplication &application)
                                                    .arg(service.name, service.type, url.toString());
     }
 
+    SystemdNotifier systemd;
+    systemd.ready(QStringLiteral("serving %1 service(s) from %2").arg(config->services.size()).arg(configPath));
+
     SignalWatcher signals;
     QObject::connect(&signals, &SignalWatcher::reloadRequested, &gateway, [&] {
         qCInfo(lcGateway).noquote() << "SIGHUP: reloading" << configPath;
+        systemd.reloading(QStringLiteral("reloading %1").arg(configPath));
         if (const auto reloaded = gateway.reload(configPath); !reloaded) {
             for (const QString &error : reloaded.error())
                 qCWarning(lcGateway).noquote() << "reload refused:" << error;
             qCWarning(lcGateway) << "the running configuration stays in force";
+            systemd.ready(QStringLiteral("reload refused (%1); the running configuration stays in force")
+                              .arg(reloaded.error().value(0)));
             return;
         }
         qCInfo(lcGateway) << "configuration reloaded";
         for (const QString &line : gateway.listeningDescriptions())
             qCInfo(lcGateway).noquote() << "listening on" << line;
+        systemd.ready(QStringLiteral("reloaded: serving %1 service(s) from %2")
+                          .arg(gateway.runningConfig().services.size()).arg(configPath));
     });
     QObject::connect(&signals, &SignalWatcher::terminateRequested, &gateway, [&] {
         qCInfo(lcGateway) << "stopping";
+        systemd.stopping(QStringLiteral("stopping: draining sessions"));
         gateway.shutdown(*drainTimeout);
     });
     QObject::connect(&gateway, &Gateway::stopped, &application, [] {

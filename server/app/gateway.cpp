@@ -1,5 +1,7 @@
 #include "app/gateway.h"
 
+#include "app/logformat.h"
+
 #include "auth/realm.h"
 #include "broadcast/hubregistry.h"
 #include "cluster/clusternode.h"
@@ -428,6 +430,7 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
         m_listeners.insert(it.key(), it.value());
     m_services = services;
     m_config = config;
+    setLogLevels(config.logging.levels);
     if (*cluster || !config.cluster) {
         // A new node (or none): the old one leaves once the hubs have let go of it.
         Cluster::ClusterNode *old = m_cluster;

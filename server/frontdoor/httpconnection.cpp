@@ -8,6 +8,7 @@
 #include "frontdoor/pendingupgrade.h"
 #include "util/socketoutput.h"
 #include "logging.h"
+#include "logline.h"
 #include "metrics.h"
 #include "services/service.h"
 #include "tls/certificatedetails.h"
@@ -111,8 +112,7 @@ void HttpConnection::sniffClientHello()
     if (hello.status == ClientHelloParser::Status::NotTls) {
         // A plain-text request on a TLS port: tell the person why, in plain text, and close.
         // Nothing is served without TLS.
-        qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused %1 on %2: plain text sent to a TLS port")
-                                             .arg(m_info.peer(), m_context->displayName);
+        logRefusal(QtInfoMsg, 400, QStringLiteral("plain text sent to a TLS port"), {});
         countRefusal({}, QStringLiteral("plain-text-on-tls"));
         m_state = State::Writing;
         HttpResponse response = HttpResponse::error(400, QStringLiteral("This port speaks TLS: use https:// or wss://."));
@@ -205,8 +205,8 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
     const auto route = m_context->routes.match(request.host(), request.path, request.wantsWebSocket());
     if (!route) {
         m_socket->skip(request.headLength);
-        qCDebug(lcFrontdoor).noquote() << QStringLiteral("404 %1 %2 from %3")
-                                              .arg(QString::fromLatin1(request.method), request.path, m_info.peer());
+        // At debug level: scanners ask for paths that do not exist all day long.
+        logRefusal(QtDebugMsg, 404, QStringLiteral("no service at this address"), {}, &request);
         countRefusal({}, QStringLiteral("not-found"));
         respond(HttpResponse::error(404), keepAlive);
         return;
@@ -216,9 +216,8 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
         m_socket->skip(request.headLength);
         HttpResponse response = route->service->crossOrigin().preflight(request);
         if (response.status == 403) {
-            qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused preflight from %1 for service '%2': %3")
-                                                 .arg(m_info.peer(), route->service->name(),
-                                                      QString::fromUtf8(response.body).section(u'\n', 1).trimmed());
+            logRefusal(QtInfoMsg, 403, QStringLiteral("preflight: ") + QString::fromUtf8(response.body).section(u'\n', 1).trimmed(),
+                       route->service->name(), &request);
             countRefusal(route->service->name(), QStringLiteral("origin"));
         }
         respond(std::move(response), keepAlive);
@@ -254,6 +253,7 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
             return;
         if (request.header("Sec-WebSocket-Version").trimmed() != "13") {
             countRefusal(route->service->name(), QStringLiteral("websocket-version"));
+            logRefusal(QtInfoMsg, 426, QStringLiteral("WebSocket version 13 is required"), route->service->name(), &request);
             m_socket->skip(request.headLength);
             HttpResponse response = HttpResponse::error(426, QStringLiteral("WebSocket version 13 is required"));
             response.setHeader("Sec-WebSocket-Version", "13");
@@ -268,10 +268,8 @@ void HttpConnection::dispatch(const HttpRequestHead &request)
     if (std::optional<HttpResponse> early = route->service->screen(request, m_info)) {
         m_socket->skip(request.headLength);
         if (early->status >= 400) {
-            qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused %1 %2 from %3 for service '%4' with %5: %6")
-                                                 .arg(QString::fromLatin1(request.method), request.path, m_info.peer(),
-                                                      route->service->name()).arg(early->status)
-                                                 .arg(QString::fromUtf8(early->body).section(u'\n', 1).trimmed());
+            logRefusal(QtInfoMsg, early->status, QString::fromUtf8(early->body).section(u'\n', 1).trimmed(),
+                       route->service->name(), &request);
             countRefusal(route->service->name(), early->status == 405 ? QStringLiteral("bad-request") : QStringLiteral("forbidden"));
         }
         const Auth::Realm *realm = route->service->realm();
@@ -419,9 +417,7 @@ void HttpConnection::refuseLogin(const HttpRequestHead &request, const RouteMatc
                                                         : QStringLiteral("throttled"));
     // Throttled attempts are counted, not logged one by one: the block itself is logged once.
     if (status != 429)
-        qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused %1 for service '%2' (realm '%3') with %4: %5")
-                                             .arg(m_info.peer(), route.service->name(), realm.name())
-                                             .arg(status).arg(reason);
+        logRefusal(QtInfoMsg, status, reason, route.service->name(), &request, realm.name());
     m_socket->skip(request.headLength);
     HttpResponse response = HttpResponse::error(status, detail);
     if (status == 401)
@@ -554,6 +550,23 @@ void HttpConnection::countRefusal(const QString &service, const QString &reason)
         m_context->metrics->countRefusal(service, reason);
 }
 
+void HttpConnection::logRefusal(QtMsgType level, int status, const QString &reason, const QString &service,
+                                const HttpRequestHead *request, const QString &realm) const
+{
+    LogLine line(QStringLiteral("refused"));
+    line.add(QStringLiteral("client"), m_info.peer())
+        .add(QStringLiteral("listener"), m_context->displayName)
+        .addIfSet(QStringLiteral("service"), service)
+        .addIfSet(QStringLiteral("realm"), realm);
+    if (request) // never the query: it may hold a token
+        line.add(QStringLiteral("request"), QString::fromLatin1(request->method) + u' ' + request->path);
+    line.add(QStringLiteral("status"), qint64(status)).add(QStringLiteral("reason"), reason);
+    if (level == QtDebugMsg)
+        qCDebug(lcFrontdoor).noquote() << line.text();
+    else
+        qCInfo(lcFrontdoor).noquote() << line.text();
+}
+
 void HttpConnection::refuse(int status, const QString &reason, const QString &detail, const QString &service,
                             const QString &category)
 {
@@ -562,8 +575,7 @@ void HttpConnection::refuse(int status, const QString &reason, const QString &de
                           : status == 431    ? QStringLiteral("too-large")
                           : status == 403    ? QStringLiteral("forbidden")
                                              : QStringLiteral("bad-request"));
-    qCInfo(lcFrontdoor).noquote() << QStringLiteral("refused %1 on %2 with %3: %4")
-                                         .arg(m_info.peer(), m_context->displayName).arg(status).arg(reason);
+    logRefusal(QtInfoMsg, status, reason, service);
     m_timer.stop();
     HttpResponse response = HttpResponse::error(status, detail);
     respond(response, false);

@@ -59,6 +59,9 @@ private:
                 const QString &category = {});
     // For GET /metrics: `reason` is a short token ("origin"); `service` may be unknown (empty).
     void countRefusal(const QString &service, const QString &reason);
+    // The one log line per refusal (docs/operations.md, "Log format"); `request` may be null.
+    void logRefusal(QtMsgType level, int status, const QString &reason, const QString &service,
+                    const HttpRequestHead *request = nullptr, const QString &realm = {}) const;
     void closeConnection();
     void waitForNextRequest();
 

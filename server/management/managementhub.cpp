@@ -1,5 +1,8 @@
 #include "management/managementhub.h"
 
+#include "app/logformat.h"
+#include "config/loggingconfig.h"
+
 #include "auth/usersfile.h"
 #include "logging.h"
 #include "management/gatewaycontrol.h"
@@ -57,6 +60,7 @@ const QHash<QString, QStringList> kAuditedParams = {
     {QStringLiteral("users.setPassword"), {QStringLiteral("realm"), QStringLiteral("name")}},
     {QStringLiteral("users.setRoles"), {QStringLiteral("realm"), QStringLiteral("name"), QStringLiteral("roles")}},
     {QStringLiteral("users.remove"), {QStringLiteral("realm"), QStringLiteral("name")}},
+    {QStringLiteral("logs.setLevel"), {QStringLiteral("category"), QStringLiteral("level")}},
 };
 
 // A param's value as an audit entry shows it: short strings as they are, long ones cut,
@@ -97,6 +101,7 @@ ManagementHub::ManagementHub(GatewayControl *gateway, QObject *parent)
     m_certificates.registerOn(m_operations);
     m_users.registerOn(m_operations);
     m_operations.insert(QStringLiteral("logs.tail"), {false, [this](const Params &p, const Caller &) { return logsTail(p); }});
+    m_operations.insert(QStringLiteral("logs.setLevel"), {true, [](const Params &p, const Caller &) { return logsSetLevel(p); }});
     m_operations.insert(QStringLiteral("audit.tail"), {false, [](const Params &p, const Caller &c) { return auditTail(p, c); }});
 
     m_services.onChanged = [this](const QString &revision, const QString &change, const Caller &caller) {
@@ -349,6 +354,31 @@ OperationResult ManagementHub::logsTail(const Params &params) const
         for (const LogRing::Line &line : ring->last(*lines, *level))
             list.append(lineJson(line));
     return QJsonObject{{QStringLiteral("lines"), list}};
+}
+
+OperationResult ManagementHub::logsSetLevel(const Params &params)
+{
+    const auto category = params.string(QStringLiteral("category"));
+    const auto level = params.string(QStringLiteral("level"));
+    if (auto error = Params::firstError(category, level))
+        return std::unexpected(*error);
+    if (!Config::LoggingConfig::categories().contains(*category))
+        return std::unexpected(Params::invalid(QStringLiteral("category"), QStringLiteral("params.category must be one of %1")
+                                                                              .arg(Config::LoggingConfig::categories().join(u", "))));
+    if (*level != u"default" && !Config::LoggingConfig::levelNames().contains(*level))
+        return std::unexpected(Params::invalid(QStringLiteral("level"), QStringLiteral("params.level must be debug, info, "
+                                                                                       "warning, error or default")));
+    // Until the next reload of the configuration, which puts its <logging> back.
+    QMap<QString, QString> levels = App::logLevels();
+    if (*level == u"default")
+        levels.remove(*category);
+    else
+        levels.insert(*category, *level);
+    App::setLogLevels(levels);
+    QJsonObject result;
+    for (auto it = levels.cbegin(); it != levels.cend(); ++it)
+        result.insert(it.key(), it.value());
+    return QJsonObject{{QStringLiteral("levels"), result}};
 }
 
 OperationResult ManagementHub::auditTail(const Params &params, const Caller &caller)

@@ -79,6 +79,7 @@ private:
 
     OperationResult subscribe(quint64 console, const Params &params);
     OperationResult logsTail(const Params &params) const;
+    static OperationResult logsSetLevel(const Params &params);
     // The last entries of the management service's audit log (the file), oldest first.
     static OperationResult auditTail(const Params &params, const Caller &caller);
 

@@ -2,6 +2,7 @@
 
 #include "frontdoor/httpdate.h"
 #include "logging.h"
+#include "logline.h"
 #include "services/mimetypes.h"
 
 #include <QDir>
@@ -36,8 +37,13 @@ Frontdoor::HttpResponse DirectoryService::handleHttp(const Frontdoor::HttpReques
     QStringList segments;
     for (const QString &segment : relativePath.split(u'/', Qt::SkipEmptyParts)) {
         if (segment == u".." || segment == u"." || segment.contains(u'\\')) {
-            qCInfo(lcService).noquote() << QStringLiteral("refused %1 from %2: path escapes the web root of '%3'")
-                                               .arg(request.path, connection.peer(), name()); // never the query: it may hold a token
+            qCInfo(lcService).noquote() << LogLine(QStringLiteral("refused"))
+                                               .add(QStringLiteral("client"), connection.peer())
+                                               .add(QStringLiteral("service"), name())
+                                               .add(QStringLiteral("request"), QString::fromLatin1(request.method) + u' ' + request.path) // never the query: it may hold a token
+                                               .add(QStringLiteral("status"), 404)
+                                               .add(QStringLiteral("reason"), QStringLiteral("path escapes the web root"))
+                                               .text();
             return HttpResponse::error(404);
         }
         segments << segment;

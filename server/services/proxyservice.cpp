@@ -2,6 +2,7 @@
 
 #include "frontdoor/pendingupgrade.h"
 #include "logging.h"
+#include "logline.h"
 #include "metrics.h"
 #include "proxy/backendconnector.h"
 #include "proxy/preparedpool.h"
@@ -84,8 +85,12 @@ void ProxyService::relay(Frontdoor::PendingUpgrade *upgrade, Proxy::BackendConne
 
 void ProxyService::refuse(Frontdoor::PendingUpgrade *upgrade, int status, const QString &reason)
 {
-    qCWarning(lcProxy).noquote() << QStringLiteral("refused %1 for service '%2' with %3: %4")
-                                        .arg(upgrade->connection().peer(), name()).arg(status).arg(reason);
+    qCWarning(lcProxy).noquote() << LogLine(QStringLiteral("refused"))
+                                        .add(QStringLiteral("client"), upgrade->connection().peer())
+                                        .add(QStringLiteral("service"), name())
+                                        .add(QStringLiteral("status"), qint64(status))
+                                        .add(QStringLiteral("reason"), reason)
+                                        .text();
     if (context().metrics)
         context().metrics->countRefusal(name(), QStringLiteral("back-end"));
     upgrade->refuse(status, status == 504   ? QStringLiteral("the back-end did not answer in time")

@@ -1,6 +1,7 @@
 #include "sessions/websocketsession.h"
 
 #include "logging.h"
+#include "logline.h"
 
 namespace Postern::Sessions {
 
@@ -79,16 +80,22 @@ void WebSocketSession::finish()
         return;
     m_finished = true;
     const Counters &counters = m_endpoint->counters();
-    qCInfo(lcSession).noquote() << QStringLiteral("session %1 ended: service '%2', client %3%4%5, %6, "
-                                                  "in %7 msg/%8 B, out %9 msg/%10 B, %11 ms")
-                                       .arg(m_id).arg(m_serviceName, m_connection.peer(),
-                                                      m_connection.user.isEmpty() ? QString()
-                                                                                  : QStringLiteral(", user '%1'").arg(m_connection.user),
-                                                      m_backend.isEmpty() ? QString() : QStringLiteral(", back-end %1").arg(m_backend),
-                                                      m_note)
-                                       .arg(counters.messagesIn).arg(counters.bytesIn)
-                                       .arg(counters.messagesOut).arg(counters.bytesOut)
-                                       .arg(m_age.elapsed());
+    // One line per session end, in the format of docs/operations.md ("Log format").
+    LogLine line(QStringLiteral("session-end"));
+    line.add(QStringLiteral("id"), qint64(m_id))
+        .add(QStringLiteral("service"), m_serviceName)
+        .add(QStringLiteral("client"), m_connection.peer())
+        .addIfSet(QStringLiteral("user"), m_connection.user)
+        .addIfSet(QStringLiteral("backend"), m_backend)
+        .add(QStringLiteral("close_sent"), qint64(m_endpoint->localCloseCode()))
+        .add(QStringLiteral("close_received"), qint64(m_endpoint->peerCloseCode()))
+        .add(QStringLiteral("ending"), m_note)
+        .add(QStringLiteral("msgs_in"), qint64(counters.messagesIn))
+        .add(QStringLiteral("bytes_in"), qint64(counters.bytesIn))
+        .add(QStringLiteral("msgs_out"), qint64(counters.messagesOut))
+        .add(QStringLiteral("bytes_out"), qint64(counters.bytesOut))
+        .add(QStringLiteral("duration_ms"), m_age.elapsed());
+    qCInfo(lcSession).noquote() << line.text();
     Q_EMIT finished();
     deleteLater();
 }

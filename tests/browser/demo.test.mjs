@@ -204,7 +204,7 @@ try {
 
   // --- the gateway logged the refusals, and never a secret ---
   const log = gatewayLog();
-  check('the gateway logged the refused password and token', log.includes("refused") && log.includes("realm 'api'"));
+  check('the gateway logged the refused password and token', /refused client=\S+ listener=(?:"[^"]*"|\S+) service=\S+ realm=api /.test(log));
   check('no password or token in the gateway log', !log.includes(password) && !log.includes(good) && !log.includes(wrong)
     && !log.includes(sso?.value ?? 'no-cookie'));
 } catch (error) {

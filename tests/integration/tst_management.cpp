@@ -7,6 +7,7 @@
 #include "basicchallengehandler.h"
 #include "clientsocket.h"
 #include "config/configloader.h"
+#include "logging.h"
 #include "sessions/sessionregistry.h"
 #include "tls/certificatefactory.h"
 #include "tls/opensslhandles.h"
@@ -19,6 +20,7 @@
 #include <QSslKey>
 #include <QTemporaryDir>
 #include <QWebSocket>
+
 #include <QtTest>
 
 #include <openssl/pem.h>
@@ -570,6 +572,36 @@ private Q_SLOTS:
         for (int i = 0; i < 3; ++i)
             QCOMPARE(tail.at(i).toObject(), QJsonDocument::fromJson(entries.at(entries.size() - 3 + i)).object());
         QCOMPARE(errorCode(viewer.call(QStringLiteral("audit.tail"), {{QStringLiteral("lines"), 1001}})), QStringLiteral("invalid-params"));
+    }
+
+    void logLevelsChangeAtRunTime()
+    {
+        // logs.setLevel changes a category's level in the running gateway, without a restart;
+        // read-only users may not, and a wrong category or level names the param.
+        const auto console = admin();
+        QVERIFY(!Postern::lcFrontdoor().isDebugEnabled());
+        const QJsonObject set = console->result(QStringLiteral("logs.setLevel"), {{QStringLiteral("category"), QStringLiteral("postern.frontdoor")},
+                                                                                {QStringLiteral("level"), QStringLiteral("debug")}});
+        QCOMPARE(set.value(u"levels").toObject(), (QJsonObject{{QStringLiteral("postern.frontdoor"), QStringLiteral("debug")}}));
+        QVERIFY(Postern::lcFrontdoor().isDebugEnabled());
+        QVERIFY(!Postern::lcTls().isDebugEnabled());
+        const QJsonObject badCategory = console->call(QStringLiteral("logs.setLevel"), {{QStringLiteral("category"), QStringLiteral("postern.nope")},
+                                                                                       {QStringLiteral("level"), QStringLiteral("debug")}});
+        QCOMPARE(errorCode(badCategory), QStringLiteral("invalid-params"));
+        QCOMPARE(badCategory.value(u"error").toObject().value(u"field").toString(), QStringLiteral("params.category"));
+        const QJsonObject badLevel = console->call(QStringLiteral("logs.setLevel"), {{QStringLiteral("category"), QStringLiteral("postern")},
+                                                                                    {QStringLiteral("level"), QStringLiteral("loud")}});
+        QCOMPARE(badLevel.value(u"error").toObject().value(u"field").toString(), QStringLiteral("params.level"));
+        Console viewer(manageUrl(), tls(), "viewer", "viewer-password");
+        QCOMPARE(errorCode(viewer.call(QStringLiteral("logs.setLevel"), {{QStringLiteral("category"), QStringLiteral("postern")},
+                                                                         {QStringLiteral("level"), QStringLiteral("error")}})),
+                 QStringLiteral("forbidden"));
+        QVERIFY(Postern::lcSession().isInfoEnabled());
+        // "default" drops the override.
+        const QJsonObject reset = console->result(QStringLiteral("logs.setLevel"), {{QStringLiteral("category"), QStringLiteral("postern.frontdoor")},
+                                                                                  {QStringLiteral("level"), QStringLiteral("default")}});
+        QCOMPARE(reset.value(u"levels").toObject(), QJsonObject());
+        QVERIFY(!Postern::lcFrontdoor().isDebugEnabled());
     }
 
     void metricsArePrometheusText()

@@ -402,8 +402,8 @@ private Q_SLOTS:
     {
         const quint16 closed = Testing::freePort();
         QVERIFY(start({{QStringLiteral("p"), QStringLiteral("tcp://127.0.0.1:%1").arg(closed)}}));
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("refused .* for service 'p' with 502: cannot "
-                                                                             "connect to back-end tcp://127.0.0.1:\\d+: Connection refused")));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("^refused client=\\S+ service=p status=502 reason=\"cannot "
+                                                                             "connect to back-end tcp://127.0.0.1:\\d+: Connection refused\"$")));
         QCOMPARE(handshakeStatus(m_port, "/p"), 502);
         QCOMPARE(m_gateway->sessions()->count(), 0);
     }
@@ -446,7 +446,7 @@ private Q_SLOTS:
         // "localhost", not 127.0.0.1: the host name the certificate must carry and SNI sends.
         QVERIFY(start({{QStringLiteral("p"), QStringLiteral("ssl://localhost:%1").arg(backend.port())}}));
         if (!logged.isEmpty())
-            QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("with 502: TLS with back-end ssl://localhost:\\d+ failed: ")
+            QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("status=502 reason=\"TLS with back-end ssl://localhost:\\d+ failed: ")
                                                                   + logged));
         if (status != 101) {
             QCOMPARE(handshakeStatus(m_port, "/p"), status);
@@ -556,7 +556,7 @@ private Q_SLOTS:
         OddBackend backend(answer);
         QVERIFY(start({{QStringLiteral("p"), QStringLiteral("ws://127.0.0.1:%1/").arg(backend.port()), {},
                         QStringLiteral("<connect.timeout>1s</connect.timeout>")}}));
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("with %1: back-end ws://127.0.0.1:\\d+/ ")
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("status=%1 reason=\"back-end ws://127.0.0.1:\\d+/ ")
                                                                   .arg(status) + QRegularExpression::escape(logged)));
         QCOMPARE(handshakeStatus(m_port, "/p"), status);
     }
@@ -824,7 +824,7 @@ private Q_SLOTS:
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("cannot prepare connections")));
         QVERIFY(start({{QStringLiteral("p"), QStringLiteral("tcp://127.0.0.1:%1").arg(closed),
                         QStringLiteral("<connect.strategy>prepared</connect.strategy>")}}));
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("with 503: no prepared connection")));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("status=503 reason=\"no prepared connection")));
         QCOMPARE(handshakeStatus(m_port, "/p"), 503);
     }
 

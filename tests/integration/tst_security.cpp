@@ -367,7 +367,7 @@ private Q_SLOTS:
                                 "cookie=\"token\""));
         const QStringList lines = g_log.mid(logSize);
         QVERIFY2(std::any_of(lines.cbegin(), lines.cend(), [&](const QString &line) {
-                     return line.contains(logged) && line.contains(u"service 'tokens'") && line.contains(u"127.0.0.1");
+                     return line.contains(logged) && line.contains(u"service=tokens realm=tokens") && line.contains(u"127.0.0.1");
                  }),
                  qPrintable(lines.join(u'\n')));
     }

@@ -2,9 +2,13 @@
 #include "util/filechange.h"
 #include "util/filereader.h"
 
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <atomic>
+#include <thread>
 
 using namespace Postern::Util;
 
@@ -54,6 +58,82 @@ private Q_SLOTS:
         const auto written = AtomicFile::write(QStringLiteral("/proc/postern-cannot-write-here"), "x", false);
         QVERIFY(!written);
         QVERIFY(written.error().contains(QStringLiteral("cannot write")));
+    }
+
+    void staleTemporaryFileIsReplacedNotKept()
+    {
+        // A writer killed before its rename leaves "<file>.postern-tmp" (nobody holds its lock):
+        // the next write removes it and starts afresh, so its contents and its loose mode are
+        // not carried over, and leftovers never pile up.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("secret"));
+        const QString temporary = AtomicFile::temporaryPath(path);
+        QCOMPARE(temporary, path + QStringLiteral(".postern-tmp"));
+        QFile stale(temporary);
+        QVERIFY(stale.open(QIODevice::WriteOnly) && stale.write("half a keystore and then some more") > 0);
+        stale.close();
+        QVERIFY(QFile::setPermissions(temporary, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther));
+        QVERIFY(AtomicFile::write(path, "new", true));
+        QCOMPARE(contents(path), QByteArray("new"));
+        QVERIFY(!QFile::exists(temporary));
+        QCOMPARE(QFileInfo(path).permissions() & others(), QFile::Permissions());
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("secret")});
+    }
+
+    void concurrentWritersTakeTurns()
+    {
+        // Two writers of one file (the gateway and postern-keytool): each write lands whole,
+        // and a reader only ever sees one writer's contents, never a mix. (flock() locks
+        // belong to open file descriptions, so two threads contend as two processes would.)
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("shared"));
+        const QByteArray versions[2] = {QByteArray(256 * 1024, 'a'), QByteArray(256 * 1024, 'b')};
+        QVERIFY(AtomicFile::write(path, versions[0], true));
+        std::atomic<int> failures = 0;
+        std::atomic<bool> writing = true;
+        auto writer = [&](int version) {
+            for (int i = 0; i < 100; ++i)
+                if (!AtomicFile::write(path, versions[version], true, i % 2 ? AtomicFile::Backup::Keep : AtomicFile::Backup::None))
+                    ++failures;
+        };
+        int mixed = 0;
+        std::thread reader([&] {
+            while (writing) {
+                const QByteArray seen = contents(path);
+                if (seen != versions[0] && seen != versions[1])
+                    ++mixed;
+            }
+        });
+        std::thread first(writer, 0), second(writer, 1);
+        first.join();
+        second.join();
+        writing = false;
+        reader.join();
+        QCOMPARE(failures.load(), 0);
+        QCOMPARE(mixed, 0);
+        QVERIFY(contents(path) == versions[0] || contents(path) == versions[1]);
+        QVERIFY(contents(path + QStringLiteral(".bak")) == versions[0] || contents(path + QStringLiteral(".bak")) == versions[1]);
+        QVERIFY(!QFile::exists(AtomicFile::temporaryPath(path)));
+    }
+
+    void directoryInTheWayIsAnError()
+    {
+        QTemporaryDir dir;
+        const auto written = AtomicFile::write(dir.path(), "x", false);
+        QVERIFY(!written);
+        QVERIFY2(written.error().contains(QStringLiteral("it is a directory")), qPrintable(written.error()));
+    }
+
+    void symbolicLinkIsFollowed()
+    {
+        QTemporaryDir dir;
+        const QString real = dir.filePath(QStringLiteral("real"));
+        const QString link = dir.filePath(QStringLiteral("link"));
+        QVERIFY(AtomicFile::write(real, "old", false));
+        QVERIFY(QFile::link(real, link));
+        QVERIFY(AtomicFile::write(link, "new", false, AtomicFile::Backup::None));
+        QVERIFY(QFileInfo(link).isSymLink());
+        QCOMPARE(contents(real), QByteArray("new"));
     }
 
     static QByteArray contents(const QString &path)

@@ -156,6 +156,19 @@ private Q_SLOTS:
         QCOMPARE(echo.mimeMappings.value(QStringLiteral("log")), QStringLiteral("text/plain"));
     }
 
+    void loggingLevels()
+    {
+        const auto config = ConfigLoader::loadData(
+            document(QByteArray(kEcho) + "  <logging>\n    <postern>warning</postern>\n    <postern.frontdoor>debug</postern.frontdoor>\n"
+                                         "  </logging>\n"), path());
+        QVERIFY2(config, config ? "" : qPrintable(config.error().first().toString()));
+        const QMap<QString, QString> expected{{QStringLiteral("postern"), QStringLiteral("warning")},
+                                              {QStringLiteral("postern.frontdoor"), QStringLiteral("debug")}};
+        QCOMPARE(config->logging.levels, expected);
+        const auto none = ConfigLoader::loadData(document(kEcho), path());
+        QVERIFY(none && none->logging.levels.isEmpty());
+    }
+
     void crossSiteConstraints()
     {
         const auto config = ConfigLoader::loadData(document(R"(  <service>
@@ -385,6 +398,14 @@ private Q_SLOTS:
     <type>echo</type>
   </service>
 )") << "unknown element <acept> in <service>";
+        QTest::newRow("unknown log category") << document(QByteArray(kEcho) + "  <logging>\n    <postern.nope>debug</postern.nope><!--HERE-->\n  </logging>\n")
+                                              << "unknown log category <postern.nope> in <logging> (use postern, postern.frontdoor";
+        QTest::newRow("unknown log level") << document(QByteArray(kEcho) + "  <logging>\n    <postern.tls>loud</postern.tls><!--HERE-->\n  </logging>\n")
+                                           << "log level 'loud' for postern.tls is not one of debug, info, warning, error";
+        QTest::newRow("log category twice") << document(QByteArray(kEcho) + "  <logging>\n    <postern>info</postern>\n    <postern>debug</postern><!--HERE-->\n  </logging>\n")
+                                            << "log category postern appears twice in <logging>";
+        QTest::newRow("logging twice") << document(QByteArray(kEcho) + "  <logging/>\n  <logging/><!--HERE-->\n")
+                                       << "<logging> may appear only once";
         QTest::newRow("unknown top-level element") << document(QByteArray(kEcho) + "  <servise/><!--HERE-->\n")
                                                    << "unknown element <servise> in <gateway-config>";
         QTest::newRow("bad duration") << document(R"(  <service>
