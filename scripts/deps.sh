@@ -11,6 +11,7 @@ packages=(
     libargon2-dev argon2                 # Argon2id password hashes; the CLI cross-checks them in tests
     libhiredis-dev redis-server          # the cluster's Redis protocol; a Redis server for the cluster tests
     libsystemd-dev                       # sd_notify: posternd tells systemd READY/RELOADING/STOPPING and pings its watchdog
+    systemd                              # systemd-analyze verifies conf/posternd.service in the tests (nothing is started)
     python3 python3-websockets           # the interop test's independent WebSocket client
     chromium                             # the browser test's browser (driven by npm playwright-core)
     libnss3-tools                        # certutil: the browser TLS test trusts its test CA in an NSS database

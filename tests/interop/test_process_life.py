@@ -139,7 +139,7 @@ def check_unit(args):
     posternd, since it names the installed path). Needs systemd-analyze, not a running systemd."""
     analyze = shutil.which("systemd-analyze")
     if not analyze:
-        print("SKIP   conf/posternd.service: systemd-analyze is not installed")
+        check("systemd-analyze is installed (scripts/deps.sh installs systemd)", False)
         return
     with open(os.path.join(args.source, "conf", "posternd.service")) as f:
         unit = f.read()
