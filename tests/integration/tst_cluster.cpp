@@ -319,7 +319,7 @@ private Q_SLOTS:
             client->exchange(Testing::request("GET", "/chat", Testing::kUpgrade + "Sec-WebSocket-Version: 13\r\n" + headers));
             return client;
         };
-        auto login = handshake(m_portA, "Authorization: Basic " + ("alice:" + password).toBase64() + "\r\n");
+        auto login = handshake(m_portA, "Authorization: Basic " + QByteArray("alice:" + password).toBase64() + "\r\n");
         QCOMPARE(login->status(), 101);
         const QByteArray setCookie = login->headerValue("Set-Cookie");
         const QByteArray cookie = "Cookie: " + setCookie.left(setCookie.indexOf(';')) + "\r\n";
