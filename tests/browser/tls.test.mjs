@@ -124,7 +124,7 @@ try {
     refused.opened === 'no' && refused.error !== '' && refused.closed === '1006' && refused.received === '',
     JSON.stringify(refused));
   await shoot('tls-origin-refused');
-  const logged = await gateway.waitForLog(`with 403: origin ${origin} is not allowed by service 'guarded'`, 5000);
+  const logged = await gateway.waitForLog(`service=guarded status=403 reason="origin ${origin} is not allowed by service 'guarded'"`, 5000);
   check('the gateway logged the 403 with the page\'s origin and the service', logged, gateway.log().slice(-2000));
 
   // --- control: the same page without the CA in the NSS database ---

@@ -389,7 +389,7 @@ def test_half_open_session(g):
     check("half-open session: cut after ws.inactivity.timeout and the unanswered close",
           status == 101 and took is not None and took <= 2 + 5 + 2, took)
     check("half-open session: the log says why it ended",
-          g.wait_for_log(r"session \d+ ended: service 'idle'.*1001: inactivity timeout", 5))
+          g.wait_for_log(r'session-end id=\d+ service=idle .*ending="[^"]*1001: inactivity timeout', 5))
 
 
 def test_huge_message(g):

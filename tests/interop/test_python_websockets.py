@@ -166,8 +166,8 @@ def run(args):
                       backend.connections[-1]["path"] == "/chat", str(backend.connections[-1]["path"]))
             log = gateway.log_text()
             check("the gateway logged the proxied sessions' ends with who closed, the code and the reason",
-                  "service 'to-ws'" in log and 'client closed with 4002 "client leaves"' in log
-                  and 'back-end closed with 4005 "back-end says so"' in log, log[-2000:])
+                  "service=to-ws " in log and 'ending="client closed with 4002 \\"client leaves\\""' in log
+                  and 'ending="back-end closed with 4005 \\"back-end says so\\""' in log, log[-2000:])
         finally:
             gateway.stop()
     finally:
