@@ -54,7 +54,7 @@ for target in "${targets[@]}"; do
     status=0
     "$build/tests/fuzz/fuzz_$target" "$work/corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -max_len=65536 -print_final_stats=1 -artifact_prefix="$work/artifacts/" >"$work/fuzz.log" 2>&1 || status=$?
-    done_line=$(grep -E '^#[0-9]+ +(DONE|INITED|pulse|NEW|REDUCE)' "$work/fuzz.log" | tail -1 || true)
+    done_line=$(grep -E '^#[0-9]+[[:space:]]+(DONE|INITED|pulse|NEW|REDUCE)' "$work/fuzz.log" | tail -1 || true)
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/fuzz.log")
     speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/fuzz.log")
     cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$done_line")

@@ -31,7 +31,10 @@ status=0
 
 if [ "${POSTERN_SKIP_SANITIZE:-0}" != 1 ]; then
     echo "== the same tests with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan)"
-    cmake -S "$root" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON -DPOSTERN_SANITIZE=ON >/dev/null
+    # -O1 -g1: what the sanitizers recommend (fast enough, line numbers in their reports),
+    # and a quicker build than -O2 -g.
+    cmake -S "$root" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" \
+        -DBUILD_TESTING=ON -DPOSTERN_SANITIZE=ON >/dev/null
     # The gui tests are not run there; their executables are not built either.
     cmake --build "$asan" --target postern_sanitized_tests
     install_browser_test "$asan"
