@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Postern needs to build, run and test, when any is missing.
-# Used by scripts/run.sh and scripts/test.sh; safe to run again (it installs nothing then).
+# Used by scripts/run.sh and scripts/test.sh (and, with the argument "fuzz", scripts/fuzz.sh);
+# safe to run again (it installs nothing then).
 set -euo pipefail
 
 packages=(
@@ -17,6 +18,13 @@ packages=(
     libnss3-tools                        # certutil: the browser TLS test trusts its test CA in an NSS database
     testssl.sh                           # the TLS audit (scripts/tls-audit.sh, CTest tls_audit) of the wss listener
 )
+# scripts/fuzz.sh (opt-in) builds the libFuzzer targets with clang: clang 16 is the oldest
+# Debian clang that compiles libstdc++ 12's std::expected (clang 14 lacks P0848), and
+# libclang-rt-16-dev holds libFuzzer and the sanitizer runtimes.
+if [ "${1:-}" = fuzz ]; then
+    packages+=(clang-16 libclang-rt-16-dev)
+fi
+# The sanitizer build of scripts/test.sh needs nothing more: g++ brings libasan and libubsan.
 # Node.js and npm run the browser test; a machine may have them from elsewhere (NodeSource),
 # and then Debian's would conflict: installed only when there is no npm at all.
 if ! command -v npm >/dev/null 2>&1; then

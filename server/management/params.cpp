@@ -59,13 +59,19 @@ std::expected<qint64, ManagementError> Params::integer(const QString &name, qint
 
 std::optional<qint64> Params::wholeNumber(const QJsonValue &value, qint64 minimum, qint64 maximum)
 {
-    // Range first: converting a double outside qint64's range is undefined.
+    // Range first: converting a double outside qint64's range is undefined. double(maximum)
+    // rounds qint64's maximum up to 2^63, which is outside, so the bound is checked as
+    // "below 2^63" before the cast and against `maximum` after it.
     if (!value.isDouble())
         return std::nullopt;
     const double number = value.toDouble();
-    if (!std::isfinite(number) || number < double(minimum) || number > double(maximum) || std::trunc(number) != number)
+    constexpr double kTwoTo63 = 9223372036854775808.0;
+    if (!std::isfinite(number) || number < -kTwoTo63 || number >= kTwoTo63 || std::trunc(number) != number)
         return std::nullopt;
-    return qint64(number);
+    const auto whole = qint64(number);
+    if (whole < minimum || whole > maximum)
+        return std::nullopt;
+    return whole;
 }
 
 std::expected<QList<qint64>, ManagementError> Params::integers(const QString &name, qint64 minimum, qint64 maximum) const

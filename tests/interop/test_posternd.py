@@ -415,8 +415,14 @@ def run(args):
             time.sleep(3)
             grown = rss_kib() - before
             raw.close()
-            check("a wss client that does not read does not grow the gateway (back-end flooding)",
-                  grown < 16 * 1024, f"VmRSS grew by {grown} KiB")
+            if os.environ.get("POSTERN_SANITIZED"):
+                # AddressSanitizer keeps freed memory in quarantine and pads every allocation,
+                # so VmRSS measures it, not the gateway; the ordinary build's run checks this.
+                print("SKIP   a wss client that does not read does not grow the gateway "
+                      f"(VmRSS is not a measure under AddressSanitizer; grew by {grown} KiB)")
+            else:
+                check("a wss client that does not read does not grow the gateway (back-end flooding)",
+                      grown < 16 * 1024, f"VmRSS grew by {grown} KiB")
             # The documented example script lists sessions through the management API.
             async def listed_while_open():
                 async with websockets.connect(f"ws://localhost:{http_port}/echo") as ws:
