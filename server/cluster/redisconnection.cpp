@@ -74,12 +74,7 @@ void RedisConnection::onConnected()
 {
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     if (m_settings.password.isEmpty()) {
-        m_state = State::Ready;
-        m_connectTimeout.stop();
-        m_delay = kFirstDelay;
-        m_warned = false;
-        qCInfo(lcCluster).noquote() << QStringLiteral("%1: connected to %2").arg(m_settings.name, m_settings.url.toString());
-        Q_EMIT ready();
+        becomeReady();
         return;
     }
     m_state = State::Authenticating;
@@ -92,13 +87,18 @@ void RedisConnection::onConnected()
             fail(QStringLiteral("AUTH refused: %1").arg(QString::fromUtf8(reply.string)));
             return;
         }
-        m_state = State::Ready;
-        m_connectTimeout.stop();
-        m_delay = kFirstDelay;
-        m_warned = false;
-        qCInfo(lcCluster).noquote() << QStringLiteral("%1: connected to %2").arg(m_settings.name, m_settings.url.toString());
-        Q_EMIT ready();
+        becomeReady();
     });
+}
+
+void RedisConnection::becomeReady()
+{
+    m_state = State::Ready;
+    m_connectTimeout.stop();
+    m_delay = kFirstDelay;
+    m_warned = false;
+    qCInfo(lcCluster).noquote() << QStringLiteral("%1: connected to %2").arg(m_settings.name, m_settings.url.toString());
+    Q_EMIT ready();
 }
 
 void RedisConnection::command(const QList<QByteArray> &arguments, Callback callback)

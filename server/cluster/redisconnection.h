@@ -63,6 +63,8 @@ private:
 
     void connectNow();
     void onConnected();
+    // Connected (and authenticated): commands may go, the back-off starts again.
+    void becomeReady();
     void onReadyRead();
     void fail(const QString &reason);
     void send(const QList<QByteArray> &arguments, Callback callback);
