@@ -365,8 +365,9 @@ idle() {
     sleep 0.5
     before=$(pss_kib "$peer_pid")
     rm -f "$ready"
+    # Opening may take longer than the rate says on a busy machine: up to 30 s + 50 ms each.
     "$wsload" idle --url "wss://127.0.0.1:$wss_port$path" --ca "$work/pki/ca.pem" --count "$count" --rate "$idle_rate" \
-        --hold "$idle_hold" --ready-file "$ready" >"$work/idle.out" 2>"$work/wsload.err" &
+        --open-seconds $((30 + count / 20)) --hold "$idle_hold" --ready-file "$ready" >"$work/idle.out" 2>"$work/wsload.err" &
     load_pid=$!
     while [ ! -e "$ready" ] && kill -0 "$load_pid" 2>/dev/null; do sleep 0.1; done
     sleep 0.5

@@ -156,7 +156,8 @@ def table(rows, seconds, small, large, concurrency, idle_rate):
     w(f"## Idle wss connections (opened at {idle_rate}/s, held, then each pinged)")
     w("")
     w("PSS of all the peer's processes (/proc/PID/smaps_rollup) before the connections and once all "
-      "are open; per connection = (after − before) / count. Each count on a freshly started peer. "
+      "are open; per connection = (after − before) / opened. Each count on a freshly started peer; at "
+      "most 128 handshakes under way at once, and what did not open within 30 s + 50 ms each is not. "
       "A proxy's connection includes its back-end connection to ws-echo.")
     w("")
     w("| peer | connections | opened | answered the ping | PSS before MiB | PSS after MiB | KiB per connection |")
@@ -169,9 +170,10 @@ def table(rows, seconds, small, large, concurrency, idle_rate):
               f"{fmt(float(row['needed']))} descriptors in one process, RLIMIT_NOFILE is {row['limit']} | | | | |")
             continue
         count = float(row["count"])
+        opened = float(row["opened"])
         before, after = float(row["pss_before"]), float(row["pss_after"])
-        w(f"| {LABEL[row['peer']]} | {fmt(count)} | {fmt(num(row, 'opened'))} | {fmt(num(row, 'survived'))} | "
-          f"{fmt(before / 1024, 1)} | {fmt(after / 1024, 1)} | {fmt((after - before) / count, 1)} |")
+        w(f"| {LABEL[row['peer']]} | {fmt(count)} | {fmt(opened)} | {fmt(num(row, 'survived'))} | "
+          f"{fmt(before / 1024, 1)} | {fmt(after / 1024, 1)} | {fmt((after - before) / opened, 1) if opened else '–'} |")
     w("")
     w("## Fan-out (Postern broadcast, one TCP source, newline-framed)")
     w("")
@@ -224,11 +226,12 @@ def table(rows, seconds, small, large, concurrency, idle_rate):
         big = max(idle, key=lambda r: float(r["count"]))
         count = float(big["count"])
         survived = float(big["survived"])
+        opened = max(float(big["opened"]), 1)
         what = "echo sessions" if peer == "postern-echo" else "proxied ws→ws sessions"
         note = "" if count >= 10000 else " (the target is 10,000)"
         target(f"idle wss {what}: all of {count:,.0f} held open{note}", survived / count, 1.0,
                f"{survived:,.0f} answered")
-        kib = (float(big["pss_after"]) - float(big["pss_before"])) / count
+        kib = (float(big["pss_after"]) - float(big["pss_before"])) / opened
         met = "yes" if kib <= 16 else f"no ({kib / 16:.0%} of the budget)"
         w(f"| idle wss {what}: PSS ≤ 16 KiB per connection ({count:,.0f}) | {kib:.1f} KiB | {met} |")
     return "\n".join(out)

@@ -34,7 +34,7 @@ using bench::Io;
 const char *const kUsage = R"(usage:
   wsload rtt        --url URL [--connections N] [--size BYTES] [--seconds S] [--threads T] [--ca FILE]
   wsload handshakes --url URL [--concurrency C] [--seconds S] [--threads T] [--ca FILE]
-  wsload idle       --url URL --count K [--rate PER_S] [--hold S] [--ready-file FILE] [--ca FILE]
+  wsload idle       --url URL --count K [--rate PER_S] [--open-seconds S] [--hold S] [--ready-file FILE] [--ca FILE]
   wsload fanout     --url URL --source 127.0.0.1:PORT [--clients K] [--rate MSG_PER_S] [--size BYTES] [--seconds S]
 URL is ws://127.0.0.1:PORT/path or wss://...; wss needs --ca (the server is verified).)";
 
@@ -51,6 +51,7 @@ struct Options {
     int count = 1000;
     double rate = 1000;
     double hold = 3;
+    double openSeconds = 0;
     std::string readyFile;
     std::string sourceHost;
     uint16_t sourcePort = 0;
@@ -99,6 +100,8 @@ Options parseOptions(int argc, char **argv)
                 o.rate = std::stod(value);
             } else if (arg == "--hold") {
                 o.hold = std::stod(value);
+            } else if (arg == "--open-seconds") {
+                o.openSeconds = std::stod(value);
             } else if (arg == "--ready-file") {
                 o.readyFile = value;
             } else if (arg == "--source") {
@@ -602,12 +605,15 @@ void Worker::runIdle()
 {
     m_connections.reserve(static_cast<std::size_t>(m_target));
     const uint64_t start = bench::monotonicNanoseconds();
-    const uint64_t giveUp = start + nanos(static_cast<double>(m_target) / o.rate + 30);
-    // Opening at the paced rate; failures count as errors and are not retried.
+    const uint64_t giveUp = start + nanos(o.openSeconds > 0 ? o.openSeconds : static_cast<double>(m_target) / o.rate + 60);
+    // Opening at the paced rate, with at most kInFlight handshakes under way (a server that
+    // takes longer than the rate allows is not buried under handshakes it will time out).
+    // Failures count as errors and are not retried.
+    constexpr std::size_t kInFlight = 128;
     while (static_cast<int>(opened + errors) < m_target && bench::monotonicNanoseconds() < giveUp) {
         const double since = static_cast<double>(bench::monotonicNanoseconds() - start) / 1e9;
-        const auto due = std::min<std::size_t>(static_cast<std::size_t>(since * o.rate) + 1,
-                                               static_cast<std::size_t>(m_target));
+        const auto due = std::min({static_cast<std::size_t>(since * o.rate) + 1, static_cast<std::size_t>(m_target),
+                                   static_cast<std::size_t>(opened + errors) + kInFlight});
         while (m_connections.size() < due) {
             m_connections.push_back(std::make_unique<Connection>(*this));
             startConnection(m_connections.size() - 1);
