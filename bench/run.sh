@@ -8,8 +8,8 @@
 # (posternd and the bench tools only; --build-dir uses an existing build instead), makes a
 # throwaway test CA with an RSA-2048 and an ECDSA P-256 certificate, starts the back-ends and
 # the peers on free loopback ports, measures, prints one markdown table and writes it to
-# bench/results/<date>-<host>.md (--quick: to DIR/bench-quick.md, a smoke run of about a
-# minute). Every process it starts is stopped when it ends; every load stops by itself.
+# bench/results/<date>-<host>.md (--quick: to DIR/bench-quick.md, a smoke run of a
+# minute or two). Every process it starts is stopped when it ends; every load stops by itself.
 # Exits 1 when any scenario produced no figures.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
