@@ -16,13 +16,16 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 
-import websockets
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 
-from posternprocess import Gateway, check, finish, free_port
+import websockets  # noqa: E402
+
+from posternprocess import Gateway, check, finish, free_port  # noqa: E402
 
 CONFIG = """<?xml version="1.0"?>
 <gateway-config xmlns="http://xmlns.kaazing.org/2016/06/gateway">
