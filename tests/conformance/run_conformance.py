@@ -9,7 +9,6 @@ Qt), prints one line per case and a summary, and exits non-zero on any failure.
         [--scheme ws|wss|both] [--case 6.3] [--verbose]
 """
 
-import argparse
 import os
 import shutil
 import ssl
@@ -22,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 
 import cases  # noqa: E402
-from posternprocess import Gateway, free_port, make_test_pki  # noqa: E402
+from posternprocess import Gateway, command_line, free_port, make_test_pki  # noqa: E402
 from wsclient import Connection, ConnectionEnded, ServerBrokeProtocol, TimedOut  # noqa: E402
 
 CONFIG = """<?xml version="1.0"?>
@@ -94,9 +93,7 @@ def run_case(gateway, scheme, case_id, name, expect, function, first_bytes, ssl_
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--posternd", required=True)
-    parser.add_argument("--keytool", required=True)
+    parser = command_line("posternd", "keytool", description=__doc__.splitlines()[0])
     parser.add_argument("--scheme", choices=["ws", "wss", "both"], default="both")
     parser.add_argument("--case", default="", help="run only the cases whose id starts with this (e.g. 6.3)")
     args = parser.parse_args()

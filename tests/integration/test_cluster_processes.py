@@ -19,7 +19,6 @@ Prints 'N passed, N failed' and exits non-zero on any failure.
         --keytool build/tools/keytool/postern-keytool --source .
 """
 
-import argparse
 import asyncio
 import base64
 import http.client
@@ -39,7 +38,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import websockets  # noqa: E402
 
-from posternprocess import RESULTS, Gateway, LoggedProcess, check, finish, free_port, make_test_pki  # noqa: E402
+from posternprocess import RESULTS, Gateway, LoggedProcess, check, free_port, main, make_test_pki  # noqa: E402
 
 NODE_CONFIG = """<?xml version="1.0"?>
 <gateway-config xmlns="http://xmlns.kaazing.org/2016/06/gateway">
@@ -506,13 +505,5 @@ def run(args):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--posternd", required=True)
-    parser.add_argument("--keytool", required=True)
-    parser.add_argument("--source", required=True)
-    finish(run, parser.parse_args())
-
-
 if __name__ == "__main__":
-    main()
+    main(run, "posternd", "keytool", "source")

@@ -8,7 +8,6 @@ read from /proc. Prints 'N passed, N failed' and exits non-zero on any failure.
                    [--churn-seconds 60] [--only NAME]
 """
 
-import argparse
 import base64
 import hashlib
 import os
@@ -25,7 +24,7 @@ import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 
-from posternprocess import Gateway, check, finish, free_port, make_test_pki  # noqa: E402
+from posternprocess import Gateway, check, command_line, finish, free_port, make_test_pki  # noqa: E402
 
 # --- /proc ---------------------------------------------------------------------------------
 
@@ -648,9 +647,7 @@ def run(args):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--posternd", required=True)
-    parser.add_argument("--keytool", required=True)
+    parser = command_line("posternd", "keytool")
     parser.add_argument("--churn-seconds", type=int, default=60)
     parser.add_argument("--only", default="")
     finish(run, parser.parse_args())

@@ -3,7 +3,6 @@
 the three walk-throughs of docs/certificates.md (self-signed; CSR -> CA -> reply; certbot
 files), export, truststore, check, delete and the exit codes. Prints 'N passed, N failed'."""
 
-import argparse
 import json
 import os
 import shutil
@@ -13,7 +12,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 
-from posternprocess import check, finish  # noqa: E402
+from posternprocess import check, main  # noqa: E402
 
 
 def run(*command, cwd):
@@ -164,11 +163,5 @@ def run_all(args):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--keytool", required=True)
-    finish(run_all, parser.parse_args())
-
-
 if __name__ == "__main__":
-    main()
+    main(run_all, "keytool")

@@ -6,7 +6,6 @@ SIGTERM), the same without NOTIFY_SOCKET and with a socket nobody listens on; lo
 changed by a reload without a restart; and the format of the session-end and refusal lines.
 Prints 'N passed, N failed' and exits non-zero on any failure."""
 
-import argparse
 import asyncio
 import http.client
 import os
@@ -23,7 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import websockets  # noqa: E402
 
-from posternprocess import Gateway, check, finish, free_port  # noqa: E402
+from posternprocess import Gateway, check, free_port, main  # noqa: E402
 
 def config_text(port, logging=""):
     return f"""<?xml version="1.0"?>
@@ -224,12 +223,5 @@ def run(args):
                 gateway.stop()
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--posternd", required=True)
-    parser.add_argument("--source", required=True)
-    finish(run, parser.parse_args())
-
-
 if __name__ == "__main__":
-    main()
+    main(run, "posternd", "source")

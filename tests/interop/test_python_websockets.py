@@ -8,7 +8,6 @@ Prints 'N passed, N failed' and exits non-zero on any failure.
 
   test_python_websockets.py --posternd PATH --keytool PATH --source DIR"""
 
-import argparse
 import asyncio
 import os
 import shutil
@@ -21,7 +20,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import websockets  # noqa: E402
 
-from posternprocess import Gateway, WebSocketBackend, check, finish, free_port, make_test_pki  # noqa: E402
+from posternprocess import Gateway, WebSocketBackend, check, free_port, main, make_test_pki  # noqa: E402
 
 CONFIG = """<?xml version="1.0"?>
 <gateway-config xmlns="http://xmlns.kaazing.org/2016/06/gateway">
@@ -177,12 +176,5 @@ def run(args):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--posternd", required=True)
-    parser.add_argument("--keytool", required=True)
-    finish(run, parser.parse_args())
-
-
 if __name__ == "__main__":
-    main()
+    main(run, "posternd", "keytool")

@@ -9,11 +9,14 @@ A test script imports it after putting this folder on its path:
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 """
 
+import argparse
+import asyncio
 import os
 import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import traceback
 
@@ -109,6 +112,37 @@ class Gateway(LoggedProcess):
         return self.wait_for_log(f"listening on localhost:{port}" + (" (TLS)" if tls else ""), timeout)
 
 
+def command_line(*paths, description=None):
+    """An argument parser with each of `paths` (posternd, keytool, source) as a required --NAME."""
+    parser = argparse.ArgumentParser(description=description)
+    for name in paths:
+        parser.add_argument("--" + name, required=True)
+    return parser
+
+
+def main(run, *paths):
+    """A test script's main(): the command line of `paths`, then finish(run, args)."""
+    finish(run, command_line(*paths).parse_args())
+
+
+def serve_in_thread(serve, what):
+    """Runs the coroutine function serve() (which starts servers) on an event loop of its own
+    in a daemon thread, and keeps that loop running; returns the loop once serve() is done."""
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+
+    def run():
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(serve())
+        ready.set()
+        loop.run_forever()
+
+    threading.Thread(target=run, daemon=True).start()
+    if not ready.wait(10):
+        raise RuntimeError(f"{what} did not start")
+    return loop
+
+
 def finish(run, args):
     """Runs run(args), counts a crash of the test itself as a failure, prints the summary and
     exits non-zero on any failure."""
@@ -128,14 +162,10 @@ class WebSocketBackend:
     path, offered and chosen sub-protocol and the close code and reason its client sent."""
 
     def __init__(self, port, subprotocols=("mqtt", "stomp")):
-        import asyncio
-        import threading
         import websockets
 
         self.port = port
         self.connections = []  # dicts: path, offered, chosen, close_code, close_reason
-        self.loop = asyncio.new_event_loop()
-        ready = threading.Event()
 
         async def handler(ws):
             seen = {"path": ws.path, "offered": ws.request_headers.get("Sec-WebSocket-Protocol"),
@@ -157,13 +187,5 @@ class WebSocketBackend:
 
         async def serve():
             await websockets.serve(handler, "127.0.0.1", port, subprotocols=list(subprotocols), max_size=8 << 20)
-            ready.set()
 
-        def run():
-            asyncio.set_event_loop(self.loop)
-            self.loop.run_until_complete(serve())
-            self.loop.run_forever()
-
-        threading.Thread(target=run, daemon=True).start()
-        if not ready.wait(10):
-            raise RuntimeError(f"the python3-websockets back-end did not start on port {port}")
+        self.loop = serve_in_thread(serve, f"the python3-websockets back-end on port {port}")
