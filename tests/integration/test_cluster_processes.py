@@ -423,8 +423,7 @@ async def through_haproxy(c):
     check("haproxy never found a node down while both ran", " is DOWN" not in c.haproxy.log_text(),
           c.haproxy.log_text()[-1500:])
 
-    b.process.kill()
-    b.process.wait()
+    b.stop()  # SIGKILL: no drain, as when a machine dies
     for scheme, port, context in (("ws", ws_port, None), ("wss", wss_port, c.tls)):
         before = session_ends(a)
         clients, error = await open_all([f"{scheme}://localhost:{port}/b"] * 4, context)
