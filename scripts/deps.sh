@@ -11,6 +11,7 @@ packages=(
     libssl-dev openssl                   # OpenSSL 3: keystores and certificates; the CLI for interop tests
     libargon2-dev argon2                 # Argon2id password hashes; the CLI cross-checks them in tests
     libhiredis-dev redis-server          # the cluster's Redis protocol; a Redis server for the cluster tests
+    haproxy                              # the cluster test runs conf/haproxy-cluster.cfg in front of two nodes
     libsystemd-dev                       # sd_notify: posternd tells systemd READY/RELOADING/STOPPING and pings its watchdog
     systemd                              # systemd-analyze verifies conf/posternd.service in the tests (nothing is started)
     python3 python3-websockets           # the interop test's independent WebSocket client
