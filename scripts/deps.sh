@@ -12,6 +12,7 @@ packages=(
     libssl-dev openssl                   # OpenSSL 3: keystores and certificates; the CLI for interop tests
     libargon2-dev argon2                 # Argon2id password hashes; the CLI cross-checks them in tests
     libhiredis-dev redis-server          # the cluster's Redis protocol; a Redis server for the cluster tests
+    haproxy                              # the cluster test runs conf/haproxy-cluster.cfg in front of two nodes
     libsystemd-dev                       # sd_notify: posternd tells systemd READY/RELOADING/STOPPING and pings its watchdog
     systemd                              # systemd-analyze verifies conf/posternd.service in the tests (nothing is started)
     python3 python3-websockets           # the interop test's independent WebSocket client
@@ -26,9 +27,10 @@ if [ "${1:-}" = fuzz ]; then
     packages+=(clang-16 libclang-rt-16-dev)
 fi
 # bench/run.sh (and its smoke run, the CTest test bench_quick that scripts/test.sh runs)
-# measures Postern side by side with these, each from Debian as an operator would install it.
+# measures Postern side by side with these, each from Debian as an operator would install it
+# (HAProxy, its third peer, is in the list above for the cluster test).
 if [ "${1:-}" = bench ]; then
-    packages+=(websockify nginx-light haproxy)
+    packages+=(websockify nginx-light)
 fi
 # The sanitizer build of scripts/test.sh needs nothing more: g++ brings libasan and libubsan.
 # Node.js and npm run the browser test; a machine may have them from elsewhere (NodeSource),

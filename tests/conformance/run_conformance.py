@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """RFC 6455 conformance suite for Postern: starts the built posternd with an echo service on
-ws:// and wss:// (keystore made by the built postern-keytool, as a user would), runs every case
+ws:// and wss:// (keystore signed by the test CA of tests/support/make-test-pki.sh), runs every case
 in cases.py against it with the raw client in wsclient.py (Python standard library only, not
 Qt), prints one line per case and a summary, and exits non-zero on any failure.
 
@@ -9,20 +9,19 @@ Qt), prints one line per case and a summary, and exits non-zero on any failure.
         [--scheme ws|wss|both] [--case 6.3] [--verbose]
 """
 
-import argparse
 import os
 import shutil
-import socket
 import ssl
-import subprocess
 import sys
 import tempfile
 import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 
 import cases  # noqa: E402
+from posternprocess import Gateway, command_line, free_port, make_test_pki  # noqa: E402
 from wsclient import Connection, ConnectionEnded, ServerBrokeProtocol, TimedOut  # noqa: E402
 
 CONFIG = """<?xml version="1.0"?>
@@ -47,58 +46,19 @@ CONFIG = """<?xml version="1.0"?>
 """
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Gateway:
-    """The built posternd as a process, on a configuration and keystore of its own."""
+class EchoGateway(Gateway):
+    """The built posternd as a process with the echo service on ws:// and wss://, its keystore
+    signed by the test CA (tests/support/make-test-pki.sh)."""
 
     def __init__(self, posternd, keytool, work):
-        self.work = work
-        keystore, password_file = os.path.join(work, "keystore.p12"), os.path.join(work, "keystore.pw")
-        subprocess.run([keytool, "generate", "--keystore", keystore, "--password-file", password_file,
-                        "--alias", "localhost", "--dns", "localhost", "--ip", "127.0.0.1"],
-                       check=True, capture_output=True)
-        # The self-signed certificate is its own CA: the client trusts exactly it.
-        self.ca_pem = os.path.join(work, "ca.pem")
-        subprocess.run(["openssl", "pkcs12", "-in", keystore, "-nokeys", "-passin", "file:" + password_file,
-                        "-out", self.ca_pem], check=True, capture_output=True)
+        self.ca_pem = make_test_pki(keytool, work)
         self.ws_port, self.wss_port = free_port(), free_port()
         config = os.path.join(work, "gateway-config.xml")
         with open(config, "w") as f:
             f.write(CONFIG.format(ws=self.ws_port, wss=self.wss_port, limit=cases.MESSAGE_LIMIT))
-        self.log_path = os.path.join(work, "posternd.log")
-        self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen([posternd, "--config", config], stdout=self.log, stderr=subprocess.STDOUT)
-        if not self.wait_for_log(f"listening on localhost:{self.wss_port} (TLS)"):
+        super().__init__(posternd, config)
+        if not self.wait_listening(self.wss_port, tls=True, timeout=20):
             raise RuntimeError("posternd did not start:\n" + self.log_text())
-
-    def log_text(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def wait_for_log(self, text, timeout=20):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if text in self.log_text():
-                return True
-            if self.process.poll() is not None:
-                return False
-            time.sleep(0.05)
-        return False
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
 
 
 def run_case(gateway, scheme, case_id, name, expect, function, first_bytes, ssl_context):
@@ -133,9 +93,7 @@ def run_case(gateway, scheme, case_id, name, expect, function, first_bytes, ssl_
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--posternd", required=True)
-    parser.add_argument("--keytool", required=True)
+    parser = command_line("posternd", "keytool", description=__doc__.splitlines()[0])
     parser.add_argument("--scheme", choices=["ws", "wss", "both"], default="both")
     parser.add_argument("--case", default="", help="run only the cases whose id starts with this (e.g. 6.3)")
     args = parser.parse_args()
@@ -145,7 +103,7 @@ def main():
     passed = failed = 0
     started = time.monotonic()
     try:
-        gateway = Gateway(args.posternd, args.keytool, work)
+        gateway = EchoGateway(args.posternd, args.keytool, work)
         ssl_context = ssl.create_default_context(cafile=gateway.ca_pem)
         schemes = ["ws", "wss"] if args.scheme == "both" else [args.scheme]
         selected = [c for c in cases.CASES if c[0] == args.case or c[0].startswith(args.case.rstrip(".") + ".")
@@ -167,7 +125,7 @@ def main():
         failed += 1
     finally:
         if gateway:
-            gateway.stop()
+            gateway.stop(graceful=True)
             if failed:
                 print("--- posternd log (last 60 lines) ---")
                 print("\n".join(gateway.log_text().splitlines()[-60:]))

@@ -8,7 +8,6 @@ read from /proc. Prints 'N passed, N failed' and exits non-zero on any failure.
                    [--churn-seconds 60] [--only NAME]
 """
 
-import argparse
 import base64
 import hashlib
 import os
@@ -17,30 +16,15 @@ import resource
 import socket
 import ssl
 import struct
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import traceback
 
-RESULTS = {"passed": 0, "failed": 0}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 
-
-def check(name, condition, detail=""):
-    if condition:
-        RESULTS["passed"] += 1
-        print(f"PASS   {name}", flush=True)
-    else:
-        RESULTS["failed"] += 1
-        print(f"FAIL!  {name} {detail}", flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+from posternprocess import Gateway, check, command_line, finish, free_port, make_test_pki  # noqa: E402
 
 # --- /proc ---------------------------------------------------------------------------------
 
@@ -233,42 +217,24 @@ CONFIG = """<?xml version="1.0"?>
 """
 
 
-class Gateway:
+class LimitsGateway(Gateway):
+    """posternd on CONFIG with `defaults` as the service defaults' accept options, and at most
+    `nofile` descriptors when given; knows its descriptor count once started."""
+
     def __init__(self, args, work, name, defaults="", nofile=None):
         self.http, self.tls = free_port(), free_port()
-        self.config = os.path.join(work, name + ".xml")
-        with open(self.config, "w") as f:
+        config = os.path.join(work, name + ".xml")
+        with open(config, "w") as f:
             f.write(CONFIG.format(http=self.http, tls=self.tls, web=os.path.join(work, "web"), defaults=defaults))
-        self.log_path = self.config + ".log"
-        self.log = open(self.log_path, "w")
 
         def limit():
             if nofile:
                 resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
 
-        self.process = subprocess.Popen([args.posternd, "--config", self.config], stdout=self.log,
-                                        stderr=subprocess.STDOUT, preexec_fn=limit)
-        self.pid = self.process.pid
-        deadline = time.time() + 15
-        while time.time() < deadline and f"localhost:{self.tls} (TLS)" not in self.log_text():
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.05)
-        if f"localhost:{self.tls} (TLS)" not in self.log_text():
+        super().__init__(args.posternd, config, preexec_fn=limit)
+        if not self.wait_listening(self.tls, tls=True):
             raise RuntimeError("posternd did not start:\n" + self.log_text())
         self.base_fds = fd_count(self.pid)
-
-    def log_text(self):
-        with open(self.log_path, errors="replace") as f:
-            return f.read()
-
-    def wait_for_log(self, pattern, timeout=15):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if re.search(pattern, self.log_text()):
-                return True
-            time.sleep(0.05)
-        return False
 
     def settle(self, fds, timeout=15):
         """Waits until the descriptor count is back to `fds`; the count then."""
@@ -278,14 +244,7 @@ class Gateway:
         return fd_count(self.pid)
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
+        super().stop(graceful=True, timeout=10)
 
 
 # --- the attacks ---------------------------------------------------------------------------
@@ -389,7 +348,7 @@ def test_half_open_session(g):
     check("half-open session: cut after ws.inactivity.timeout and the unanswered close",
           status == 101 and took is not None and took <= 2 + 5 + 2, took)
     check("half-open session: the log says why it ended",
-          g.wait_for_log(r'session-end id=\d+ service=idle .*ending="[^"]*1001: inactivity timeout', 5))
+          g.wait_for_pattern(r'session-end id=\d+ service=idle .*ending="[^"]*1001: inactivity timeout', 5))
 
 
 def test_huge_message(g):
@@ -461,7 +420,7 @@ def test_never_reads(g):
     peak = max(peak, rss_kib(g.pid))
     s.close()
     check("a client that never reads is cut off (1008, not reading)",
-          g.wait_for_log(r"client is not reading \(\d+ bytes unsent\)", 10), sent)
+          g.wait_for_pattern(r"client is not reading \(\d+ bytes unsent\)", 10), sent)
     check("a client that never reads: gateway RSS grows < 16 MiB", peak - base < 16 * 1024, (base, peak, sent))
 
 
@@ -539,7 +498,7 @@ def test_connection_limits(g, tls_context):
 def test_fd_exhaustion(args, work):
     """RLIMIT_NOFILE 64: connections beyond what descriptors allow are refused, the gateway does
     not spin (CPU time over 3 s of exhaustion), and it serves again once they are closed."""
-    g = Gateway(args, work, "nofile", "<http.request.head.timeout>60s</http.request.head.timeout>", nofile=64)
+    g = LimitsGateway(args, work, "nofile", "<http.request.head.timeout>60s</http.request.head.timeout>", nofile=64)
     try:
         held = []
         for i in range(100):
@@ -549,7 +508,7 @@ def test_fd_exhaustion(args, work):
                 break
         time.sleep(0.5)
         check("fd exhaustion: the gateway says it cannot accept",
-              g.wait_for_log(r"cannot accept connections on .*: .*out of file descriptors", 5), g.log_text()[-500:])
+              g.wait_for_pattern(r"cannot accept connections on .*: .*out of file descriptors", 5), g.log_text()[-500:])
         before = cpu_seconds(g.pid)
         time.sleep(3)
         used = cpu_seconds(g.pid) - before
@@ -577,7 +536,7 @@ Listener_retry_s = 0.25
 def test_churn(args, work, seconds):
     """Clients connecting and leaving (clean closes, abrupt ones, HTTP, half heads) for
     `seconds`: afterwards descriptors return to the baseline exactly, and RSS to near it."""
-    g = Gateway(args, work, "churn")
+    g = LimitsGateway(args, work, "churn")
     try:
         def churn(duration, workers=32):
             stop = time.monotonic() + duration
@@ -646,15 +605,7 @@ def run(args):
     os.mkdir(os.path.join(work, "web"))
     with open(os.path.join(work, "web", "index.html"), "w") as f:
         f.write("<h1>limits</h1>\n")
-    keystore, password = os.path.join(work, "keystore.p12"), os.path.join(work, "keystore.pw")
-    gen = subprocess.run([args.keytool, "generate", "--keystore", keystore, "--password-file", password,
-                          "--alias", "localhost", "--dns", "localhost", "--ip", "127.0.0.1"],
-                         capture_output=True, text=True)
-    if gen.returncode != 0:
-        raise RuntimeError(gen.stderr)
-    tls_context = ssl.create_default_context()
-    tls_context.check_hostname = False
-    tls_context.verify_mode = ssl.CERT_NONE
+    tls_context = ssl.create_default_context(cafile=make_test_pki(args.keytool, work))
 
     def wanted(name):
         return not args.only or args.only in name
@@ -663,7 +614,7 @@ def run(args):
     defaults = (f"<http.request.head.timeout>{head_timeout}s</http.request.head.timeout>"
                 "<tcp.maximum.connections>45</tcp.maximum.connections>"
                 "<tcp.maximum.connections.per.address>20</tcp.maximum.connections.per.address>")
-    g = Gateway(args, work, "limits", defaults)
+    g = LimitsGateway(args, work, "limits", defaults)
     try:
         for name, test in [("huge_head", lambda: test_huge_head(g)),
                            ("slowloris", lambda: test_slowloris(g, head_timeout)),
@@ -682,7 +633,7 @@ def run(args):
         if wanted("connection_limits"):
             # Refusals after the first are summed into one line at the end of the interval.
             check("per-address limit: the further refusals are summed in one line per interval",
-                  g.wait_for_log(r"refused 2[45] more connections from 127\.0\.0\.2 in the last 10 s", 12),
+                  g.wait_for_pattern(r"refused 2[45] more connections from 127\.0\.0\.2 in the last 10 s", 12),
                   g.log_text()[-800:])
     finally:
         g.stop()
@@ -696,18 +647,10 @@ def run(args):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--posternd", required=True)
-    parser.add_argument("--keytool", required=True)
+    parser = command_line("posternd", "keytool")
     parser.add_argument("--churn-seconds", type=int, default=60)
     parser.add_argument("--only", default="")
-    args = parser.parse_args()
-    try:
-        run(args)
-    except Exception:
-        check("test run", False, traceback.format_exc())
-    print(f"{RESULTS['passed']} passed, {RESULTS['failed']} failed")
-    sys.exit(1 if RESULTS["failed"] else 0)
+    finish(run, parser.parse_args())
 
 
 if __name__ == "__main__":

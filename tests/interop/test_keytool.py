@@ -3,21 +3,16 @@
 the three walk-throughs of docs/certificates.md (self-signed; CSR -> CA -> reply; certbot
 files), export, truststore, check, delete and the exit codes. Prints 'N passed, N failed'."""
 
-import argparse
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import traceback
 
-RESULTS = {"passed": 0, "failed": 0}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 
-
-def check(name, condition, detail=""):
-    RESULTS["passed" if condition else "failed"] += 1
-    print(("PASS   " if condition else "FAIL!  ") + name + ("" if condition else f" {detail}"))
+from posternprocess import check, main  # noqa: E402
 
 
 def run(*command, cwd):
@@ -160,21 +155,13 @@ def main_flow(keytool, work):
           and open(os.path.join(work, "keystore.p12"), "rb").read() == before, wrong.stderr)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--keytool", required=True)
-    args = parser.parse_args()
+def run_all(args):
     work = tempfile.mkdtemp(prefix="postern-keytool-")
     try:
         main_flow(os.path.abspath(args.keytool), work)
-    except Exception:
-        traceback.print_exc()
-        RESULTS["failed"] += 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{RESULTS['passed']} passed, {RESULTS['failed']} failed")
-    sys.exit(1 if RESULTS["failed"] else 0)
 
 
 if __name__ == "__main__":
-    main()
+    main(run_all, "keytool")

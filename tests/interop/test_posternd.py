@@ -3,7 +3,6 @@
 Qt: Debian's python3-websockets, Python's http.client and ssl, the openssl command line, and
 POSIX signals. Prints 'N passed, N failed' and exits non-zero on any failure."""
 
-import argparse
 import asyncio
 import base64
 import hashlib
@@ -16,13 +15,15 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
-import threading
 import time
 
-import websockets
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 
-from posternprocess import Gateway, check, finish, free_port
+import websockets  # noqa: E402
+
+from posternprocess import Gateway, check, free_port, main, serve_in_thread  # noqa: E402
 
 CONFIG = """<?xml version="1.0"?>
 <gateway-config xmlns="http://xmlns.kaazing.org/2016/06/gateway">
@@ -123,8 +124,6 @@ class Backends:
 
     def __init__(self, tcp_port, ws_port, flood_port):
         self.seen = []  # (sub-protocol, Forwarded) of each WebSocket handshake
-        self.loop = asyncio.new_event_loop()
-        ready = threading.Event()
 
         async def tcp_echo(reader, writer):
             while data := await reader.read(65536):
@@ -152,15 +151,8 @@ class Backends:
             await asyncio.start_server(tcp_echo, "127.0.0.1", tcp_port)
             await asyncio.start_server(flood, "127.0.0.1", flood_port)
             await websockets.serve(ws_handler, "127.0.0.1", ws_port, subprotocols=["mqtt", "stomp"])
-            ready.set()
 
-        def run():
-            asyncio.set_event_loop(self.loop)
-            self.loop.run_until_complete(serve())
-            self.loop.run_forever()
-
-        threading.Thread(target=run, daemon=True).start()
-        ready.wait(10)
+        self.loop = serve_in_thread(serve, "the back-ends")
 
 
 async def echo_round_trip(url, ssl_context):
@@ -507,13 +499,5 @@ def run(args):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--posternd", required=True)
-    parser.add_argument("--keytool", required=True)
-    parser.add_argument("--source", required=True)
-    finish(run, parser.parse_args())
-
-
 if __name__ == "__main__":
-    main()
+    main(run, "posternd", "keytool", "source")

@@ -6,7 +6,6 @@ SIGTERM), the same without NOTIFY_SOCKET and with a socket nobody listens on; lo
 changed by a reload without a restart; and the format of the session-end and refusal lines.
 Prints 'N passed, N failed' and exits non-zero on any failure."""
 
-import argparse
 import asyncio
 import http.client
 import os
@@ -19,25 +18,11 @@ import sys
 import tempfile
 import time
 
-import websockets
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 
-RESULTS = {"passed": 0, "failed": 0}
+import websockets  # noqa: E402
 
-
-def check(name, condition, detail=""):
-    if condition:
-        RESULTS["passed"] += 1
-        print(f"PASS   {name}")
-    else:
-        RESULTS["failed"] += 1
-        print(f"FAIL!  {name} {detail}")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+from posternprocess import Gateway, check, free_port, main  # noqa: E402
 
 def config_text(port, logging=""):
     return f"""<?xml version="1.0"?>
@@ -77,35 +62,6 @@ class Notifications:
 
     def close(self):
         self.sock.close()
-
-
-class Gateway:
-    def __init__(self, posternd, config, env):
-        self.log_path = config + ".log"
-        self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen([posternd, "--config", config], stdout=self.log,
-                                        stderr=subprocess.STDOUT, env=env)
-
-    def log_text(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def wait_for_log(self, pattern, timeout=15):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            match = re.search(pattern, self.log_text(), re.MULTILINE)
-            if match:
-                return match
-            if self.process.poll() is not None:
-                return None
-            time.sleep(0.05)
-        return None
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
 
 
 def http_status(port, path, headers=None):
@@ -155,11 +111,7 @@ def check_unit(args):
               verify.stderr)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--posternd", required=True)
-    parser.add_argument("--source", required=True)
-    args = parser.parse_args()
+def run(args):
     check_unit(args)
 
     with tempfile.TemporaryDirectory() as work:
@@ -200,17 +152,17 @@ def main():
                   ready is not None and ready.get("STATUS", "").startswith("reloaded"), str(ready))
             check("a 404 after the reload", http_status(port, "/nowhere-after-reload") == 404)
             check("postern.frontdoor at debug level: the 404 is logged now",
-                  gateway.wait_for_log(r"DEBUG postern\.frontdoor: refused .*request=\"GET /nowhere-after-reload\" status=404") is not None,
+                  gateway.wait_for_pattern(r"DEBUG postern\.frontdoor: refused .*request=\"GET /nowhere-after-reload\" status=404") is not None,
                   gateway.log_text()[-2000:])
 
             # --- the session-end line and a refusal line, in their documented format ---
             check("an echo session", asyncio.run(echo_session(port)) == "hello")
-            match = gateway.wait_for_log(r"^.*session-end .*$")
+            match = gateway.wait_for_pattern(r"^.*session-end .*$")
             check("a session-end line in the documented format",
                   match is not None and re.match(SESSION_END, match.group(0)) is not None, match.group(0) if match else "none")
             status = http_status(port, "/echo", {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13"})
             check("an upgrade without Sec-WebSocket-Key is refused with 400", status == 400, str(status))
-            match = gateway.wait_for_log(r"^.*refused .*status=400.*$")
+            match = gateway.wait_for_pattern(r"^.*refused .*status=400.*$")
             check("a refusal line in the documented format",
                   match is not None and re.match(REFUSAL, match.group(0)) is not None, match.group(0) if match else "none")
 
@@ -230,7 +182,7 @@ def main():
             ready = notes.wait_for(lambda m: m.get("READY") == "1")
             check("a broken file: READY=1 again, STATUS says the reload was refused",
                   ready is not None and ready.get("STATUS", "").startswith("reload refused"), str(ready))
-            check("the refusal is logged", gateway.wait_for_log("reload refused") is not None)
+            check("the refusal is logged", gateway.wait_for_pattern("reload refused") is not None)
             check("every category at warning: the session's end was not logged",
                   len(re.findall("session-end", gateway.log_text())) == before, gateway.log_text()[-1500:])
             check("the gateway still serves after the refused reload", asyncio.run(echo_session(port)) == "hello")
@@ -257,10 +209,10 @@ def main():
             env.update(extra)
             gateway = Gateway(args.posternd, config, env)
             try:
-                check(f"{label}: starts", gateway.wait_for_log("listening on") is not None, gateway.log_text())
+                check(f"{label}: starts", gateway.wait_for_pattern("listening on") is not None, gateway.log_text())
                 check(f"{label}: echoes", asyncio.run(echo_session(port)) == "hello")
                 gateway.process.send_signal(signal.SIGHUP)
-                check(f"{label}: reloads", gateway.wait_for_log("configuration reloaded") is not None)
+                check(f"{label}: reloads", gateway.wait_for_pattern("configuration reloaded") is not None)
                 gateway.process.send_signal(signal.SIGTERM)
                 try:
                     code = gateway.process.wait(timeout=20)
@@ -270,9 +222,6 @@ def main():
             finally:
                 gateway.stop()
 
-    print(f"{RESULTS['passed']} passed, {RESULTS['failed']} failed")
-    return 1 if RESULTS["failed"] else 0
-
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main(run, "posternd", "source")

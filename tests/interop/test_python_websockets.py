@@ -8,17 +8,19 @@ Prints 'N passed, N failed' and exits non-zero on any failure.
 
   test_python_websockets.py --posternd PATH --keytool PATH --source DIR"""
 
-import argparse
 import asyncio
 import os
 import shutil
 import ssl
+import sys
 import tempfile
 import time
 
-import websockets
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 
-from posternprocess import Gateway, WebSocketBackend, check, finish, free_port, make_test_pki
+import websockets  # noqa: E402
+
+from posternprocess import Gateway, WebSocketBackend, check, free_port, main, make_test_pki  # noqa: E402
 
 CONFIG = """<?xml version="1.0"?>
 <gateway-config xmlns="http://xmlns.kaazing.org/2016/06/gateway">
@@ -108,7 +110,7 @@ async def negotiated(url, context, offer):
 def run(args):
     work = tempfile.mkdtemp(prefix="postern-python-interop-")
     try:
-        ca = make_test_pki(args.keytool, args.source, work)
+        ca = make_test_pki(args.keytool, work)
         context = ssl.create_default_context(cafile=ca)
         http, tls, backend_port = free_port(), free_port(), free_port()
         backend = WebSocketBackend(backend_port)
@@ -174,13 +176,5 @@ def run(args):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--posternd", required=True)
-    parser.add_argument("--keytool", required=True)
-    parser.add_argument("--source", required=True)
-    finish(run, parser.parse_args())
-
-
 if __name__ == "__main__":
-    main()
+    main(run, "posternd", "keytool")
