@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Postern needs to build, run and test, when any is missing.
-# Used by scripts/run.sh and scripts/test.sh (and, with the argument "fuzz", scripts/fuzz.sh);
+# Used by scripts/run.sh, scripts/test.sh and bench/run.sh (with the argument "bench": the
+# benchmark's peers; with "fuzz": scripts/fuzz.sh's compiler);
 # safe to run again (it installs nothing then).
 set -euo pipefail
 
@@ -24,6 +25,12 @@ packages=(
 # libclang-rt-16-dev holds libFuzzer and the sanitizer runtimes.
 if [ "${1:-}" = fuzz ]; then
     packages+=(clang-16 libclang-rt-16-dev)
+fi
+# bench/run.sh (and its smoke run, the CTest test bench_quick that scripts/test.sh runs)
+# measures Postern side by side with these, each from Debian as an operator would install it
+# (HAProxy, its third peer, is in the list above for the cluster test).
+if [ "${1:-}" = bench ]; then
+    packages+=(websockify nginx-light)
 fi
 # The sanitizer build of scripts/test.sh needs nothing more: g++ brings libasan and libubsan.
 # Node.js and npm run the browser test; a machine may have them from elsewhere (NodeSource),

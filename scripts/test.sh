@@ -4,15 +4,16 @@
 #
 # Then it builds again with AddressSanitizer and UndefinedBehaviorSanitizer (GCC, build-asan/,
 # -DPOSTERN_SANITIZE=ON) and runs the unit and integration tests there, the process-level
-# ones against the sanitized posternd; the gui tests, limits_attacks and tls_audit run only in
-# the first build. Set
+# ones against the sanitized posternd; the gui tests, limits_attacks, tls_audit and the
+# benchmark's smoke run bench_quick (label bench) run only in the first build. Set
 # POSTERN_SKIP_SANITIZE=1 to leave the second run out (docs/security.md, "Sanitizers").
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build="$root/build"
 asan="$root/build-asan"
 
-"$root/scripts/deps.sh"
+# "bench": the benchmark's peers, for the smoke run bench_quick (label bench, first build only).
+"$root/scripts/deps.sh" bench
 
 # The node tests' packages, from npm at the locked versions: playwright-core (it drives
 # Debian's Chromium; it downloads no browser) and ws (the interop client and back-end).
