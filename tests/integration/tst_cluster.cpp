@@ -2,7 +2,10 @@
 // starts on a free port: a broadcast reaches clients on both nodes once each, with one node
 // connected to the source; a source connecting in to either node reaches both; Redis stopped
 // leaves each node serving its own clients from its own source connection; Redis started again
-// brings the cluster back without restarting the gateways. And the <cluster> errors.
+// brings the cluster back without restarting the gateways. The cluster's view through the
+// management API: every node's summary and sessions, closing a session on another node, a
+// node that stops dropping out, Redis down answered clearly while local management goes on.
+// And the <cluster> errors.
 
 #include "app/gateway.h"
 #include "auth/passwordhasher.h"
@@ -13,7 +16,10 @@
 #include "rawclient.h"
 #include "testpki.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -80,6 +86,78 @@ public:
     QStringList messages;
 };
 
+// A management console over ws:// on loopback, logged in with Basic.
+class Console
+{
+public:
+    Console(quint16 port, const QByteArray &credentials)
+    {
+        QObject::connect(&socket, &QWebSocket::textMessageReceived, &socket, [this](const QString &text) {
+            const QJsonObject message = QJsonDocument::fromJson(text.toUtf8()).object();
+            if (!message.contains(u"event"))
+                answers.insert(message.value(u"id").toInt(), message);
+        });
+        QNetworkRequest request(QUrl(QStringLiteral("ws://127.0.0.1:%1/manage").arg(port)));
+        request.setRawHeader("Authorization", "Basic " + credentials.toBase64());
+        QSignalSpy connected(&socket, &QWebSocket::connected);
+        socket.open(request);
+        opened = connected.wait(10000);
+    }
+    // The whole answer: {"id", "result"} or {"id", "error"}.
+    QJsonObject call(const QString &op, const QJsonObject &params = {})
+    {
+        const int id = ++m_next;
+        socket.sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("id"), id},
+                                                                           {QStringLiteral("op"), op},
+                                                                           {QStringLiteral("params"), params}})
+                                                     .toJson(QJsonDocument::Compact)));
+        if (!QTest::qWaitFor([&] { return answers.contains(id); }, 20000))
+            return {{QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), QStringLiteral("no answer")}}}};
+        return answers.take(id);
+    }
+    QJsonObject result(const QString &op, const QJsonObject &params = {})
+    {
+        return call(op, params).value(u"result").toObject();
+    }
+    QWebSocket socket;
+    bool opened = false;
+    QHash<int, QJsonObject> answers;
+
+private:
+    int m_next = 0;
+};
+
+QString errorCode(const QJsonObject &answer)
+{
+    return answer.value(u"error").toObject().value(u"code").toString();
+}
+
+// The names of the nodes cluster.nodes lists, or the error code.
+QStringList nodeNames(Console &console)
+{
+    const QJsonObject answer = console.call(QStringLiteral("cluster.nodes"));
+    if (!answer.contains(u"result"))
+        return {QStringLiteral("error: ") + errorCode(answer)};
+    QStringList names;
+    for (const QJsonValue &node : answer.value(u"result").toObject().value(u"nodes").toArray())
+        names.append(node.toObject().value(u"name").toString());
+    return names;
+}
+
+// The sessions of service "e" in sessions.list with scope cluster, as "node/id".
+QStringList echoSessions(Console &console)
+{
+    QStringList found;
+    const QJsonObject result = console.result(QStringLiteral("sessions.list"),
+                                              {{QStringLiteral("scope"), QStringLiteral("cluster")},
+                                               {QStringLiteral("service"), QStringLiteral("e")}});
+    for (const QJsonValue &value : result.value(u"sessions").toArray()) {
+        const QJsonObject session = value.toObject();
+        found.append(session.value(u"node").toString() + u'/' + QString::number(qint64(session.value(u"id").toDouble())));
+    }
+    return found;
+}
+
 } // namespace
 
 class TestCluster : public QObject
@@ -92,6 +170,8 @@ private:
     std::unique_ptr<QProcess> m_redis;
     quint16 m_portA = 0, m_portB = 0;
     std::unique_ptr<App::Gateway> m_a, m_b;
+    quint16 m_manageA = 0, m_manageB = 0;
+    QByteArray m_adminPassword;
 
     bool startRedis()
     {
@@ -145,6 +225,22 @@ private:
         return gateway;
     }
 
+    // A node with an echo service "e" on `port` and a management service on `manage`, whose
+    // administrator is "admin" with m_adminPassword.
+    QByteArray managedConfig(const QByteArray &node, quint16 port, quint16 manage)
+    {
+        return "<gateway-config>\n<service><name>e</name><accept>ws://127.0.0.1:" + QByteArray::number(port)
+            + "/e</accept><type>echo</type></service>\n"
+              "<service><name>manage</name><accept>ws://127.0.0.1:" + QByteArray::number(manage)
+            + "/manage</accept><type>management</type><realm-name>admins</realm-name></service>\n"
+              "<security><realm><name>admins</name><authentication><http-challenge-scheme>Basic</http-challenge-scheme>"
+              "<login-modules><login-module><type>file</type><options><file>admins.xml</file></options></login-module>"
+              "</login-modules></authentication></realm></security>\n"
+              "<cluster><name>" + node + "</name><connect>redis://127.0.0.1:" + QByteArray::number(m_redisPort)
+            + "</connect><password-file>redis.pw</password-file></cluster>\n</gateway-config>\n";
+    }
+    QByteArray adminCredentials() const { return "admin:" + m_adminPassword; }
+
     QStringList errorsOf(const QByteArray &cluster)
     {
         QFile out(m_dir.filePath(QStringLiteral("errors.xml")));
@@ -170,6 +266,14 @@ private Q_SLOTS:
         QFile password(m_dir.filePath(QStringLiteral("redis.pw")));
         QVERIFY(password.open(QIODevice::WriteOnly));
         password.write("cluster-test-secret\n");
+        password.close();
+        m_adminPassword = QByteArray::number(QRandomGenerator::system()->generate64(), 36);
+        const auto hash = Auth::PasswordHasher::hash(m_adminPassword);
+        QVERIFY(hash);
+        QFile admins(m_dir.filePath(QStringLiteral("admins.xml")));
+        QVERIFY(admins.open(QIODevice::WriteOnly));
+        admins.write("<jaas-config><user><name>admin</name><password>" + *hash
+                     + "</password><role-name>ADMINISTRATOR</role-name></user></jaas-config>\n");
     }
 
     void init()
@@ -177,6 +281,8 @@ private Q_SLOTS:
         m_redisPort = Testing::freePort();
         m_portA = Testing::freePort();
         m_portB = Testing::freePort();
+        m_manageA = Testing::freePort();
+        m_manageB = Testing::freePort();
         QVERIFY(startRedis());
     }
 
@@ -355,6 +461,150 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return source.sockets.size() == 1; }, 10000));
         source.write("alone\n");
         QVERIFY(QTest::qWaitFor([&] { return !client.messages.isEmpty(); }, 10000));
+    }
+
+    void managementSeesEveryNodeAndItsSessions()
+    {
+        m_a = startNode(managedConfig("node-a", m_portA, m_manageA), QStringLiteral("a.xml"));
+        m_b = startNode(managedConfig("node-b", m_portB, m_manageB), QStringLiteral("b.xml"));
+        QVERIFY(m_a && m_b);
+        Client onA(QStringLiteral("ws://127.0.0.1:%1/e").arg(m_portA));
+        Client onB(QStringLiteral("ws://127.0.0.1:%1/e").arg(m_portB));
+        Console console(m_manageA, adminCredentials());
+        QVERIFY(console.opened);
+        QTRY_COMPARE_WITH_TIMEOUT(nodeNames(console), (QStringList{QStringLiteral("node-a"), QStringLiteral("node-b")}), 10000);
+        const QJsonArray nodes = console.result(QStringLiteral("cluster.nodes")).value(u"nodes").toArray();
+        const QJsonObject a = nodes.at(0).toObject(), b = nodes.at(1).toObject();
+        QCOMPARE(a.value(u"self").toBool(), true);
+        QCOMPARE(b.value(u"self").toBool(), false);
+        QCOMPARE(b.value(u"upSince").toString(), m_b->startedAt().toString(Qt::ISODateWithMs));
+        QVERIFY(QDateTime::fromString(b.value(u"lastSeen").toString(), Qt::ISODateWithMs).isValid());
+        QTRY_COMPARE_WITH_TIMEOUT(console.result(QStringLiteral("cluster.nodes")).value(u"nodes").toArray().at(1)
+                                      .toObject().value(u"sessions").toInt(), 1, 10000);
+
+        // Each node's echo session, each marked with its node; ids are per node.
+        QTRY_COMPARE_WITH_TIMEOUT(echoSessions(console).size(), 2, 10000);
+        const QStringList sessions = echoSessions(console);
+        QCOMPARE(sessions.filter(QStringLiteral("node-a/")).size(), 1);
+        QCOMPARE(sessions.filter(QStringLiteral("node-b/")).size(), 1);
+        // The default scope is this node only, as before.
+        const QJsonArray local = console.result(QStringLiteral("sessions.list"), {{QStringLiteral("service"), QStringLiteral("e")}})
+                                     .value(u"sessions").toArray();
+        QCOMPARE(local.size(), 1);
+        QVERIFY(!local.first().toObject().contains(u"node"));
+        QCOMPARE(errorCode(console.call(QStringLiteral("sessions.list"), {{QStringLiteral("scope"), QStringLiteral("world")}})),
+                 QStringLiteral("invalid-params"));
+    }
+
+    void closingASessionOnAnotherNode()
+    {
+        m_a = startNode(managedConfig("node-a", m_portA, m_manageA), QStringLiteral("a.xml"));
+        m_b = startNode(managedConfig("node-b", m_portB, m_manageB), QStringLiteral("b.xml"));
+        QVERIFY(m_a && m_b);
+        Client onB(QStringLiteral("ws://127.0.0.1:%1/e").arg(m_portB));
+        QSignalSpy closed(&onB.socket, &QWebSocket::disconnected);
+        Console console(m_manageA, adminCredentials());
+        QVERIFY(console.opened);
+        QTRY_COMPARE_WITH_TIMEOUT(echoSessions(console).filter(QStringLiteral("node-b/")).size(), 1, 10000);
+        const double id = echoSessions(console).filter(QStringLiteral("node-b/")).first().section(u'/', 1).toDouble();
+
+        // Node b logs who closed what, as a local close is logged.
+        QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral(
+                                            "'admin' from 127\\.0\\.0\\.1:\\d+ through node 'node-a': sessions\\.close .*closed.*%1")
+                                                               .arg(qint64(id))));
+        const QJsonObject answer = console.result(QStringLiteral("sessions.close"),
+                                                  {{QStringLiteral("node"), QStringLiteral("node-b")},
+                                                   {QStringLiteral("ids"), QJsonArray{id, 999999}},
+                                                   {QStringLiteral("code"), 4001},
+                                                   {QStringLiteral("reason"), QStringLiteral("maintenance")}});
+        QCOMPARE(answer.value(u"node").toString(), QStringLiteral("node-b"));
+        QCOMPARE(answer.value(u"reachable").toBool(), true);
+        QCOMPARE(answer.value(u"closed").toArray(), QJsonArray{id});
+        QCOMPARE(answer.value(u"unknown").toArray(), QJsonArray{999999});
+        QTRY_VERIFY_WITH_TIMEOUT(!closed.isEmpty(), 5000);
+        QCOMPARE(int(onB.socket.closeCode()), 4001);
+        QCOMPARE(onB.socket.closeReason(), QStringLiteral("maintenance"));
+
+        // Bad params are refused here, before any node is asked.
+        QCOMPARE(errorCode(console.call(QStringLiteral("sessions.close"), {{QStringLiteral("node"), 7},
+                                                                          {QStringLiteral("ids"), QJsonArray{1}}})),
+                 QStringLiteral("invalid-params"));
+        QCOMPARE(errorCode(console.call(QStringLiteral("sessions.close"), {{QStringLiteral("node"), QStringLiteral("node-b")}})),
+                 QStringLiteral("invalid-params"));
+        QCOMPARE(errorCode(console.call(QStringLiteral("sessions.close"), {{QStringLiteral("node"), QStringLiteral("node-b")},
+                                                                          {QStringLiteral("ids"), QJsonArray{1}},
+                                                                          {QStringLiteral("code"), 1005}})),
+                 QStringLiteral("invalid-params"));
+        const QJsonObject nowhere = console.call(QStringLiteral("sessions.close"), {{QStringLiteral("node"), QStringLiteral("node-z")},
+                                                                                   {QStringLiteral("ids"), QJsonArray{1}}});
+        QCOMPARE(errorCode(nowhere), QStringLiteral("not-found"));
+        QVERIFY(nowhere.value(u"error").toObject().value(u"message").toString().contains(u"node-z"));
+    }
+
+    void aNodeThatStopsIsUnreachableThenLeavesTheView()
+    {
+        m_a = startNode(managedConfig("node-a", m_portA, m_manageA), QStringLiteral("a.xml"));
+        m_b = startNode(managedConfig("node-b", m_portB, m_manageB), QStringLiteral("b.xml"));
+        QVERIFY(m_a && m_b);
+        Console console(m_manageA, adminCredentials());
+        QVERIFY(console.opened);
+        QTRY_COMPARE_WITH_TIMEOUT(nodeNames(console), (QStringList{QStringLiteral("node-a"), QStringLiteral("node-b")}), 10000);
+        m_b.reset();
+        // Its summary lasts a few seconds more: a close sent to it then gets no answer.
+        const QJsonObject answer = console.result(QStringLiteral("sessions.close"), {{QStringLiteral("node"), QStringLiteral("node-b")},
+                                                                                    {QStringLiteral("ids"), QJsonArray{1}}});
+        QCOMPARE(answer.value(u"node").toString(), QStringLiteral("node-b"));
+        QCOMPARE(answer.value(u"reachable").toBool(), false);
+        QCOMPARE(answer.value(u"closed").toArray(), QJsonArray());
+        QTRY_COMPARE_WITH_TIMEOUT(nodeNames(console), QStringList{QStringLiteral("node-a")}, 15000);
+    }
+
+    void redisDownTheClusterViewSaysSoAndLocalManagementGoesOn()
+    {
+        m_a = startNode(managedConfig("node-a", m_portA, m_manageA), QStringLiteral("a.xml"));
+        QVERIFY(m_a);
+        Client onA(QStringLiteral("ws://127.0.0.1:%1/e").arg(m_portA));
+        QSignalSpy closed(&onA.socket, &QWebSocket::disconnected);
+        Console console(m_manageA, adminCredentials());
+        QVERIFY(console.opened);
+        QTRY_COMPARE_WITH_TIMEOUT(nodeNames(console), QStringList{QStringLiteral("node-a")}, 10000);
+        stopRedis();
+        QTRY_COMPARE_WITH_TIMEOUT(nodeNames(console), QStringList{QStringLiteral("error: unavailable")}, 10000);
+        const QJsonObject answer = console.call(QStringLiteral("sessions.list"), {{QStringLiteral("scope"), QStringLiteral("cluster")}});
+        QCOMPARE(errorCode(answer), QStringLiteral("unavailable"));
+        QVERIFY2(answer.value(u"error").toObject().value(u"message").toString().contains(u"cannot reach Redis"),
+                 qPrintable(answer.value(u"error").toObject().value(u"message").toString()));
+        // This node's own sessions are still listed and closed.
+        const QJsonArray local = console.result(QStringLiteral("sessions.list"), {{QStringLiteral("service"), QStringLiteral("e")}})
+                                     .value(u"sessions").toArray();
+        QCOMPARE(local.size(), 1);
+        const QJsonObject done = console.result(QStringLiteral("sessions.close"),
+                                                {{QStringLiteral("node"), QStringLiteral("node-a")},
+                                                 {QStringLiteral("ids"), QJsonArray{local.first().toObject().value(u"id")}}});
+        QCOMPARE(done.value(u"closed").toArray().size(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!closed.isEmpty(), 5000);
+        QCOMPARE(errorCode(console.call(QStringLiteral("sessions.close"), {{QStringLiteral("node"), QStringLiteral("node-b")},
+                                                                          {QStringLiteral("ids"), QJsonArray{1}}})),
+                 QStringLiteral("unavailable"));
+    }
+
+    void withoutAClusterTheClusterOperationsSaySo()
+    {
+        QByteArray xml = managedConfig("node-a", m_portA, m_manageA);
+        xml.remove(xml.indexOf("<cluster>"), xml.indexOf("</cluster>") + int(qstrlen("</cluster>")) - xml.indexOf("<cluster>"));
+        m_a = startNode(xml, QStringLiteral("a.xml"));
+        QVERIFY(m_a);
+        Console console(m_manageA, adminCredentials());
+        QVERIFY(console.opened);
+        const QJsonObject nodes = console.call(QStringLiteral("cluster.nodes"));
+        QCOMPARE(errorCode(nodes), QStringLiteral("unavailable"));
+        QVERIFY(nodes.value(u"error").toObject().value(u"message").toString().contains(u"not in a cluster"));
+        QCOMPARE(errorCode(console.call(QStringLiteral("sessions.list"), {{QStringLiteral("scope"), QStringLiteral("cluster")}})),
+                 QStringLiteral("unavailable"));
+        QCOMPARE(errorCode(console.call(QStringLiteral("sessions.close"), {{QStringLiteral("node"), QStringLiteral("node-b")},
+                                                                          {QStringLiteral("ids"), QJsonArray{1}}})),
+                 QStringLiteral("unavailable"));
+        QVERIFY(console.call(QStringLiteral("sessions.list")).contains(u"result"));
     }
 
     void clusterErrorsNameTheProblem_data()
