@@ -4,10 +4,15 @@
 // leaves each node serving its own clients from its own source connection; Redis started again
 // brings the cluster back without restarting the gateways. The cluster's view through the
 // management API: every node's summary and sessions, closing a session on another node, a
-// node that stops dropping out, Redis down answered clearly while local management goes on.
+// node that stops dropping out, Redis down answered clearly while local management goes on;
+// and the console's models (the client library) showing and closing the cluster's sessions.
 // And the <cluster> errors.
 
 #include "app/gateway.h"
+#include "basicchallengehandler.h"
+#include "clusternodemodel.h"
+#include "managementclient.h"
+#include "sessionmodel.h"
 #include "auth/passwordhasher.h"
 #include "broadcast/broadcasthub.h"
 #include "cluster/clusternode.h"
@@ -62,10 +67,11 @@ public:
     QList<QTcpSocket *> sockets;
 };
 
-class Client
+// A WebSocket client that keeps the text messages it receives.
+class WsClient
 {
 public:
-    explicit Client(const QString &url)
+    explicit WsClient(const QString &url)
     {
         QObject::connect(&socket, &QWebSocket::textMessageReceived, &socket,
                          [this](const QString &text) { messages.append(text); });
@@ -302,8 +308,8 @@ private Q_SLOTS:
         m_a = startNode(config("node-a", m_portA, connect), QStringLiteral("a.xml"));
         m_b = startNode(config("node-b", m_portB, connect), QStringLiteral("b.xml"));
         QVERIFY(m_a && m_b);
-        Client onA(QStringLiteral("ws://127.0.0.1:%1/b").arg(m_portA));
-        Client onB(QStringLiteral("ws://127.0.0.1:%1/b").arg(m_portB));
+        WsClient onA(QStringLiteral("ws://127.0.0.1:%1/b").arg(m_portA));
+        WsClient onB(QStringLiteral("ws://127.0.0.1:%1/b").arg(m_portB));
         // One node takes the source's lease; the other lets its connection go.
         QVERIFY(QTest::qWaitFor([&] { return source.sockets.size() == 1; }, 15000));
         QTest::qWait(300);
@@ -329,8 +335,8 @@ private Q_SLOTS:
         m_a = startNode(config("node-a", m_portA, accept(sourcePortA)), QStringLiteral("a.xml"));
         m_b = startNode(config("node-b", m_portB, accept(sourcePortB)), QStringLiteral("b.xml"));
         QVERIFY(m_a && m_b);
-        Client onA(QStringLiteral("ws://127.0.0.1:%1/b").arg(m_portA));
-        Client onB(QStringLiteral("ws://127.0.0.1:%1/b").arg(m_portB));
+        WsClient onA(QStringLiteral("ws://127.0.0.1:%1/b").arg(m_portA));
+        WsClient onB(QStringLiteral("ws://127.0.0.1:%1/b").arg(m_portB));
         QTcpSocket publisher;
         publisher.connectToHost(QHostAddress::LocalHost, sourcePortB);
         QVERIFY(QTest::qWaitFor([&] { return publisher.state() == QAbstractSocket::ConnectedState; }, 5000));
@@ -356,8 +362,8 @@ private Q_SLOTS:
         m_a = startNode(config("node-a", m_portA, connect), QStringLiteral("a.xml"));
         m_b = startNode(config("node-b", m_portB, connect), QStringLiteral("b.xml"));
         QVERIFY(m_a && m_b);
-        Client onA(QStringLiteral("ws://127.0.0.1:%1/b").arg(m_portA));
-        Client onB(QStringLiteral("ws://127.0.0.1:%1/b").arg(m_portB));
+        WsClient onA(QStringLiteral("ws://127.0.0.1:%1/b").arg(m_portA));
+        WsClient onB(QStringLiteral("ws://127.0.0.1:%1/b").arg(m_portB));
         QVERIFY(QTest::qWaitFor([&] {
             source.write("probe\n");
             return source.sockets.size() == 1 && onA.messages.contains(QStringLiteral("probe"))
@@ -457,7 +463,7 @@ private Q_SLOTS:
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("AUTH refused")));
         m_a = startNode(xml, QStringLiteral("a.xml"));
         QVERIFY(m_a);
-        Client client(QStringLiteral("ws://127.0.0.1:%1/b").arg(m_portA));
+        WsClient client(QStringLiteral("ws://127.0.0.1:%1/b").arg(m_portA));
         QVERIFY(QTest::qWaitFor([&] { return source.sockets.size() == 1; }, 10000));
         source.write("alone\n");
         QVERIFY(QTest::qWaitFor([&] { return !client.messages.isEmpty(); }, 10000));
@@ -468,8 +474,8 @@ private Q_SLOTS:
         m_a = startNode(managedConfig("node-a", m_portA, m_manageA), QStringLiteral("a.xml"));
         m_b = startNode(managedConfig("node-b", m_portB, m_manageB), QStringLiteral("b.xml"));
         QVERIFY(m_a && m_b);
-        Client onA(QStringLiteral("ws://127.0.0.1:%1/e").arg(m_portA));
-        Client onB(QStringLiteral("ws://127.0.0.1:%1/e").arg(m_portB));
+        WsClient onA(QStringLiteral("ws://127.0.0.1:%1/e").arg(m_portA));
+        WsClient onB(QStringLiteral("ws://127.0.0.1:%1/e").arg(m_portB));
         Console console(m_manageA, adminCredentials());
         QVERIFY(console.opened);
         QTRY_COMPARE_WITH_TIMEOUT(nodeNames(console), (QStringList{QStringLiteral("node-a"), QStringLiteral("node-b")}), 10000);
@@ -501,7 +507,7 @@ private Q_SLOTS:
         m_a = startNode(managedConfig("node-a", m_portA, m_manageA), QStringLiteral("a.xml"));
         m_b = startNode(managedConfig("node-b", m_portB, m_manageB), QStringLiteral("b.xml"));
         QVERIFY(m_a && m_b);
-        Client onB(QStringLiteral("ws://127.0.0.1:%1/e").arg(m_portB));
+        WsClient onB(QStringLiteral("ws://127.0.0.1:%1/e").arg(m_portB));
         QSignalSpy closed(&onB.socket, &QWebSocket::disconnected);
         Console console(m_manageA, adminCredentials());
         QVERIFY(console.opened);
@@ -563,7 +569,7 @@ private Q_SLOTS:
     {
         m_a = startNode(managedConfig("node-a", m_portA, m_manageA), QStringLiteral("a.xml"));
         QVERIFY(m_a);
-        Client onA(QStringLiteral("ws://127.0.0.1:%1/e").arg(m_portA));
+        WsClient onA(QStringLiteral("ws://127.0.0.1:%1/e").arg(m_portA));
         QSignalSpy closed(&onA.socket, &QWebSocket::disconnected);
         Console console(m_manageA, adminCredentials());
         QVERIFY(console.opened);
@@ -586,6 +592,53 @@ private Q_SLOTS:
         QCOMPARE(errorCode(console.call(QStringLiteral("sessions.close"), {{QStringLiteral("node"), QStringLiteral("node-b")},
                                                                           {QStringLiteral("ids"), QJsonArray{1}}})),
                  QStringLiteral("unavailable"));
+    }
+
+    void consoleModelsShowTheClusterAndCloseOnAnotherNode()
+    {
+        m_a = startNode(managedConfig("node-a", m_portA, m_manageA), QStringLiteral("a.xml"));
+        m_b = startNode(managedConfig("node-b", m_portB, m_manageB), QStringLiteral("b.xml"));
+        QVERIFY(m_a && m_b);
+        WsClient onB(QStringLiteral("ws://127.0.0.1:%1/e").arg(m_portB));
+        QSignalSpy closed(&onB.socket, &QWebSocket::disconnected);
+
+        Admin::ManagementClient client;
+        Postern::Client::ConnectOptions options;
+        const QString password = QString::fromUtf8(m_adminPassword);
+        options.challengeHandler = std::make_shared<Postern::Client::BasicChallengeHandler>(
+            [password](const Postern::Client::Challenge &challenge, Postern::Client::BasicChallengeHandler::CredentialsReply reply) {
+                reply(challenge.attempt > 1 ? std::nullopt
+                                            : std::optional(Postern::Client::Credentials{QStringLiteral("admin"), password}));
+            });
+        QSignalSpy connected(&client, &Admin::ManagementClient::connected);
+        client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/manage").arg(m_manageA)), options);
+        QVERIFY(connected.wait(10000));
+
+        Admin::ClusterNodeModel nodes(&client);
+        QTRY_COMPARE_WITH_TIMEOUT(nodes.rowCount(), 2, 15000);
+        QCOMPARE(nodes.localNode(), QStringLiteral("node-a"));
+        QTRY_VERIFY2_WITH_TIMEOUT(nodes.summary().contains(u"node-b: 1 session"), qPrintable(nodes.summary()), 15000);
+
+        Admin::SessionModel sessions(&client);
+        sessions.setLocalNode(nodes.localNode());
+        QTRY_VERIFY_WITH_TIMEOUT(sessions.rowCount() >= 1, 10000); // this node's own: the console
+        QCOMPARE(sessions.index(0, Admin::SessionModel::Node).data().toString(), QStringLiteral("node-a"));
+        QCOMPARE(sessions.find(QStringLiteral("service"), QStringLiteral("e")), -1);
+        sessions.setScope(Admin::SessionModel::Scope::Cluster);
+        QTRY_VERIFY_WITH_TIMEOUT(sessions.find(QStringLiteral("service"), QStringLiteral("e")) >= 0, 10000);
+        const int row = sessions.find(QStringLiteral("service"), QStringLiteral("e"));
+        QCOMPARE(sessions.index(row, Admin::SessionModel::Node).data().toString(), QStringLiteral("node-b"));
+        QCOMPARE(sessions.sessionNode(row), QStringLiteral("node-b"));
+
+        QSignalSpy finished(&sessions, &Admin::SessionModel::closeFinished);
+        sessions.close({{sessions.sessionNode(row), sessions.sessionId(row)}}, QStringLiteral("from the console"));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
+        QCOMPARE(finished.first().at(0).toInt(), 1);
+        QCOMPARE(finished.first().at(1).toInt(), 0);
+        QCOMPARE(finished.first().at(2).toStringList(), QStringList());
+        QTRY_VERIFY_WITH_TIMEOUT(!closed.isEmpty(), 5000);
+        QCOMPARE(onB.socket.closeReason(), QStringLiteral("from the console"));
+        QTRY_COMPARE_WITH_TIMEOUT(sessions.find(QStringLiteral("service"), QStringLiteral("e")), -1, 10000);
     }
 
     void withoutAClusterTheClusterOperationsSaySo()
