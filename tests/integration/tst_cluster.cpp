@@ -6,18 +6,20 @@
 // management API: every node's summary and sessions, closing a session on another node, a
 // node that stops dropping out, Redis down answered clearly while local management goes on;
 // and the console's models (the client library) showing and closing the cluster's sessions.
-// And the <cluster> errors.
+// And the <cluster> errors: in the file, an empty password file on reload, a rediss:// server
+// whose certificate fails verification.
 
 #include "app/gateway.h"
-#include "basicchallengehandler.h"
-#include "clusternodemodel.h"
-#include "managementclient.h"
-#include "sessionmodel.h"
 #include "auth/passwordhasher.h"
 #include "broadcast/broadcasthub.h"
 #include "cluster/clusternode.h"
 #include "config/configloader.h"
 #include "sessions/sessionregistry.h"
+#include "tls/keystore.h"
+#include "basicchallengehandler.h"
+#include "clusternodemodel.h"
+#include "managementclient.h"
+#include "sessionmodel.h"
 #include "rawclient.h"
 #include "testpki.h"
 
@@ -25,6 +27,7 @@
 #include <QJsonDocument>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QSslServer>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -658,6 +661,78 @@ private Q_SLOTS:
                                                                           {QStringLiteral("ids"), QJsonArray{1}}})),
                  QStringLiteral("unavailable"));
         QVERIFY(console.call(QStringLiteral("sessions.list")).contains(u"result"));
+    }
+
+    void anEmptyPasswordFileIsRefusedOnReload()
+    {
+        m_a = startNode(managedConfig("node-a", m_portA, m_manageA), QStringLiteral("a.xml"));
+        QVERIFY(m_a);
+        QTRY_VERIFY_WITH_TIMEOUT(m_a->cluster()->isUp(), 10000);
+        const Cluster::ClusterNode *running = m_a->cluster();
+        QFile empty(m_dir.filePath(QStringLiteral("empty.pw")));
+        QVERIFY(empty.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        empty.close();
+        QFile changed(m_dir.filePath(QStringLiteral("a.xml")));
+        QVERIFY(changed.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        changed.write(managedConfig("node-a", m_portA, m_manageA).replace("redis.pw", "empty.pw"));
+        changed.close();
+        const auto reloaded = m_a->reload(changed.fileName());
+        QVERIFY(!reloaded);
+        QVERIFY2(reloaded.error().join(u'\n').contains(QStringLiteral("cluster password file '%1' is empty").arg(empty.fileName())),
+                 qPrintable(reloaded.error().join(u'\n')));
+        // The running node is left as it was.
+        QCOMPARE(m_a->cluster(), running);
+        QVERIFY(m_a->cluster()->isUp());
+    }
+
+    void aRedisCertificateThatFailsVerificationIsRetriedNeverPlain()
+    {
+        // A "Redis" over TLS whose certificate comes from a CA the truststore does not hold.
+        Testing::TestPki trusted, stranger;
+        Tls::Keystore truststore;
+        truststore.insert(Tls::KeystoreEntry(QStringLiteral("redis-ca"), nullptr, {trusted.caCertificateHandle()}));
+        QVERIFY(truststore.save(m_dir.filePath(QStringLiteral("truststore.p12")), "trust-pw"));
+        QFile trustPassword(m_dir.filePath(QStringLiteral("truststore.pw")));
+        QVERIFY(trustPassword.open(QIODevice::WriteOnly | QIODevice::Truncate) && trustPassword.write("trust-pw\n") > 0);
+        trustPassword.close();
+        const Tls::KeystoreEntry certificate = stranger.serverEntry(QStringLiteral("redis"), {QStringLiteral("localhost")});
+        QSslServer server;
+        QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+        configuration.setLocalCertificateChain(certificate.certificateChain());
+        configuration.setPrivateKey(certificate.privateKey());
+        server.setSslConfiguration(configuration);
+        int handshakes = 0;
+        int completed = 0;
+        QObject::connect(&server, &QSslServer::startedEncryptionHandshake, &server, [&](QSslSocket *) { ++handshakes; });
+        QObject::connect(&server, &QSslServer::pendingConnectionAvailable, &server, [&] {
+            while (QTcpSocket *socket = server.nextPendingConnection()) {
+                ++completed; // a handshake the node accepted: it must never happen
+                socket->deleteLater();
+            }
+        });
+        QObject::connect(&server, &QSslServer::errorOccurred, &server, [](QSslSocket *, QAbstractSocket::SocketError) {});
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+
+        // The first failure of each connection (commands, subscriber) is a warning naming TLS.
+        const QRegularExpression tlsError(QStringLiteral("cluster node 'node-a' \\((commands|subscriber)\\): rediss://127\\.0\\.0\\.1:%1 "
+                                                         "unavailable: TLS: .*; next attempt in 500 ms").arg(server.serverPort()));
+        QTest::ignoreMessage(QtWarningMsg, tlsError);
+        QTest::ignoreMessage(QtWarningMsg, tlsError);
+        m_a = startNode("<gateway-config>\n<service><name>e</name><accept>ws://127.0.0.1:" + QByteArray::number(m_portA)
+                            + "/e</accept><type>echo</type></service>\n<security><truststore><file>truststore.p12</file>"
+                              "<password-file>truststore.pw</password-file></truststore></security>\n"
+                              "<cluster><name>node-a</name><connect>rediss://127.0.0.1:" + QByteArray::number(server.serverPort())
+                            + "</connect></cluster>\n</gateway-config>\n",
+                        QStringLiteral("a.xml"));
+        QVERIFY(m_a);
+        // Tried again (both connections, after 0.5 s), each time over TLS and refused.
+        QTRY_VERIFY_WITH_TIMEOUT(handshakes >= 4, 10000);
+        QCOMPARE(completed, 0);
+        QVERIFY(!m_a->cluster()->isUp());
+        // The node serves its own clients meanwhile.
+        WsClient client(QStringLiteral("ws://127.0.0.1:%1/e").arg(m_portA));
+        QCOMPARE(client.socket.state(), QAbstractSocket::ConnectedState);
+        QFile::remove(m_dir.filePath(QStringLiteral("truststore.p12")));
     }
 
     void clusterErrorsNameTheProblem_data()
