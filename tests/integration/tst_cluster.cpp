@@ -249,6 +249,13 @@ private:
             + "</connect><password-file>redis.pw</password-file></cluster>\n</gateway-config>\n";
     }
     QByteArray adminCredentials() const { return "admin:" + m_adminPassword; }
+    // Nodes a and b, each with its echo and management services.
+    bool startManagedNodes()
+    {
+        m_a = startNode(managedConfig("node-a", m_portA, m_manageA), QStringLiteral("a.xml"));
+        m_b = startNode(managedConfig("node-b", m_portB, m_manageB), QStringLiteral("b.xml"));
+        return m_a && m_b;
+    }
 
     QStringList errorsOf(const QByteArray &cluster)
     {
@@ -474,9 +481,7 @@ private Q_SLOTS:
 
     void managementSeesEveryNodeAndItsSessions()
     {
-        m_a = startNode(managedConfig("node-a", m_portA, m_manageA), QStringLiteral("a.xml"));
-        m_b = startNode(managedConfig("node-b", m_portB, m_manageB), QStringLiteral("b.xml"));
-        QVERIFY(m_a && m_b);
+        QVERIFY(startManagedNodes());
         WsClient onA(QStringLiteral("ws://127.0.0.1:%1/e").arg(m_portA));
         WsClient onB(QStringLiteral("ws://127.0.0.1:%1/e").arg(m_portB));
         Console console(m_manageA, adminCredentials());
@@ -507,9 +512,7 @@ private Q_SLOTS:
 
     void closingASessionOnAnotherNode()
     {
-        m_a = startNode(managedConfig("node-a", m_portA, m_manageA), QStringLiteral("a.xml"));
-        m_b = startNode(managedConfig("node-b", m_portB, m_manageB), QStringLiteral("b.xml"));
-        QVERIFY(m_a && m_b);
+        QVERIFY(startManagedNodes());
         WsClient onB(QStringLiteral("ws://127.0.0.1:%1/e").arg(m_portB));
         QSignalSpy closed(&onB.socket, &QWebSocket::disconnected);
         Console console(m_manageA, adminCredentials());
@@ -552,9 +555,7 @@ private Q_SLOTS:
 
     void aNodeThatStopsIsUnreachableThenLeavesTheView()
     {
-        m_a = startNode(managedConfig("node-a", m_portA, m_manageA), QStringLiteral("a.xml"));
-        m_b = startNode(managedConfig("node-b", m_portB, m_manageB), QStringLiteral("b.xml"));
-        QVERIFY(m_a && m_b);
+        QVERIFY(startManagedNodes());
         Console console(m_manageA, adminCredentials());
         QVERIFY(console.opened);
         QTRY_COMPARE_WITH_TIMEOUT(nodeNames(console), (QStringList{QStringLiteral("node-a"), QStringLiteral("node-b")}), 10000);
@@ -599,9 +600,7 @@ private Q_SLOTS:
 
     void consoleModelsShowTheClusterAndCloseOnAnotherNode()
     {
-        m_a = startNode(managedConfig("node-a", m_portA, m_manageA), QStringLiteral("a.xml"));
-        m_b = startNode(managedConfig("node-b", m_portB, m_manageB), QStringLiteral("b.xml"));
-        QVERIFY(m_a && m_b);
+        QVERIFY(startManagedNodes());
         WsClient onB(QStringLiteral("ws://127.0.0.1:%1/e").arg(m_portB));
         QSignalSpy closed(&onB.socket, &QWebSocket::disconnected);
 
