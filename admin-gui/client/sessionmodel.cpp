@@ -105,7 +105,17 @@ void SessionModel::merge(const QList<QJsonObject> &sessions)
             appendRow(session);
 }
 
-void SessionModel::close(const QList<SessionKey> &sessions, const QString &reason)
+ManagementReply *SessionModel::close(const QList<quint64> &ids, const QString &reason, const QString &node)
+{
+    ManagementReply *reply = client()->closeSessions(ids, reason, 1008, node);
+    reply->onFinished(this, [this](const ManagementReply &answer) {
+        if (answer.isError())
+            setLastError(tr("The sessions were not closed: %1").arg(answer.error().message));
+    });
+    return reply;
+}
+
+void SessionModel::closeOnNodes(const QList<SessionKey> &sessions, const QString &reason)
 {
     QMap<QString, QList<quint64>> byNode;
     for (const SessionKey &session : sessions)
@@ -119,10 +129,8 @@ void SessionModel::close(const QList<SessionKey> &sessions, const QString &reaso
     tally->waiting = int(byNode.size());
     for (auto it = byNode.cbegin(); it != byNode.cend(); ++it) {
         const QString node = it.key();
-        client()->closeSessions(it.value(), reason, 1008, node)->onFinished(this, [this, tally, node](const ManagementReply &answer) {
-            if (answer.isError())
-                setLastError(tr("The sessions were not closed: %1").arg(answer.error().message));
-            else if (!answer.result().value(u"reachable").toBool(true))
+        close(it.value(), reason, node)->onFinished(this, [this, tally, node](const ManagementReply &answer) {
+            if (!answer.isError() && !answer.result().value(u"reachable").toBool(true))
                 tally->unreachable.append(node);
             tally->closed += int(answer.result().value(u"closed").toArray().size());
             tally->unknown += int(answer.result().value(u"unknown").toArray().size());

@@ -42,10 +42,13 @@ public:
     void setLocalNode(const QString &node);
     const QString &localNode() const { return m_localNode; }
 
+    // Closes these sessions of one node (empty: the one connected to) with `reason`;
+    // errorChanged() says why when that failed.
+    ManagementReply *close(const QList<quint64> &ids, const QString &reason, const QString &node = {});
     // Closes these sessions, each on its node, with `reason` (one request per node);
     // closeFinished() follows once every node has answered, and errorChanged() says why
     // when a request failed.
-    void close(const QList<SessionKey> &sessions, const QString &reason);
+    void closeOnNodes(const QList<SessionKey> &sessions, const QString &reason);
 
     // "12 KiB", "3.4 MiB": bytes as a person reads them.
     static QString humanBytes(double bytes);
@@ -56,7 +59,7 @@ public Q_SLOTS:
     void refresh() override;
 
 Q_SIGNALS:
-    // After close(sessions): how many were closed, how many had ended already, and the nodes
+    // After closeOnNodes(): how many were closed, how many had ended already, and the nodes
     // that did not answer (their sessions are as they were, as far as the console knows).
     void closeFinished(int closed, int unknown, const QStringList &unreachable);
 

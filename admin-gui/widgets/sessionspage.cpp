@@ -167,14 +167,14 @@ void SessionsPage::askAndClose()
                                                  tr("Close %n session(s). The clients are told this reason:", nullptr, int(sessions.size())),
                                                  QLineEdit::Normal, tr("closed by the administrator"), &ok);
     if (ok)
-        m_model->close(sessions, reason); // those chosen when asked, whatever the table did meanwhile
+        m_model->closeOnNodes(sessions, reason); // those chosen when asked, whatever the table did meanwhile
 }
 
 void SessionsPage::closeSelected(const QString &reason)
 {
     const QList<SessionModel::SessionKey> sessions = selectedSessions();
     if (!sessions.isEmpty())
-        m_model->close(sessions, reason);
+        m_model->closeOnNodes(sessions, reason);
 }
 
 void SessionsPage::closeSessions(const QList<quint64> &ids, const QString &reason)
@@ -183,7 +183,7 @@ void SessionsPage::closeSessions(const QList<quint64> &ids, const QString &reaso
     for (const quint64 id : ids)
         sessions.append({QString(), id});
     if (!sessions.isEmpty())
-        m_model->close(sessions, reason);
+        m_model->closeOnNodes(sessions, reason);
 }
 
 void SessionsPage::showDetails()

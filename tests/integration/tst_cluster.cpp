@@ -633,7 +633,7 @@ private Q_SLOTS:
         QCOMPARE(sessions.sessionNode(row), QStringLiteral("node-b"));
 
         QSignalSpy finished(&sessions, &Admin::SessionModel::closeFinished);
-        sessions.close({{sessions.sessionNode(row), sessions.sessionId(row)}}, QStringLiteral("from the console"));
+        sessions.closeOnNodes({{sessions.sessionNode(row), sessions.sessionId(row)}}, QStringLiteral("from the console"));
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
         QCOMPARE(finished.first().at(0).toInt(), 1);
         QCOMPARE(finished.first().at(1).toInt(), 0);
