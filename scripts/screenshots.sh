@@ -2,8 +2,10 @@
 # Saves a screenshot of each page of postern-admin into docs/images/ (or the folder given):
 # builds Release, starts a demo posternd in a temporary folder (its own self-signed
 # certificate, an administrator with a random password, an echo service, a proxy, a users
-# realm, a certificate about to expire), puts some live sessions on it, and runs the console
-# under Xvfb with a profile that pins the demo certificate. Everything made is removed after.
+# realm, a certificate about to expire) as node gw-1 of a cluster with a second node gw-2
+# (a redis-server of its own on a free port), puts some live sessions on both, and runs the
+# console under Xvfb with a profile that pins the demo certificate (the Sessions page is shot
+# showing the whole cluster). Everything made is removed after.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # POSTERN_BUILD: an existing build folder to use (its configuration is left as it is).
@@ -23,16 +25,20 @@ keytool="$build/tools/keytool/postern-keytool"
 
 work=$(mktemp -d)
 gateway_pid=""
+second_pid=""
+redis_pid=""
 traffic_pid=""
 cleanup() {
     [ -n "$traffic_pid" ] && kill "$traffic_pid" 2>/dev/null || true
     [ -n "$gateway_pid" ] && kill "$gateway_pid" 2>/dev/null && wait "$gateway_pid" 2>/dev/null || true
+    [ -n "$second_pid" ] && kill "$second_pid" 2>/dev/null && wait "$second_pid" 2>/dev/null || true
+    [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
 
 port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-http=$(port); manage=$(port); backend=$(port)
+http=$(port); manage=$(port); backend=$(port); redis=$(port); http2=$(port)
 
 "$keytool" generate --keystore "$work/keystore.p12" --password-file "$work/keystore.pw" \
     --alias localhost --dns localhost --ip 127.0.0.1 --days 365 >/dev/null
@@ -104,22 +110,37 @@ cat > "$work/gateway-config.xml" <<XML
       <login-modules><login-module><type>file</type><options><file>users.xml</file></options></login-module></login-modules>
     </authentication></realm>
   </security>
+  <cluster><name>gw-1</name><connect>redis://127.0.0.1:$redis</connect><password-file>redis.pw</password-file></cluster>
 </gateway-config>
 XML
+cat > "$work/gw-2.xml" <<XML
+<?xml version="1.0"?>
+<!-- The screenshot script's second cluster node. -->
+<gateway-config>
+  <service><name>echo</name><accept>ws://localhost:$http2/echo</accept><type>echo</type></service>
+  <cluster><name>gw-2</name><connect>redis://127.0.0.1:$redis</connect><password-file>redis.pw</password-file></cluster>
+</gateway-config>
+XML
+(umask 077; head -c 18 /dev/urandom | base64 > "$work/redis.pw")
+redis-server --port "$redis" --bind 127.0.0.1 --save '' --appendonly no --requirepass "$(cat "$work/redis.pw")" \
+    > "$work/redis.log" 2>&1 &
+redis_pid=$!
 
 "$build/server/posternd" --config "$work/gateway-config.xml" > "$work/posternd.log" 2>&1 &
 gateway_pid=$!
+"$build/server/posternd" --config "$work/gw-2.xml" > "$work/gw-2.log" 2>&1 &
+second_pid=$!
 for _ in $(seq 50); do
     /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $manage), 0.2)" 2>/dev/null && break
     sleep 0.2
 done
 
 # Live sessions with some traffic while the pictures are taken; they stop by themselves.
-/usr/bin/python3 - "$http" > "$work/traffic.log" 2>&1 <<'PY' &
+/usr/bin/python3 - "$http" "$http2" > "$work/traffic.log" 2>&1 <<'PY' &
 import asyncio, sys, websockets
-port = sys.argv[1]
-async def client(path, origin, n):
-    async with websockets.connect(f"ws://localhost:{port}{path}", origin=origin) as ws:
+port, port2 = sys.argv[1], sys.argv[2]
+async def client(path, origin, n, on=None):
+    async with websockets.connect(f"ws://localhost:{on or port}{path}", origin=origin) as ws:
         for i in range(600):
             await ws.send("x" * (200 * n + i % 50))
             await ws.recv()
@@ -127,7 +148,8 @@ async def client(path, origin, n):
 async def main():
     await asyncio.wait_for(asyncio.gather(
         *(client("/echo", None, n) for n in range(1, 4)),
-        *(client("/chat", "https://app.example.com", n) for n in range(1, 3))), 60)
+        *(client("/chat", "https://app.example.com", n) for n in range(1, 3)),
+        *(client("/echo", None, n, port2) for n in range(1, 3))), 60)
 asyncio.run(main())
 PY
 traffic_pid=$!

@@ -443,11 +443,15 @@ ManagementReply *ManagementClient::getSession(quint64 id)
 {
     return request(QStringLiteral("sessions.get"), {{QStringLiteral("id"), double(id)}});
 }
-ManagementReply *ManagementClient::closeSessions(const QList<quint64> &ids, const QString &reason, int code)
+ManagementReply *ManagementClient::closeSessions(const QList<quint64> &ids, const QString &reason, int code,
+                                                const QString &node)
 {
-    return request(QStringLiteral("sessions.close"),
-                   {{QStringLiteral("ids"), idArray(ids)}, {QStringLiteral("reason"), reason}, {QStringLiteral("code"), code}});
+    QJsonObject params{{QStringLiteral("ids"), idArray(ids)}, {QStringLiteral("reason"), reason}, {QStringLiteral("code"), code}};
+    if (!node.isEmpty())
+        params.insert(QStringLiteral("node"), node);
+    return request(QStringLiteral("sessions.close"), params);
 }
+ManagementReply *ManagementClient::listClusterNodes() { return request(QStringLiteral("cluster.nodes")); }
 ManagementReply *ManagementClient::closeSessionsOfUser(const QString &user, const QString &reason, int code)
 {
     return request(QStringLiteral("sessions.close"),

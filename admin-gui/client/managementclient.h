@@ -94,8 +94,11 @@ public:
     ManagementReply *renameCertificate(const QString &store, const QString &alias, const QString &newAlias);
     ManagementReply *listSessions(const QJsonObject &filter = {});
     ManagementReply *getSession(quint64 id);
-    ManagementReply *closeSessions(const QList<quint64> &ids, const QString &reason, int code = 1008);
+    // `node`: in a cluster, the node the sessions are on (empty: the one connected to).
+    ManagementReply *closeSessions(const QList<quint64> &ids, const QString &reason, int code = 1008,
+                                   const QString &node = {});
     ManagementReply *closeSessionsOfUser(const QString &user, const QString &reason, int code = 1008);
+    ManagementReply *listClusterNodes();
     ManagementReply *listUsers(const QString &realm);
     ManagementReply *addUser(const QString &realm, const QString &name, const QString &password, const QStringList &roles);
     ManagementReply *setUserPassword(const QString &realm, const QString &name, const QString &password);

@@ -9,6 +9,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QComboBox>
 #include <QDir>
 #include <QTableView>
 #include <QTextStream>
@@ -36,6 +37,9 @@ void takeScreenshots(MainWindow *window, ConnectionController *controller, const
         }
         Page *page = pages->takeFirst();
         window->showPage(page->objectName());
+        // In a cluster, the Sessions page shows every node's sessions.
+        if (auto *scope = page->findChild<QComboBox *>(QStringLiteral("sessionScope")); scope && scope->isEnabled())
+            scope->setCurrentIndex(scope->count() - 1);
         QTimer::singleShot(2500, window, [window, page, next, directory] {
             // A page with its first row chosen shows its details too.
             for (QTableView *table : page->findChildren<QTableView *>()) {

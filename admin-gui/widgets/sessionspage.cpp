@@ -1,8 +1,10 @@
 #include "sessionspage.h"
 
+#include "clusternodemodel.h"
 #include "sessionmodel.h"
 #include "tablesettings.h"
 
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -20,6 +22,9 @@ namespace Postern::Admin {
 SessionsPage::SessionsPage(ManagementClient *client, QWidget *parent)
     : Page(client, tr("Sessions"), parent),
       m_model(new SessionModel(client, this)),
+      m_nodes(new ClusterNodeModel(client, this)),
+      m_scope(new QComboBox(this)),
+      m_cluster(new QLabel(this)),
       m_proxy(new QSortFilterProxyModel(this)),
       m_filter(new QLineEdit(this)),
       m_table(new QTableView(this)),
@@ -39,7 +44,32 @@ SessionsPage::SessionsPage(ManagementClient *client, QWidget *parent)
     m_close->setShortcut(QKeySequence::Delete);
     connect(m_close, &QPushButton::clicked, this, &SessionsPage::askAndClose);
 
+    m_scope->setObjectName(QStringLiteral("sessionScope"));
+    m_scope->addItem(tr("This node"), int(SessionModel::Scope::Local));
+    m_scope->addItem(tr("Whole cluster"), int(SessionModel::Scope::Cluster));
+    m_scope->setToolTip(tr("In a cluster: this node's sessions, or every node's"));
+    m_scope->setEnabled(false);
+    connect(m_scope, &QComboBox::currentIndexChanged, this, [this] {
+        m_model->setScope(SessionModel::Scope(m_scope->currentData().toInt()));
+    });
+    m_cluster->setObjectName(QStringLiteral("clusterNodes"));
+    m_cluster->setWordWrap(true);
+    m_cluster->hide();
+    connect(m_nodes, &JsonTableModel::loaded, this, &SessionsPage::showNodes);
+    connect(m_nodes, &JsonTableModel::errorChanged, this, &SessionsPage::showNodes);
+    connect(m_model, &SessionModel::closeFinished, this,
+            [this](int closed, int gone, const QStringList &unreachable) {
+                QString text = gone > 0 ? tr("Closed %n session(s); %1 had ended already.", nullptr, closed).arg(gone)
+                                        : tr("Closed %n session(s).", nullptr, closed);
+                if (!unreachable.isEmpty())
+                    text += u' ' + tr("Node(s) %1 did not answer: their sessions may still be open.")
+                                       .arg(unreachable.join(QStringLiteral(", ")));
+                showMessage(text, !unreachable.isEmpty());
+            });
+
+    body()->addWidget(m_cluster);
     auto *bar = new QHBoxLayout;
+    bar->addWidget(m_scope);
     bar->addWidget(m_filter, 1);
     auto *count = new QLabel(this);
     bar->addWidget(count);
@@ -55,7 +85,8 @@ SessionsPage::SessionsPage(ManagementClient *client, QWidget *parent)
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
-    TableSettings::remember(m_table, QStringLiteral("sessions"));
+    // (A new name when the columns change: a saved layout of other columns would not fit.)
+    TableSettings::remember(m_table, QStringLiteral("sessions-with-node"));
     m_details->setObjectName(QStringLiteral("sessionDetails"));
     m_details->setReadOnly(true);
     m_details->setPlaceholderText(tr("Select a session to see everything the gateway knows of it."));
@@ -90,6 +121,28 @@ SessionsPage::SessionsPage(ManagementClient *client, QWidget *parent)
     updateCount();
 }
 
+void SessionsPage::showNodes()
+{
+    const QString local = m_nodes->localNode();
+    m_model->setLocalNode(local);
+    const bool clustered = !local.isEmpty();
+    // A gateway without <cluster> shows no line; one that lost Redis says so.
+    const bool notClustered = !clustered && m_nodes->lastError().contains(QStringLiteral("not in a cluster"));
+    m_scope->setEnabled(clustered || m_scope->currentIndex() != 0);
+    m_cluster->setText(m_nodes->summary());
+    m_cluster->setVisible(!notClustered && !m_cluster->text().isEmpty());
+}
+
+QList<SessionModel::SessionKey> SessionsPage::selectedSessions() const
+{
+    QList<SessionModel::SessionKey> sessions;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows()) {
+        const int row = m_proxy->mapToSource(index).row();
+        sessions.append({m_model->sessionNode(row), m_model->sessionId(row)});
+    }
+    return sessions;
+}
+
 QList<quint64> SessionsPage::selectedIds() const
 {
     QList<quint64> ids;
@@ -106,35 +159,31 @@ void SessionsPage::updateActions()
 
 void SessionsPage::askAndClose()
 {
-    const QList<quint64> ids = selectedIds();
-    if (ids.isEmpty())
+    const QList<SessionModel::SessionKey> sessions = selectedSessions();
+    if (sessions.isEmpty())
         return;
     bool ok = false;
     const QString reason = QInputDialog::getText(this, tr("Close sessions"),
-                                                 tr("Close %n session(s). The clients are told this reason:", nullptr, int(ids.size())),
+                                                 tr("Close %n session(s). The clients are told this reason:", nullptr, int(sessions.size())),
                                                  QLineEdit::Normal, tr("closed by the administrator"), &ok);
     if (ok)
-        closeSessions(ids, reason); // those chosen when asked, whatever the table did meanwhile
+        m_model->closeOnNodes(sessions, reason); // those chosen when asked, whatever the table did meanwhile
 }
 
 void SessionsPage::closeSelected(const QString &reason)
 {
-    closeSessions(selectedIds(), reason);
+    const QList<SessionModel::SessionKey> sessions = selectedSessions();
+    if (!sessions.isEmpty())
+        m_model->closeOnNodes(sessions, reason);
 }
 
 void SessionsPage::closeSessions(const QList<quint64> &ids, const QString &reason)
 {
-    if (ids.isEmpty())
-        return;
-    m_model->close(ids, reason)->onFinished(this, [this](const ManagementReply &reply) {
-        if (reply.isError())
-            return; // the model says why
-        const int closed = int(reply.result().value(u"closed").toArray().size());
-        const int gone = int(reply.result().value(u"unknown").toArray().size());
-        showMessage(gone > 0 ? tr("Closed %n session(s); %1 had ended already.", nullptr, closed).arg(gone)
-                             : tr("Closed %n session(s).", nullptr, closed),
-                    false);
-    });
+    QList<SessionModel::SessionKey> sessions;
+    for (const quint64 id : ids)
+        sessions.append({QString(), id});
+    if (!sessions.isEmpty())
+        m_model->closeOnNodes(sessions, reason);
 }
 
 void SessionsPage::showDetails()

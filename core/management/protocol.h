@@ -27,6 +27,7 @@ inline const QString NotFound = QStringLiteral("not-found");
 inline const QString Conflict = QStringLiteral("conflict");               // stale revision, name taken
 inline const QString InvalidConfiguration = QStringLiteral("invalid-configuration"); // the loader refused it
 inline const QString Failed = QStringLiteral("failed");                   // valid, but it could not be done
+inline const QString Unavailable = QStringLiteral("unavailable");           // not in a cluster, Redis or a node unreachable
 inline const QString RateLimited = QStringLiteral("rate-limited");
 inline const QString UnsupportedVersion = QStringLiteral("unsupported-version");
 } // namespace ErrorCode

@@ -94,6 +94,7 @@ public:
     LogRing *logRing() const override { return m_logRing; }
     // This gateway as a cluster node; null without <cluster>.
     const Cluster::ClusterNode *cluster() const { return m_cluster; }
+    Cluster::ClusterNode *clusterNode() const override { return m_cluster; }
     Metrics *metrics() const override { return const_cast<Metrics *>(&m_metrics); }
     // "ws://localhost:8000 on 127.0.0.1:8000", one per bound socket.
     QStringList listeningDescriptions() const;

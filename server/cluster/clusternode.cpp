@@ -108,4 +108,65 @@ void ClusterNode::release(const QByteArray &key)
     m_commands->command({QByteArrayLiteral("EVAL"), kReleaseScript, QByteArrayLiteral("1"), key, m_name.toUtf8()});
 }
 
+void ClusterNode::setValue(const QByteArray &key, const QByteArray &value, int ttl)
+{
+    m_commands->command({QByteArrayLiteral("SET"), key, value, QByteArrayLiteral("PX"), QByteArray::number(ttl)});
+}
+
+void ClusterNode::values(const QList<QByteArray> &keys, QObject *context,
+                         std::function<void(const Values &, bool)> result)
+{
+    if (keys.isEmpty()) {
+        result({}, m_commands->isReady());
+        return;
+    }
+    QPointer<QObject> guard(context);
+    m_commands->command(QList<QByteArray>{QByteArrayLiteral("MGET")} + keys, [guard, result](const RedisReply &reply) {
+        if (!guard)
+            return;
+        if (reply.type != RedisReply::Type::Array) {
+            result({}, false);
+            return;
+        }
+        Values values;
+        for (const RedisReply &element : reply.elements)
+            values.append(element.type == RedisReply::Type::String ? std::optional<QByteArray>(element.string) : std::nullopt);
+        result(values, true);
+    });
+}
+
+void ClusterNode::remove(const QByteArray &key)
+{
+    m_commands->command({QByteArrayLiteral("DEL"), key});
+}
+
+void ClusterNode::addMember(const QByteArray &key, const QByteArray &member)
+{
+    m_commands->command({QByteArrayLiteral("SADD"), key, member});
+}
+
+void ClusterNode::removeMembers(const QByteArray &key, const QList<QByteArray> &members)
+{
+    if (!members.isEmpty())
+        m_commands->command(QList<QByteArray>{QByteArrayLiteral("SREM"), key} + members);
+}
+
+void ClusterNode::members(const QByteArray &key, QObject *context,
+                          std::function<void(const QList<QByteArray> &, bool)> result)
+{
+    QPointer<QObject> guard(context);
+    m_commands->command({QByteArrayLiteral("SMEMBERS"), key}, [guard, result](const RedisReply &reply) {
+        if (!guard)
+            return;
+        if (reply.type != RedisReply::Type::Array) {
+            result({}, false);
+            return;
+        }
+        QList<QByteArray> members;
+        for (const RedisReply &element : reply.elements)
+            members.append(element.string);
+        result(members, true);
+    });
+}
+
 } // namespace Postern::Cluster

@@ -15,6 +15,7 @@
 #include <QPointer>
 
 #include <functional>
+#include <optional>
 
 namespace Postern::Cluster {
 
@@ -52,6 +53,19 @@ public:
     void claim(const QByteArray &key, int ttl, QObject *context, std::function<void(bool held, bool reachable)> result);
     // Gives the lease up, if this node holds it.
     void release(const QByteArray &key);
+
+    // Plain keys and sets, best effort like publish(): writes are dropped while Redis is
+    // down; reads answer `reachable` false then.
+    using Values = QList<std::optional<QByteArray>>; // one per key asked, nothing for a missing key
+    // SET key value PX ttl: the key lapses unless written again within `ttl` ms.
+    void setValue(const QByteArray &key, const QByteArray &value, int ttl);
+    // MGET: the values of `keys`, in their order.
+    void values(const QList<QByteArray> &keys, QObject *context, std::function<void(const Values &values, bool reachable)> result);
+    void remove(const QByteArray &key);
+    // SADD / SREM / SMEMBERS on the set `key`.
+    void addMember(const QByteArray &key, const QByteArray &member);
+    void removeMembers(const QByteArray &key, const QList<QByteArray> &members);
+    void members(const QByteArray &key, QObject *context, std::function<void(const QList<QByteArray> &members, bool reachable)> result);
 
 Q_SIGNALS:
     void up();

@@ -17,6 +17,7 @@ namespace Postern {
 class LogRing;
 class Metrics;
 }
+namespace Postern::Cluster { class ClusterNode; }
 namespace Postern::Frontdoor { class TlsContext; }
 namespace Postern::Sessions { class SessionRegistry; }
 
@@ -51,6 +52,8 @@ public:
     virtual Sessions::SessionRegistry *sessions() const = 0;
     virtual LogRing *logRing() const = 0;
     virtual Metrics *metrics() const = 0;
+    // This gateway as a cluster node; null without <cluster>. A reload may replace it.
+    virtual Cluster::ClusterNode *clusterNode() const = 0;
 };
 
 } // namespace Postern::Management

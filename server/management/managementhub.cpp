@@ -44,7 +44,7 @@ const QHash<QString, QStringList> kAuditedParams = {
     {QStringLiteral("services.enable"), {QStringLiteral("revision"), QStringLiteral("name")}},
     {QStringLiteral("services.disable"), {QStringLiteral("revision"), QStringLiteral("name")}},
     {QStringLiteral("sessions.close"), {QStringLiteral("ids"), QStringLiteral("user"), QStringLiteral("reason"),
-                                        QStringLiteral("code")}},
+                                        QStringLiteral("code"), QStringLiteral("node")}},
     {QStringLiteral("certificates.generate"), {QStringLiteral("store"), QStringLiteral("alias"), QStringLiteral("commonName"),
                                               QStringLiteral("dns"), QStringLiteral("ip"), QStringLiteral("days"),
                                               QStringLiteral("keyType"), QStringLiteral("replace")}},
@@ -93,13 +93,15 @@ QJsonObject lineJson(const LogRing::Line &line)
 } // namespace
 
 ManagementHub::ManagementHub(GatewayControl *gateway, QObject *parent)
-    : QObject(parent), m_gateway(gateway), m_services(gateway), m_sessions(gateway), m_certificates(gateway),
-      m_users(gateway)
+    : QObject(parent), m_gateway(gateway), m_cluster(gateway), m_services(gateway), m_sessions(gateway, &m_cluster),
+      m_certificates(gateway), m_users(gateway)
 {
     m_services.registerOn(m_operations);
     m_sessions.registerOn(m_operations);
     m_certificates.registerOn(m_operations);
     m_users.registerOn(m_operations);
+    m_operations.insert(QStringLiteral("cluster.nodes"),
+                        {false, {}, false, [this](const Params &, const Caller &, Answer answer) { m_cluster.nodes(std::move(answer)); }});
     m_operations.insert(QStringLiteral("logs.tail"), {false, [this](const Params &p, const Caller &) { return logsTail(p); }});
     m_operations.insert(QStringLiteral("logs.setLevel"), {true, [](const Params &p, const Caller &) { return logsSetLevel(p); }});
     m_operations.insert(QStringLiteral("audit.tail"), {false, [](const Params &p, const Caller &c) { return auditTail(p, c); }});
@@ -215,6 +217,14 @@ void ManagementHub::execute(quint64 id, const QJsonValue &requestId, const QStri
                                                      .arg(caller.user, operation), {}});
         changes = it->changes;
         refused = true;
+    } else if (it->runLater) {
+        const bool audited = it->changes;
+        QPointer<ManagementHub> guard(this);
+        it->runLater(Params(params), caller, [guard, id, requestId, operation, params, caller, audited](OperationResult later) {
+            if (guard)
+                guard->finish(id, requestId, operation, params, caller, later, audited, false);
+        });
+        return;
     } else {
         changes = it->changes;
         result = it->run(Params(params), caller);
@@ -238,6 +248,12 @@ void ManagementHub::execute(quint64 id, const QJsonValue &requestId, const QStri
                                                          .arg(result.error().unresolvedHosts.join(u", ")), {}});
         }
     }
+    finish(id, requestId, operation, params, caller, result, changes, refused);
+}
+
+void ManagementHub::finish(quint64 id, const QJsonValue &requestId, const QString &operation, const QJsonObject &params,
+                           const Caller &caller, const OperationResult &result, bool changes, bool refused)
+{
     if (changes)
         audit(caller, operation, params, result, !refused);
     if (!m_consoles.contains(id))
@@ -253,6 +269,7 @@ void ManagementHub::execute(quint64 id, const QJsonValue &requestId, const QStri
 
 void ManagementHub::reauthorize()
 {
+    m_cluster.follow();
     const Config::GatewayConfig &config = m_gateway->runningConfig();
     for (auto it = m_consoles.begin(); it != m_consoles.end(); ++it)
         if (it->session && !it->session->endpoint()->isCloseSent())

@@ -13,6 +13,7 @@
 #include "management/caller.h"
 #include "management/operationtable.h"
 #include "management/certificateoperations.h"
+#include "management/clusterdirectory.h"
 #include "management/serviceoperations.h"
 #include "management/sessionoperations.h"
 #include "management/useroperations.h"
@@ -42,7 +43,7 @@ public:
     // A console whose WebSocket handshake the management service accepted (not started yet).
     void attach(Sessions::WebSocketSession *session, const Config::ManagementOptions &options);
     // The running configuration has changed (here or from the file): every console's rights
-    // are worked out again.
+    // are worked out again, and the cluster view follows the gateway's cluster node.
     void reauthorize();
 
 private:
@@ -65,6 +66,9 @@ private:
     // once they are (`retried`).
     void execute(quint64 console, const QJsonValue &id, const QString &operation, const QJsonObject &params,
                  const Caller &caller, bool retried);
+    // Audits a change, and answers the console if it is still there.
+    void finish(quint64 console, const QJsonValue &id, const QString &operation, const QJsonObject &params,
+                const Caller &caller, const OperationResult &result, bool changes, bool refused);
     void forget(quint64 console);
     // Closes a console whose rights are gone; false when it keeps some (updated in place).
     bool recheck(Console &console, const Config::GatewayConfig &config);
@@ -85,6 +89,7 @@ private:
 
     GatewayControl *m_gateway;
     OperationTable m_operations;
+    ClusterDirectory m_cluster; // before m_sessions, which uses it
     ServiceOperations m_services;
     SessionOperations m_sessions;
     CertificateOperations m_certificates;

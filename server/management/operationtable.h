@@ -16,6 +16,9 @@
 namespace Postern::Management {
 
 using OperationResult = std::expected<QJsonValue, ManagementError>;
+// How an operation that waits (for another node, through Redis) gives its answer: once,
+// from the event loop.
+using Answer = std::function<void(OperationResult result)>;
 
 struct Operation
 {
@@ -23,6 +26,8 @@ struct Operation
     std::function<OperationResult(const Params &params, const Caller &caller)> run;
     // Changes nothing, yet only administrators may call it (config.validate reads files).
     bool administratorsOnly = false;
+    // Instead of `run`: an operation that answers later (and always answers).
+    std::function<void(const Params &params, const Caller &caller, Answer answer)> runLater = {};
 };
 
 using OperationTable = QHash<QString, Operation>;

@@ -1,5 +1,6 @@
 #include "management/sessionoperations.h"
 
+#include "management/clusterdirectory.h"
 #include "management/protocol.h"
 #include "sessions/sessionregistry.h"
 #include "sessions/websocketsession.h"
@@ -13,9 +14,12 @@ namespace Postern::Management {
 
 void SessionOperations::registerOn(OperationTable &table)
 {
-    table.insert(QStringLiteral("sessions.list"), {false, [this](const Params &p, const Caller &) { return list(p); }});
+    table.insert(QStringLiteral("sessions.list"),
+                 {false, {}, false, [this](const Params &p, const Caller &, Answer answer) { list(p, std::move(answer)); }});
     table.insert(QStringLiteral("sessions.get"), {false, [this](const Params &p, const Caller &) { return get(p); }});
-    table.insert(QStringLiteral("sessions.close"), {true, [this](const Params &p, const Caller &c) { return close(p, c); }});
+    table.insert(QStringLiteral("sessions.close"),
+                 {true, {}, false, [this](const Params &p, const Caller &c, Answer answer) { close(p, c, std::move(answer)); }});
+    m_cluster->setCloseHandler([this](const Params &p, const Caller &c) { return closeHere(p, c); });
 }
 
 QJsonObject SessionOperations::sessionJson(const Sessions::WebSocketSession &session)
@@ -50,25 +54,41 @@ QJsonObject SessionOperations::sessionJson(const Sessions::WebSocketSession &ses
     return json;
 }
 
-OperationResult SessionOperations::list(const Params &params) const
+void SessionOperations::list(const Params &params, Answer answer) const
 {
     const auto service = params.string(QStringLiteral("service"), {});
     const auto user = params.string(QStringLiteral("user"), {});
     const auto address = params.string(QStringLiteral("address"), {});
-    for (const auto *filter : {&service, &user, &address})
-        if (!*filter)
-            return std::unexpected(filter->error());
+    const auto scope = params.string(QStringLiteral("scope"), QStringLiteral("local"));
+    if (const auto error = Params::firstError(service, user, address, scope))
+        return answer(std::unexpected(*error));
+    if (*scope != u"local" && *scope != u"cluster")
+        return answer(std::unexpected(Params::invalid(QStringLiteral("scope"),
+                                                      QStringLiteral("params.scope must be local (this node's sessions) "
+                                                                     "or cluster (every node's)"))));
+    const auto filtered = [service = *service, user = *user, address = *address](const QJsonArray &sessions) {
+        QJsonArray list;
+        for (const QJsonValue &value : sessions) {
+            const QJsonObject session = value.toObject();
+            if ((service.isEmpty() || session.value(u"service").toString() == service)
+                && (user.isEmpty() || session.value(u"user").toString() == user)
+                && (address.isEmpty() || session.value(u"address").toString() == address))
+                list.append(session);
+        }
+        return QJsonObject{{QStringLiteral("sessions"), list}};
+    };
+    if (*scope == u"cluster") {
+        m_cluster->sessions([answer, filtered](const std::expected<QJsonArray, ManagementError> &sessions) {
+            answer(sessions ? OperationResult(filtered(*sessions)) : std::unexpected(sessions.error()));
+        });
+        return;
+    }
     QList<Sessions::WebSocketSession *> sessions = m_gateway->sessions()->sessions();
     std::sort(sessions.begin(), sessions.end(), [](auto *a, auto *b) { return a->id() < b->id(); });
     QJsonArray list;
-    for (const Sessions::WebSocketSession *session : std::as_const(sessions)) {
-        if ((!service->isEmpty() && session->serviceName() != *service)
-            || (!user->isEmpty() && session->connection().user != *user)
-            || (!address->isEmpty() && session->connection().peerAddress.toString() != *address))
-            continue;
+    for (const Sessions::WebSocketSession *session : std::as_const(sessions))
         list.append(sessionJson(*session));
-    }
-    return QJsonObject{{QStringLiteral("sessions"), list}};
+    answer(filtered(list));
 }
 
 OperationResult SessionOperations::get(const Params &params) const
@@ -83,7 +103,28 @@ OperationResult SessionOperations::get(const Params &params) const
     return sessionJson(*session);
 }
 
-OperationResult SessionOperations::close(const Params &params, const Caller &caller)
+void SessionOperations::close(const Params &params, const Caller &caller, Answer answer)
+{
+    const auto node = params.string(QStringLiteral("node"), {});
+    if (!node)
+        return answer(std::unexpected(node.error()));
+    if (node->isEmpty() || *node == m_cluster->nodeName())
+        return answer(closeHere(params, caller));
+    if (m_cluster->nodeName().isEmpty())
+        return answer(std::unexpected(ManagementError{ErrorCode::Unavailable,
+                                                      QStringLiteral("params.node names node '%1', but this gateway is "
+                                                                     "not in a cluster (no <cluster>)").arg(*node),
+                                                      QStringLiteral("params.node")}));
+    // Checked here first, so that a mistake is not blamed on the other node; it gets the
+    // request complete (the default reason names the caller).
+    const auto request = closeRequest(params, caller);
+    if (!request)
+        return answer(std::unexpected(request.error()));
+    m_cluster->closeOn(*node, request->toParams(), caller, std::move(answer));
+}
+
+std::expected<SessionOperations::CloseRequest, ManagementError> SessionOperations::closeRequest(const Params &params,
+                                                                                                  const Caller &caller)
 {
     const auto user = params.string(QStringLiteral("user"), {});
     const auto reason = params.string(QStringLiteral("reason"), QStringLiteral("closed by %1").arg(caller.user));
@@ -103,19 +144,43 @@ OperationResult SessionOperations::close(const Params &params, const Caller &cal
         ids.append(quint64(id));
     if (ids.isEmpty() && user->isEmpty())
         return std::unexpected(Params::invalid(QStringLiteral("ids"), QStringLiteral("name the sessions: params.ids or params.user")));
-    if (!user->isEmpty())
+    return CloseRequest{ids, *user, quint16(*code), *reason};
+}
+
+QJsonObject SessionOperations::CloseRequest::toParams() const
+{
+    QJsonArray list;
+    for (const quint64 id : ids)
+        list.append(double(id));
+    QJsonObject params{{QStringLiteral("ids"), list}, {QStringLiteral("code"), code}, {QStringLiteral("reason"), reason}};
+    if (!user.isEmpty())
+        params.insert(QStringLiteral("user"), user);
+    return params;
+}
+
+OperationResult SessionOperations::closeHere(const Params &params, const Caller &caller)
+{
+    const auto request = closeRequest(params, caller);
+    if (!request)
+        return std::unexpected(request.error());
+    QList<quint64> ids = request->ids;
+    const QString &user = request->user;
+    if (!user.isEmpty())
         for (const Sessions::WebSocketSession *session : m_gateway->sessions()->sessions())
-            if (session->connection().user == *user && !ids.contains(session->id()))
+            if (session->connection().user == user && !ids.contains(session->id()))
                 ids.append(session->id());
     QJsonArray closed;
     QJsonArray unknown;
     for (const quint64 id : std::as_const(ids)) {
-        if (m_gateway->sessions()->close(id, quint16(*code), *reason))
+        if (m_gateway->sessions()->close(id, request->code, request->reason))
             closed.append(double(id));
         else
             unknown.append(double(id));
     }
-    return QJsonObject{{QStringLiteral("closed"), closed}, {QStringLiteral("unknown"), unknown}};
+    QJsonObject result{{QStringLiteral("closed"), closed}, {QStringLiteral("unknown"), unknown}};
+    if (!m_cluster->nodeName().isEmpty())
+        result.insert(QStringLiteral("node"), m_cluster->nodeName());
+    return result;
 }
 
 } // namespace Postern::Management

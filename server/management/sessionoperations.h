@@ -1,6 +1,7 @@
 #pragma once
 
-// sessions.*: the live sessions from the registry, and closing them.
+// sessions.*: the live sessions from the registry, and closing them; in a cluster, also the
+// other nodes' sessions and closing them there (through the ClusterDirectory).
 
 #include "management/gatewaycontrol.h"
 #include "management/operationtable.h"
@@ -11,10 +12,12 @@ namespace Postern::Sessions { class WebSocketSession; }
 
 namespace Postern::Management {
 
+class ClusterDirectory;
+
 class SessionOperations
 {
 public:
-    explicit SessionOperations(GatewayControl *gateway) : m_gateway(gateway) {}
+    SessionOperations(GatewayControl *gateway, ClusterDirectory *cluster) : m_gateway(gateway), m_cluster(cluster) {}
 
     void registerOn(OperationTable &table);
 
@@ -22,11 +25,26 @@ public:
     static QJsonObject sessionJson(const Sessions::WebSocketSession &session);
 
 private:
-    OperationResult list(const Params &params) const;
+    // A sessions.close request, checked.
+    struct CloseRequest
+    {
+        QList<quint64> ids;
+        QString user;
+        quint16 code;
+        QString reason;
+        QJsonObject toParams() const;
+    };
+    static std::expected<CloseRequest, ManagementError> closeRequest(const Params &params, const Caller &caller);
+
+    void list(const Params &params, Answer answer) const;
     OperationResult get(const Params &params) const;
-    OperationResult close(const Params &params, const Caller &caller);
+    // Here, or on the node params.node names.
+    void close(const Params &params, const Caller &caller, Answer answer);
+    // On this node: what another node asks runs here too.
+    OperationResult closeHere(const Params &params, const Caller &caller);
 
     GatewayControl *m_gateway;
+    ClusterDirectory *m_cluster;
 };
 
 } // namespace Postern::Management

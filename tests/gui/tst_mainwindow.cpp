@@ -193,6 +193,9 @@ private Q_SLOTS:
         QCOMPARE(echo.closeReason(), QStringLiteral("closed from the console"));
         QVERIFY(QTest::qWaitFor([&] { return table->model()->rowCount() == 0; }, 10000));
         QVERIFY(page->message().contains(u"Closed 1 session"));
+        // A gateway without <cluster>: no whole-cluster choice and no nodes line.
+        QVERIFY(!page->scopeBox()->isEnabled());
+        QVERIFY(page->findChild<QLabel *>(QStringLiteral("clusterNodes"))->isHidden());
     }
 
     void usersPageAddsAUserWhoCanLogIn()
