@@ -135,11 +135,6 @@ void ClusterNode::values(const QList<QByteArray> &keys, QObject *context,
     });
 }
 
-void ClusterNode::remove(const QByteArray &key)
-{
-    m_commands->command({QByteArrayLiteral("DEL"), key});
-}
-
 void ClusterNode::addMember(const QByteArray &key, const QByteArray &member)
 {
     m_commands->command({QByteArrayLiteral("SADD"), key, member});

@@ -61,7 +61,6 @@ public:
     void setValue(const QByteArray &key, const QByteArray &value, int ttl);
     // MGET: the values of `keys`, in their order.
     void values(const QList<QByteArray> &keys, QObject *context, std::function<void(const Values &values, bool reachable)> result);
-    void remove(const QByteArray &key);
     // SADD / SREM / SMEMBERS on the set `key`.
     void addMember(const QByteArray &key, const QByteArray &member);
     void removeMembers(const QByteArray &key, const QList<QByteArray> &members);
