@@ -21,7 +21,7 @@ void SessionOperations::registerOn(OperationTable &table)
 QJsonObject SessionOperations::sessionJson(const Sessions::WebSocketSession &session)
 {
     const Frontdoor::ConnectionInfo &connection = session.connection();
-    const auto &counters = session.counters();
+    const auto counters = session.counters();
     QJsonObject json{
         {QStringLiteral("id"), double(session.id())},
         {QStringLiteral("service"), session.serviceName()},
@@ -58,16 +58,14 @@ OperationResult SessionOperations::list(const Params &params) const
     for (const auto *filter : {&service, &user, &address})
         if (!*filter)
             return std::unexpected(filter->error());
-    QList<Sessions::WebSocketSession *> sessions = m_gateway->sessions()->sessions();
-    std::sort(sessions.begin(), sessions.end(), [](auto *a, auto *b) { return a->id() < b->id(); });
     QJsonArray list;
-    for (const Sessions::WebSocketSession *session : std::as_const(sessions)) {
-        if ((!service->isEmpty() && session->serviceName() != *service)
-            || (!user->isEmpty() && session->connection().user != *user)
-            || (!address->isEmpty() && session->connection().peerAddress.toString() != *address))
-            continue;
-        list.append(sessionJson(*session));
-    }
+    m_gateway->sessions()->forEach([&](const Sessions::WebSocketSession &session) { // in id order
+        if ((!service->isEmpty() && session.serviceName() != *service)
+            || (!user->isEmpty() && session.connection().user != *user)
+            || (!address->isEmpty() && session.connection().peerAddress.toString() != *address))
+            return;
+        list.append(sessionJson(session));
+    });
     return QJsonObject{{QStringLiteral("sessions"), list}};
 }
 
@@ -76,11 +74,13 @@ OperationResult SessionOperations::get(const Params &params) const
     const auto id = params.integer(QStringLiteral("id"), -1, 1, std::numeric_limits<qint32>::max());
     if (!id)
         return std::unexpected(id.error());
-    const Sessions::WebSocketSession *session = m_gateway->sessions()->find(quint64(*id));
-    if (!session)
+    QJsonObject json;
+    if (!m_gateway->sessions()->withSession(quint64(*id), [&](const Sessions::WebSocketSession &session) {
+            json = sessionJson(session);
+        }))
         return std::unexpected(ManagementError{ErrorCode::NotFound, QStringLiteral("there is no session %1").arg(*id),
                                                QStringLiteral("params.id")});
-    return sessionJson(*session);
+    return json;
 }
 
 OperationResult SessionOperations::close(const Params &params, const Caller &caller)
@@ -104,9 +104,10 @@ OperationResult SessionOperations::close(const Params &params, const Caller &cal
     if (ids.isEmpty() && user->isEmpty())
         return std::unexpected(Params::invalid(QStringLiteral("ids"), QStringLiteral("name the sessions: params.ids or params.user")));
     if (!user->isEmpty())
-        for (const Sessions::WebSocketSession *session : m_gateway->sessions()->sessions())
-            if (session->connection().user == *user && !ids.contains(session->id()))
-                ids.append(session->id());
+        m_gateway->sessions()->forEach([&](const Sessions::WebSocketSession &session) {
+            if (session.connection().user == *user && !ids.contains(session.id()))
+                ids.append(session.id());
+        });
     QJsonArray closed;
     QJsonArray unknown;
     for (const quint64 id : std::as_const(ids)) {
