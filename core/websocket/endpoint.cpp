@@ -137,7 +137,7 @@ void Endpoint::readSome()
             }
         }
         noteActivity(); // bytes count, not only whole frames: a slow large frame is activity
-        m_parser.append(m_socket->read(budget));
+        m_parser.readFrom(m_socket, budget);
     }
     m_reading = false;
     // A peer that has gone is finished with once what it sent before has been handed out.
