@@ -22,11 +22,13 @@ QByteArray label(const QString &value)
 
 void Metrics::countRefusal(const QString &service, const QString &reason)
 {
+    const QMutexLocker lock(&m_mutex);
     ++m_refusals[{service, reason}];
 }
 
 void Metrics::countBroadcast(const QString &service, const QString &event, quint64 count)
 {
+    const QMutexLocker lock(&m_mutex);
     m_broadcast[{service, event}] += count;
 }
 
@@ -54,6 +56,7 @@ QByteArray Metrics::prometheus(const Sessions::SessionRegistry &sessions, const 
            [](const Totals &t) { return t.counters.bytesIn; });
     family("postern_bytes_sent_total", "counter", "Payload bytes sent to clients.",
            [](const Totals &t) { return t.counters.bytesOut; });
+    const QMutexLocker lock(&m_mutex);
     out += "# HELP postern_refusals_total Requests and handshakes refused, by service and reason.\n"
            "# TYPE postern_refusals_total counter\n";
     QList<QPair<QString, QString>> keys = m_refusals.keys();

@@ -22,6 +22,7 @@ qint64 LoginThrottle::blockedFor(const QHash<QString, Count> &counts, const QStr
 
 qint64 LoginThrottle::retryAfter(const QString &address, const QString &user, const QDateTime &now) const
 {
+    const QMutexLocker lock(&m_mutex);
     return qMax(blockedFor(m_byAddress, address, now), user.isEmpty() ? 0 : blockedFor(m_byUser, user, now));
 }
 
@@ -43,6 +44,7 @@ void LoginThrottle::prune(QHash<QString, Count> &counts, const QDateTime &now)
 
 bool LoginThrottle::recordFailure(const QString &address, const QString &user, const QDateTime &now)
 {
+    const QMutexLocker lock(&m_mutex);
     prune(m_byAddress, now);
     prune(m_byUser, now);
     const bool addressBlocked = count(m_byAddress, address, now);

@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QMutex>
 #include <QString>
 
 #include <chrono>
@@ -36,6 +37,7 @@ private:
 
     int m_maximumFailures;
     std::chrono::milliseconds m_window;
+    mutable QMutex m_mutex; // the gateway's worker threads log in through one throttle
     QHash<QString, Count> m_byAddress;
     QHash<QString, Count> m_byUser;
 };

@@ -13,6 +13,7 @@ qsizetype SessionRevocations::revoke(const QByteArray &identity, const QDateTime
         m_listener(identity, expires);
     const qint64 nowMs = now.toMSecsSinceEpoch();
     const qint64 expiresMs = expires.toMSecsSinceEpoch();
+    const QMutexLocker lock(&m_mutex);
     prune(nowMs);
     if (expiresMs <= nowMs)
         return 0; // refused as expired anyway
@@ -40,6 +41,7 @@ qsizetype SessionRevocations::revoke(const QByteArray &identity, const QDateTime
 
 bool SessionRevocations::isRevoked(const QByteArray &identity, const QDateTime &now) const
 {
+    const QMutexLocker lock(&m_mutex);
     const auto found = m_expiryOf.constFind(identity);
     return found != m_expiryOf.cend() && *found > now.toMSecsSinceEpoch();
 }

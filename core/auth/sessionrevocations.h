@@ -11,6 +11,7 @@
 #include <QByteArray>
 #include <QDateTime>
 #include <QHash>
+#include <QMutex>
 
 #include <functional>
 
@@ -36,13 +37,18 @@ public:
     qsizetype revoke(const QByteArray &identity, const QDateTime &expires, const QDateTime &now, bool announce = true);
     bool isRevoked(const QByteArray &identity, const QDateTime &now) const;
 
-    qsizetype size() const { return m_expiryOf.size(); }
+    qsizetype size() const
+    {
+        const QMutexLocker lock(&m_mutex);
+        return m_expiryOf.size();
+    }
     qsizetype capacity() const { return m_capacity; }
 
 private:
     void prune(qint64 nowMs);
     void drop(std::multimap<qint64, QByteArray>::iterator it);
 
+    mutable QMutex m_mutex; // worker threads check cookies while a logout revokes one
     qsizetype m_capacity;
     Listener m_listener;
     QHash<QByteArray, qint64> m_expiryOf;            // identity → expiry, ms since the epoch

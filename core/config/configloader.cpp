@@ -214,6 +214,7 @@ private:
         bool sawSecurity = false;
         bool sawDefaults = false;
         bool sawLogging = false;
+        bool sawWorkers = false;
         while (m_reader.readNextStartElement()) {
             if (!checkNamespace())
                 continue;
@@ -240,6 +241,11 @@ private:
                     addError(here(), QStringLiteral("<logging> may appear only once"));
                 sawLogging = true;
                 parseLogging();
+            } else if (name == u"workers") {
+                if (sawWorkers)
+                    addError(here(), QStringLiteral("<workers> may appear only once"));
+                sawWorkers = true;
+                parseWorkers();
             } else if (name == u"cluster") {
                 if (m_config.cluster)
                     addError(here(), QStringLiteral("<cluster> may appear only once"));
@@ -251,6 +257,26 @@ private:
     }
 
     static QStringList supportedNamespacesList() { return {kKaazingNamespace}; }
+
+    void parseWorkers()
+    {
+        const SourceLocation where = here();
+        const auto text = readText();
+        if (!text)
+            return;
+        if (*text == u"auto") {
+            m_config.workers = 0;
+            return;
+        }
+        bool ok = false;
+        const int count = text->toInt(&ok);
+        if (!ok || count < 1 || count > GatewayConfig::kMaximumWorkers) {
+            addError(where, QStringLiteral("<workers> '%1' must be a whole number from 1 to %2, or auto (one per core)")
+                                .arg(*text).arg(GatewayConfig::kMaximumWorkers));
+            return;
+        }
+        m_config.workers = count;
+    }
 
     void parseLogging()
     {

@@ -11,6 +11,7 @@
 #include <QList>
 #include <QMap>
 #include <QString>
+#include <QThread>
 
 #include <optional>
 
@@ -27,6 +28,11 @@ struct GatewayConfig
     QList<RealmConfig> realms;
     std::optional<ClusterConfig> cluster; // none: a gateway on its own
     LoggingConfig logging;                // <logging>: log levels per category
+    static constexpr int kMaximumWorkers = 64;
+    int workers = 0;                      // <workers>: threads that serve connections; 0 = auto
+
+    // The number of worker threads to run: `workers`, or one per core for auto.
+    int workerCount() const { return workers > 0 ? workers : qBound(1, QThread::idealThreadCount(), kMaximumWorkers); }
 
     const RealmConfig *realm(const QString &name) const
     {

@@ -7,12 +7,32 @@
 #include <QTcpSocket>
 #include <QtEndian>
 
+#include <atomic>
+
 namespace Postern::WebSocket {
 
 namespace {
 // How long what a departed peer sent may wait to be handed out (the other side draining).
 constexpr std::chrono::seconds kDrainTimeout{30};
+// Adds to a counter only this endpoint's thread writes; other threads read it (counters()).
+void count(quint64 &counter, quint64 amount)
+{
+    std::atomic_ref<quint64> shared(counter);
+    shared.store(shared.load(std::memory_order_relaxed) + amount, std::memory_order_relaxed);
+}
+
+quint64 read(const quint64 &counter)
+{
+    return std::atomic_ref<quint64>(const_cast<quint64 &>(counter)).load(std::memory_order_relaxed);
+}
+
 } // namespace
+
+Endpoint::Counters Endpoint::counters() const
+{
+    return {read(m_counters.messagesIn), read(m_counters.messagesOut), read(m_counters.bytesIn),
+            read(m_counters.bytesOut)};
+}
 
 Endpoint::Endpoint(QTcpSocket *socket, Role role, const Options &options, QObject *parent)
     : QObject(parent), m_socket(socket), m_parser(role, options.maximumMessageSize), m_options(options)
@@ -117,7 +137,7 @@ void Endpoint::readSome()
             }
         }
         noteActivity(); // bytes count, not only whole frames: a slow large frame is activity
-        m_parser.append(m_socket->read(budget));
+        m_parser.readFrom(m_socket, budget);
     }
     m_reading = false;
     // A peer that has gone is finished with once what it sent before has been handed out.
@@ -170,9 +190,9 @@ bool Endpoint::deliverParsed()
 
 void Endpoint::handleData(Frame &&frame)
 {
-    m_counters.bytesIn += quint64(frame.payload.size());
+    count(m_counters.bytesIn, quint64(frame.payload.size()));
     if (frame.fin && frame.endsFrame())
-        ++m_counters.messagesIn;
+        count(m_counters.messagesIn, 1);
     if (m_options.delivery == Delivery::Frames) {
         Q_EMIT frameReceived(frame);
         return;
@@ -235,8 +255,8 @@ bool Endpoint::sendMessage(Opcode opcode, QByteArrayView payload)
     }
     const std::optional<quint32> key = role() == Role::Client ? std::optional(FrameWriter::randomMaskKey()) : std::nullopt;
     writeRaw(FrameWriter::frame(opcode, payload, true, key));
-    ++m_counters.messagesOut;
-    m_counters.bytesOut += quint64(payload.size());
+    count(m_counters.messagesOut, 1);
+    count(m_counters.bytesOut, quint64(payload.size()));
     return true;
 }
 
@@ -291,10 +311,10 @@ void Endpoint::sendPiece(const Frame &piece)
     }
     m_outOffset += piece.payload.size();
     m_outRemaining -= piece.payload.size();
-    m_counters.bytesOut += quint64(piece.payload.size());
+    count(m_counters.bytesOut, quint64(piece.payload.size()));
     if (m_outRemaining == 0) {
         if (piece.fin)
-            ++m_counters.messagesOut;
+            count(m_counters.messagesOut, 1);
         for (const QByteArray &control : std::exchange(m_heldControl, {}))
             writeRaw(control);
     }

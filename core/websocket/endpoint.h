@@ -121,7 +121,9 @@ public:
     // The code and reason of the close frame we sent, when we sent one.
     quint16 localCloseCode() const { return m_localCloseCode; }
     const QString &localCloseReason() const { return m_localCloseReason; }
-    const Counters &counters() const { return m_counters; }
+    // A copy, safe to take from any thread: the counters are written by the endpoint's thread
+    // only, one relaxed atomic store each, and read here with relaxed atomic loads.
+    Counters counters() const;
 
 Q_SIGNALS:
     void messageReceived(Postern::WebSocket::Opcode opcode, const QByteArray &payload);

@@ -2,6 +2,7 @@
 
 #include "websocket/framewriter.h"
 
+#include <QIODevice>
 #include <QtEndian>
 
 #include <cstring>
@@ -32,6 +33,18 @@ void FrameParser::append(QByteArrayView bytes)
         return;
     compact();
     m_buffer.append(bytes.data(), bytes.size());
+}
+
+qint64 FrameParser::readFrom(QIODevice *device, qint64 maximum)
+{
+    if (m_failed || maximum <= 0)
+        return 0;
+    compact();
+    const qsizetype before = m_buffer.size();
+    m_buffer.resize(before + qsizetype(maximum));
+    const qint64 read = device->read(m_buffer.data() + before, maximum);
+    m_buffer.resize(before + qsizetype(qMax<qint64>(read, 0)));
+    return read;
 }
 
 qint64 FrameParser::bufferedBytes() const

@@ -15,6 +15,8 @@
 #include <QByteArrayView>
 #include <QString>
 
+class QIODevice;
+
 namespace Postern::WebSocket {
 
 class FrameParser
@@ -63,6 +65,9 @@ public:
 
     // Adds received bytes. Ignored once the parser has failed.
     void append(QByteArrayView bytes);
+    // append() of up to `maximum` bytes read from `device` straight into the parser's buffer
+    // (no temporary QByteArray per read); what read() returned.
+    qint64 readFrom(QIODevice *device, qint64 maximum);
 
     // The next complete, valid frame; or NeedMoreData; or the error that failed the parser
     // (again on every later call). Call until it returns NeedMoreData after each append().

@@ -1,6 +1,7 @@
 #include "app/gateway.h"
 
 #include "app/logformat.h"
+#include "app/worker.h"
 
 #include "auth/realm.h"
 #include "broadcast/hubregistry.h"
@@ -19,6 +20,9 @@
 
 #include <QFileInfo>
 #include <QRandomGenerator>
+
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace Postern::App {
 
@@ -75,11 +79,14 @@ Gateway::Gateway(QObject *parent)
     m_drainTimer.setSingleShot(true);
     connect(&m_drainTimer, &QTimer::timeout, this, [this] {
         qCWarning(lcGateway) << m_sessions->count() << "session(s) did not close in time; stopping anyway";
-        Q_EMIT stopped();
+        finishStopping();
     });
 }
 
-Gateway::~Gateway() = default;
+Gateway::~Gateway()
+{
+    m_workers.clear(); // joins the threads while what they use (registry, limiter) still exists
+}
 
 std::expected<std::shared_ptr<const Frontdoor::TlsContext>, QStringList>
 Gateway::loadTls(const Config::GatewayConfig &config, QStringList *warnings)
@@ -344,6 +351,7 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
     // Build the new services and one context per bound address.
     QList<Services::ServicePtr> services;
     QMap<ListenerKey, std::shared_ptr<Frontdoor::ListenerContext>> contexts;
+    QSet<QString> mainOnly; // addresses with a service that must run in the main thread
     for (const auto &serviceConfig : config.services) {
         if (!serviceConfig.enabled)
             continue; // validated with the rest, not started
@@ -381,6 +389,8 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
                     context->limiter = m_limiter;
                 }
                 context->routes.add(url.host(), url.path(), url.scheme().startsWith(u"ws"), service);
+                if (!service->runsInWorkers())
+                    mainOnly.insert(key.toString());
                 // A management service also answers GET /metrics on its addresses.
                 if (serviceConfig.type == u"management" && serviceConfig.management.metrics)
                     context->routes.add(url.host(), QStringLiteral("/metrics"), false, service);
@@ -388,35 +398,92 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
         }
     }
 
-    // Bind what is new before touching what runs, so a failure changes nothing.
+    // The number of threads is fixed when the gateway starts.
+    const int workers = m_workersStarted ? workerCount() : config.workerCount();
+    if (m_workersStarted && config.workerCount() != workers)
+        qCWarning(lcGateway).noquote() << QStringLiteral("<workers> changed from %1 to %2: that takes effect at the next "
+                                                         "start; %1 thread(s) serve connections until then")
+                                              .arg(workers).arg(config.workerCount());
+    const auto shared = [&](const ListenerKey &key) { return workers > 1 && !mainOnly.contains(key.toString()); };
+
+    // Bind what is new before touching what runs, so a failure changes nothing. Each worker
+    // thread gets a socket of its own on a shared address (the descriptor is handed over).
     QMap<ListenerKey, Frontdoor::Listener *> started;
+    QMap<QString, QList<int>> workerSockets;
     QStringList errors;
     for (auto it = contexts.cbegin(); it != contexts.cend(); ++it) {
-        if (m_listeners.contains(it.key()))
-            continue;
-        auto *listener = new Frontdoor::Listener(it.value(), m_connections, this);
-        if (listener->start(it.key().address, it.key().port)) {
-            started.insert(it.key(), listener);
-            continue;
+        if (!m_listeners.contains(it.key())) {
+            auto *listener = new Frontdoor::Listener(it.value(), m_connections, this);
+            const auto socket = Frontdoor::Listener::openSocket(it.key().address, it.key().port, workers > 1);
+            if (socket) {
+                listener->start(*socket);
+                started.insert(it.key(), listener);
+            } else {
+                const bool optionalLoopback = it.key().address == QHostAddress(QHostAddress::LocalHostIPv6)
+                    && it.value()->defaultHost == u"localhost";
+                if (optionalLoopback) {
+                    qCInfo(lcGateway).noquote() << QStringLiteral("not listening on %1 (IPv6 loopback unavailable: %2)")
+                                                       .arg(it.key().toString(), socket.error());
+                } else {
+                    errors << QStringLiteral("cannot listen on %1 for %2: %3")
+                                  .arg(it.key().toString(), it.value()->displayName, socket.error());
+                }
+                delete listener;
+                continue;
+            }
         }
-        const bool optionalLoopback = it.key().address == QHostAddress(QHostAddress::LocalHostIPv6)
-            && it.value()->defaultHost == u"localhost";
-        if (optionalLoopback) {
-            qCInfo(lcGateway).noquote() << QStringLiteral("not listening on %1 (IPv6 loopback unavailable: %2)")
-                                               .arg(it.key().toString(), listener->errorString());
-        } else {
-            errors << QStringLiteral("cannot listen on %1 for %2: %3")
-                          .arg(it.key().toString(), it.value()->displayName, listener->errorString());
+        if (!shared(it.key()) || m_shared.contains(it.key().toString()))
+            continue;
+        QList<int> &sockets = workerSockets[it.key().toString()];
+        for (int i = 1; i < workers; ++i) {
+            const auto socket = Frontdoor::Listener::openSocket(it.key().address, it.key().port, true);
+            if (!socket) {
+                errors << QStringLiteral("cannot listen on %1 for %2 in worker thread %3: %4")
+                              .arg(it.key().toString(), it.value()->displayName).arg(i).arg(socket.error());
+                break;
+            }
+            sockets.append(*socket);
         }
-        delete listener;
     }
     if (!errors.isEmpty()) {
         qDeleteAll(started);
+        for (const QList<int> &sockets : std::as_const(workerSockets))
+            for (const int socket : sockets)
+                ::close(socket);
         return std::unexpected(errors);
     }
 
+    if (!m_workersStarted) {
+        m_workersStarted = true;
+        for (int i = 1; i < workers; ++i)
+            m_workers.push_back(std::make_unique<Worker>(QStringLiteral("postern-worker-%1").arg(i), m_sessions));
+        if (workers > 1)
+            qCInfo(lcGateway).noquote() << QStringLiteral("%1 threads serve connections").arg(workers);
+    }
+    // The worker threads follow the main thread's listeners: new ones, new contexts, gone ones.
+    const auto followInWorkers = [&](const ListenerKey &key, const Frontdoor::ListenerContextPtr &context) {
+        const QString name = key.toString();
+        const bool wasShared = m_shared.contains(name);
+        const bool isShared = context && shared(key);
+        if (wasShared && !isShared) {
+            stopWorkersListening(name);
+            return;
+        }
+        for (std::size_t i = 0; i < m_workers.size() && isShared; ++i) {
+            if (wasShared)
+                m_workers[i]->setContext(name, context);
+            else
+                m_workers[i]->listen(name, context, workerSockets.value(name).at(qsizetype(i)));
+        }
+        if (isShared && !wasShared) {
+            m_shared.insert(name);
+            m_workerSockets.insert(name, workerSockets.value(name));
+        }
+    };
     for (auto it = m_listeners.begin(); it != m_listeners.end();) {
-        if (const auto context = contexts.value(it.key())) {
+        const auto context = contexts.value(it.key());
+        followInWorkers(it.key(), context);
+        if (context) {
             it.value()->setContext(context);
             ++it;
         } else {
@@ -426,8 +493,10 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
             it = m_listeners.erase(it);
         }
     }
-    for (auto it = started.cbegin(); it != started.cend(); ++it)
+    for (auto it = started.cbegin(); it != started.cend(); ++it) {
         m_listeners.insert(it.key(), it.value());
+        followInWorkers(it.key(), contexts.value(it.key()));
+    }
     m_services = services;
     m_config = config;
     setLogLevels(config.logging.levels);
@@ -531,18 +600,40 @@ void Gateway::shutdown(std::chrono::milliseconds drainTimeout)
         listener->deleteLater();
     }
     m_listeners.clear();
+    for (const QString &name : QStringList(m_shared.cbegin(), m_shared.cend()))
+        stopWorkersListening(name);
     if (m_sessions->count() == 0) {
-        QTimer::singleShot(0, this, &Gateway::stopped);
+        finishStopping();
         return;
     }
     qCInfo(lcGateway) << "closing" << m_sessions->count() << "session(s)";
-    // Sessions can end inside closeAll(); stopped() is always delivered from the event loop.
-    connect(m_sessions, &Sessions::SessionRegistry::empty, this, [this] {
-        m_drainTimer.stop();
-        QMetaObject::invokeMethod(this, &Gateway::stopped, Qt::QueuedConnection);
-    });
+    // Sessions can end inside closeAll() (or in a worker thread): the registry's empty() is
+    // handled in this thread's event loop.
+    connect(m_sessions, &Sessions::SessionRegistry::empty, this, &Gateway::finishStopping, Qt::QueuedConnection);
     m_drainTimer.start(drainTimeout);
     m_sessions->closeAll(WebSocket::CloseCode::GoingAway, QStringLiteral("gateway shutting down"));
+}
+
+void Gateway::stopWorkersListening(const QString &name)
+{
+    for (const int socket : m_workerSockets.take(name))
+        ::shutdown(socket, SHUT_RDWR);
+    for (const auto &worker : m_workers)
+        worker->stopListening(name);
+    m_shared.remove(name);
+}
+
+void Gateway::finishStopping()
+{
+    if (m_stopped)
+        return;
+    m_stopped = true;
+    m_drainTimer.stop();
+    // The threads are idle once their sessions have drained; what a late one still holds
+    // is destroyed with its thread.
+    m_workers.clear();
+    // stopped() is always delivered from the event loop.
+    QMetaObject::invokeMethod(this, &Gateway::stopped, Qt::QueuedConnection);
 }
 
 QStringList Gateway::listeningDescriptions() const

@@ -3,6 +3,8 @@
 // The running gateway: its listeners, services and sessions. apply() takes a validated
 // configuration and makes it live (on reload: only listeners whose address changed are
 // rebound; sessions are never touched); shutdown() drains.
+// With <workers> above 1 the main thread is one worker and workers-1 more threads (Worker)
+// listen on the same ports (SO_REUSEPORT) for the services that may run there.
 
 #include "app/hostresolver.h"
 #include "config/gatewayconfig.h"
@@ -15,12 +17,14 @@
 #include <QHostAddress>
 #include <QMap>
 #include <QObject>
+#include <QSet>
 #include <QStringList>
 #include <QTimer>
 
 #include <chrono>
 #include <expected>
 #include <memory>
+#include <vector>
 
 namespace Postern::Auth {
 class Realm;
@@ -36,6 +40,8 @@ namespace Postern::Management { class ManagementHub; }
 namespace Postern::Sessions { class SessionRegistry; }
 
 namespace Postern::App {
+
+class Worker;
 
 class Gateway final : public QObject, public Management::GatewayControl
 {
@@ -99,6 +105,8 @@ public:
     // "ws://localhost:8000 on 127.0.0.1:8000", one per bound socket.
     QStringList listeningDescriptions() const;
     const Config::GatewayConfig &config() const { return m_config; }
+    // Threads serving connections, the main thread included (fixed when first applied).
+    int workerCount() const { return int(m_workers.size()) + 1; }
 
 Q_SIGNALS:
     void stopped();
@@ -112,6 +120,12 @@ private:
     std::expected<std::unique_ptr<Cluster::ClusterNode>, QStringList>
     prepareCluster(const Config::GatewayConfig &config, const Frontdoor::TlsContext *tls) const;
 
+    // Ends the worker threads (after their sessions have drained, or not) and says stopped().
+    void finishStopping();
+    // Stops the worker threads listening on `name` at once: their sockets are shut down here
+    // (the kernel refuses new connections from now), and closed by the workers later.
+    void stopWorkersListening(const QString &name);
+
     struct ListenerKey
     {
         QHostAddress address;
@@ -122,6 +136,10 @@ private:
 
     Config::GatewayConfig m_config;
     QMap<ListenerKey, Frontdoor::Listener *> m_listeners;
+    std::vector<std::unique_ptr<Worker>> m_workers; // empty with one worker (the main thread)
+    bool m_workersStarted = false;
+    QSet<QString> m_shared; // the addresses (ListenerKey::toString()) the worker threads listen on too
+    QMap<QString, QList<int>> m_workerSockets; // their listening sockets there, owned by the workers
     QList<Services::ServicePtr> m_services;
     Sessions::SessionRegistry *m_sessions;
     QObject *m_connections; // parent of in-flight front-door connections
@@ -135,6 +153,7 @@ private:
     QDateTime m_startedAt;
     QTimer m_drainTimer;
     bool m_stopping = false;
+    bool m_stopped = false;
     // Signs the realms' single sign-on cookies; kept across reloads so logins survive them.
     const QByteArray m_sessionSecret;
     // The cookies logged out since start; kept across reloads so logouts survive them too.

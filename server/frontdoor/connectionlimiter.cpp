@@ -14,6 +14,7 @@ ConnectionLimiter::Verdict ConnectionLimiter::admit(QTcpSocket *socket, const Co
     bool isV4 = false;
     if (const quint32 v4 = address.toIPv4Address(&isV4); isV4)
         address = QHostAddress(v4);
+    const QMutexLocker lock(&m_mutex);
     if (m_open >= options.maximumConnections) {
         m_log.refused(QStringLiteral("global"),
                       QStringLiteral("refused a connection from %1 on %2: the gateway has %3 connections open "
@@ -39,13 +40,14 @@ ConnectionLimiter::Verdict ConnectionLimiter::admit(QTcpSocket *socket, const Co
     ++fromAddress;
     ++m_open;
     // The socket moves from the front door to the handshake to the session; it is destroyed
-    // once, when the connection is over.
-    connect(socket, &QObject::destroyed, this, [this, address] { release(address); });
+    // once, when the connection is over, in whichever thread it lives: the count drops then.
+    connect(socket, &QObject::destroyed, this, [this, address] { release(address); }, Qt::DirectConnection);
     return Verdict::Admitted;
 }
 
 void ConnectionLimiter::release(const QHostAddress &address)
 {
+    const QMutexLocker lock(&m_mutex);
     --m_open;
     auto it = m_perAddress.find(address);
     if (it != m_perAddress.end() && --*it <= 0)

@@ -6,12 +6,14 @@
 // tcp.maximum.connections.per.address). One per gateway, shared by its listeners: the limits
 // are the port's, the counts the gateway's, so a port with higher limits (management) still
 // takes connections when a public port is full. Refusals are logged through a RefusalLog.
+// Thread-safe: the listeners of every worker thread admit through the same limiter.
 
 #include "config/acceptoptions.h"
 #include "frontdoor/refusallog.h"
 
 #include <QHash>
 #include <QHostAddress>
+#include <QMutex>
 #include <QObject>
 
 class QTcpSocket;
@@ -32,13 +34,22 @@ public:
     // counts and logs the refusal (`listener` names the port) and leaves the socket alone.
     Verdict admit(QTcpSocket *socket, const Config::AcceptOptions &options, const QString &listener);
 
-    qint64 open() const { return m_open; }
-    qint64 openFrom(const QHostAddress &address) const { return m_perAddress.value(address); }
+    qint64 open() const
+    {
+        const QMutexLocker lock(&m_mutex);
+        return m_open;
+    }
+    qint64 openFrom(const QHostAddress &address) const
+    {
+        const QMutexLocker lock(&m_mutex);
+        return m_perAddress.value(address);
+    }
     RefusalLog *refusalLog() { return &m_log; }
 
 private:
     void release(const QHostAddress &address);
 
+    mutable QMutex m_mutex; // guards the counts
     qint64 m_open = 0;
     QHash<QHostAddress, qint64> m_perAddress; // only addresses with open connections
     RefusalLog m_log;

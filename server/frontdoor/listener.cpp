@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -42,14 +43,53 @@ Listener::Listener(ListenerContextPtr context, QObject *connectionOwner, QObject
     });
 }
 
-bool Listener::start(const QHostAddress &address, quint16 port)
+std::expected<int, QString> Listener::openSocket(const QHostAddress &address, quint16 port, bool shared)
 {
-    if (!listen(address, port))
-        return false;
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    const bool v6 = address.protocol() == QAbstractSocket::IPv6Protocol || address == QHostAddress(QHostAddress::Any);
+    if (v6) {
+        auto *in6 = reinterpret_cast<sockaddr_in6 *>(&storage);
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        const Q_IPV6ADDR bytes = address == QHostAddress(QHostAddress::Any) ? Q_IPV6ADDR{} : address.toIPv6Address();
+        std::memcpy(&in6->sin6_addr, &bytes, sizeof bytes);
+        in6->sin6_scope_id = address.scopeId().toUInt();
+        length = sizeof(sockaddr_in6);
+    } else {
+        auto *in4 = reinterpret_cast<sockaddr_in *>(&storage);
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons(port);
+        in4->sin_addr.s_addr = htonl(address.toIPv4Address());
+        length = sizeof(sockaddr_in);
+    }
+    const int descriptor = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (descriptor < 0)
+        return std::unexpected(QString::fromLocal8Bit(std::strerror(errno)));
+    const int on = 1;
+    // As QTcpServer::listen() does: a restarted gateway binds while old connections linger in
+    // TIME_WAIT. Only QHostAddress::Any ("any address") is dual-stack.
+    ::setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (v6) {
+        const int v6Only = address == QHostAddress(QHostAddress::Any) ? 0 : 1;
+        ::setsockopt(descriptor, IPPROTO_IPV6, IPV6_V6ONLY, &v6Only, sizeof v6Only);
+    }
+    if ((shared && ::setsockopt(descriptor, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0)
+        || ::bind(descriptor, reinterpret_cast<const sockaddr *>(&storage), length) != 0
+        || ::listen(descriptor, SOMAXCONN) != 0) {
+        const int error = errno;
+        ::close(descriptor);
+        return std::unexpected(QString::fromLocal8Bit(std::strerror(error)));
+    }
+    return descriptor;
+}
+
+void Listener::start(int descriptor)
+{
+    setSocketDescriptor(descriptor);
     pauseAccepting(); // QTcpServer's own accepting stays off: see the header
     m_notifier = new QSocketNotifier(socketDescriptor(), QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, &Listener::acceptPending);
-    return true;
 }
 
 void Listener::stop()
@@ -124,6 +164,8 @@ void Listener::incomingConnection(qintptr descriptor)
 void Listener::onAcceptFailure(int error)
 {
     m_notifier->setEnabled(false);
+    if (error == EINVAL)
+        return; // the socket was shut down (its address is no longer served): stop() follows
     const bool outOfDescriptors = error == EMFILE || error == ENFILE;
     const qint64 refused = outOfDescriptors ? refuseBacklog() : 0;
     if (m_context->metrics)

@@ -9,6 +9,8 @@
 // EMFILE for a temporary error and calls it again at once, for ever (100 % CPU while the
 // gateway is out of file descriptors). Here a failing accept() refuses what waits in the
 // backlog (with a descriptor kept in reserve for that) and pauses accepting for a moment.
+// The listening socket is opened by openSocket(), so that several listeners (one per worker
+// thread) can share a port with SO_REUSEPORT: the kernel spreads connections among them.
 
 #include "frontdoor/listenercontext.h"
 
@@ -17,6 +19,7 @@
 #include <QTimer>
 
 #include <chrono>
+#include <expected>
 
 namespace Postern::Frontdoor {
 
@@ -31,8 +34,12 @@ public:
     Listener(ListenerContextPtr context, QObject *connectionOwner, QObject *parent = nullptr);
     ~Listener() override;
 
-    // listen() and stop listening (QTcpServer's listen() and close(), with its own accepting).
-    bool start(const QHostAddress &address, quint16 port);
+    // A listening socket on `address` and `port` (non-blocking, close-on-exec); with `shared`,
+    // SO_REUSEPORT lets other sockets of this user listen on the same port. Errors are said
+    // in words ("Address already in use").
+    static std::expected<int, QString> openSocket(const QHostAddress &address, quint16 port, bool shared);
+    // Starts accepting on a socket from openSocket() (which it then owns), or stops: closes it.
+    void start(int descriptor);
     void stop();
 
     void setContext(ListenerContextPtr context) { m_context = std::move(context); }

@@ -2,6 +2,8 @@
 
 #include "logging.h"
 
+#include <QThread>
+
 namespace Postern::Frontdoor {
 
 RefusalLog::RefusalLog(QObject *parent) : QObject(parent)
@@ -12,6 +14,11 @@ RefusalLog::RefusalLog(QObject *parent) : QObject(parent)
 
 void RefusalLog::refused(const QString &key, const QString &first, const QString &summary)
 {
+    if (QThread::currentThread() != thread()) {
+        // A worker thread's refusal: counted in the log's own thread, where its timer runs.
+        QMetaObject::invokeMethod(this, [this, key, first, summary] { refused(key, first, summary); }, Qt::QueuedConnection);
+        return;
+    }
     auto it = m_entries.find(key);
     if (it == m_entries.end()) {
         qCWarning(lcFrontdoor).noquote() << first;

@@ -4,6 +4,7 @@
 // limits) once per interval instead of once per connection: the first refusal of a kind is
 // logged at once, and what follows within the interval is summed into one line at its end.
 // A flood cannot fill the log, and an operator still sees it start, go on and stop.
+// refused() may be called from any thread; it is handled in the log's own, where its timer runs.
 
 #include <QHash>
 #include <QObject>

@@ -12,7 +12,6 @@
 #include <QRegularExpression>
 #include <QUuid>
 
-#include <algorithm>
 
 namespace Postern::Management {
 
@@ -117,16 +116,15 @@ QJsonObject ClusterDirectory::localSummary() const
 
 QJsonArray ClusterDirectory::localSessions(qsizetype limit) const
 {
-    QList<Sessions::WebSocketSession *> sessions = m_gateway->sessions()->sessions();
-    std::sort(sessions.begin(), sessions.end(), [](auto *a, auto *b) { return a->id() < b->id(); });
     QJsonArray list;
-    for (const Sessions::WebSocketSession *session : std::as_const(sessions)) {
+    // Sessions of every worker thread, read under the registry's lock, oldest (lowest id) first.
+    m_gateway->sessions()->forEach([&](const Sessions::WebSocketSession &session) {
         if (list.size() >= limit)
-            break;
-        QJsonObject json = SessionOperations::sessionJson(*session);
+            return;
+        QJsonObject json = SessionOperations::sessionJson(session);
         json.insert(QStringLiteral("node"), m_name);
         list.append(json);
-    }
+    });
     return list;
 }
 

@@ -113,8 +113,12 @@ ManagementHub::ManagementHub(GatewayControl *gateway, QObject *parent)
 
     Sessions::SessionRegistry *registry = gateway->sessions();
     connect(registry, &Sessions::SessionRegistry::sessionOpened, this, [this, registry](quint64 id) {
-        if (const Sessions::WebSocketSession *session = registry->find(id))
-            push(QStringLiteral("sessions"), QStringLiteral("session.opened"), SessionOperations::sessionJson(*session));
+        // Queued from a worker thread the session may have ended already: then nothing is told.
+        QJsonObject json;
+        if (registry->withSession(id, [&](const Sessions::WebSocketSession &session) {
+                json = SessionOperations::sessionJson(session);
+            }))
+            push(QStringLiteral("sessions"), QStringLiteral("session.opened"), json);
     });
     connect(registry, &Sessions::SessionRegistry::sessionClosed, this, [this](quint64 id) {
         push(QStringLiteral("sessions"), QStringLiteral("session.closed"), {{QStringLiteral("id"), double(id)}});
@@ -451,14 +455,14 @@ void ManagementHub::onLogLine(const LogRing::Line &line)
 void ManagementHub::pushCounters()
 {
     QJsonArray sessions;
-    for (const Sessions::WebSocketSession *session : m_gateway->sessions()->sessions()) {
-        const auto &counters = session->counters();
-        sessions.append(QJsonObject{{QStringLiteral("id"), double(session->id())},
+    m_gateway->sessions()->forEach([&](const Sessions::WebSocketSession &session) {
+        const auto counters = session.counters();
+        sessions.append(QJsonObject{{QStringLiteral("id"), double(session.id())},
                                     {QStringLiteral("messagesIn"), double(counters.messagesIn)},
                                     {QStringLiteral("messagesOut"), double(counters.messagesOut)},
                                     {QStringLiteral("bytesIn"), double(counters.bytesIn)},
                                     {QStringLiteral("bytesOut"), double(counters.bytesOut)}});
-    }
+    });
     push(QStringLiteral("counters"), QStringLiteral("counters"),
          {{QStringLiteral("time"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
           {QStringLiteral("sessions"), sessions}});

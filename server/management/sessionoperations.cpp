@@ -8,7 +8,6 @@
 
 #include <QJsonArray>
 
-#include <algorithm>
 
 namespace Postern::Management {
 
@@ -25,7 +24,7 @@ void SessionOperations::registerOn(OperationTable &table)
 QJsonObject SessionOperations::sessionJson(const Sessions::WebSocketSession &session)
 {
     const Frontdoor::ConnectionInfo &connection = session.connection();
-    const auto &counters = session.counters();
+    const auto counters = session.counters();
     QJsonObject json{
         {QStringLiteral("id"), double(session.id())},
         {QStringLiteral("service"), session.serviceName()},
@@ -83,11 +82,10 @@ void SessionOperations::list(const Params &params, Answer answer) const
         });
         return;
     }
-    QList<Sessions::WebSocketSession *> sessions = m_gateway->sessions()->sessions();
-    std::sort(sessions.begin(), sessions.end(), [](auto *a, auto *b) { return a->id() < b->id(); });
     QJsonArray list;
-    for (const Sessions::WebSocketSession *session : std::as_const(sessions))
-        list.append(sessionJson(*session));
+    m_gateway->sessions()->forEach([&](const Sessions::WebSocketSession &session) { // in id order
+        list.append(sessionJson(session));
+    });
     answer(filtered(list));
 }
 
@@ -96,11 +94,13 @@ OperationResult SessionOperations::get(const Params &params) const
     const auto id = params.integer(QStringLiteral("id"), -1, 1, std::numeric_limits<qint32>::max());
     if (!id)
         return std::unexpected(id.error());
-    const Sessions::WebSocketSession *session = m_gateway->sessions()->find(quint64(*id));
-    if (!session)
+    QJsonObject json;
+    if (!m_gateway->sessions()->withSession(quint64(*id), [&](const Sessions::WebSocketSession &session) {
+            json = sessionJson(session);
+        }))
         return std::unexpected(ManagementError{ErrorCode::NotFound, QStringLiteral("there is no session %1").arg(*id),
                                                QStringLiteral("params.id")});
-    return sessionJson(*session);
+    return json;
 }
 
 void SessionOperations::close(const Params &params, const Caller &caller, Answer answer)
@@ -166,9 +166,10 @@ OperationResult SessionOperations::closeHere(const Params &params, const Caller 
     QList<quint64> ids = request->ids;
     const QString &user = request->user;
     if (!user.isEmpty())
-        for (const Sessions::WebSocketSession *session : m_gateway->sessions()->sessions())
-            if (session->connection().user == user && !ids.contains(session->id()))
-                ids.append(session->id());
+        m_gateway->sessions()->forEach([&](const Sessions::WebSocketSession &session) {
+            if (session.connection().user == user && !ids.contains(session.id()))
+                ids.append(session.id());
+        });
     QJsonArray closed;
     QJsonArray unknown;
     for (const quint64 id : std::as_const(ids)) {

@@ -68,6 +68,8 @@ void BackendConnector::onConnected()
         return;
     m_timer.stop();
     m_state = State::TransportReady;
+    // No Nagle delay on the back-end side either: a relayed message goes out at once.
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     Q_EMIT transportReady();
 }
 

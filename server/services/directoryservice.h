@@ -16,6 +16,7 @@ public:
 
     Frontdoor::HttpResponse handleHttp(const Frontdoor::HttpRequestHead &request, const QString &relativePath,
                                        const Frontdoor::ConnectionInfo &connection) override;
+    bool runsInWorkers() const override { return true; }
 
 private:
     QString m_root;       // canonical

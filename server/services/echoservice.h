@@ -14,6 +14,7 @@ public:
     using Service::Service;
 
     void upgrade(Frontdoor::PendingUpgrade *upgrade) override;
+    bool runsInWorkers() const override { return true; }
 };
 
 } // namespace Postern::Services

@@ -26,6 +26,8 @@ public:
     ~ProxyService() override;
 
     void upgrade(Frontdoor::PendingUpgrade *upgrade) override;
+    // The prepared strategy's pool of back-end connections lives in the main thread.
+    bool runsInWorkers() const override { return !m_pool; }
 
 private:
     // Completes `upgrade` through `connector` (transport ready, or upgraded when `protocol`

@@ -63,7 +63,7 @@ void Service::refuseOverSessionLimit(Frontdoor::PendingUpgrade *upgrade)
     WebSocket::Endpoint *endpoint = upgrade->accept({}, clientEndpointOptions());
     if (!endpoint)
         return;
-    endpoint->setParent(m_context.registry); // outlives a reload that replaces this service
+    endpoint->setParent(m_context.registry->ownerIn(endpoint->thread())); // outlives a reload that replaces this service
     connect(endpoint, &WebSocket::Endpoint::disconnected, endpoint, &QObject::deleteLater);
     endpoint->start();
     endpoint->close(WebSocket::CloseCode::TryAgainLater,

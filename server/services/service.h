@@ -60,6 +60,11 @@ public:
     // requests of its accept URLs. Nothing by default.
     virtual void activate() {}
 
+    // Whether the service's requests and sessions may be served in any worker thread: its
+    // state is immutable or thread-safe. Services bound to the main thread (management,
+    // broadcast, login, a prepared proxy's pool) say no, and their ports are served there.
+    virtual bool runsInWorkers() const { return false; }
+
     // ws.maximum.sessions: whether the service may open one more session now.
     bool admitsSession() const;
     // Completes the handshake and closes at once with 1013 (try again later): a browser's

@@ -2,6 +2,7 @@
 
 #include "logging.h"
 #include "logline.h"
+#include "sessions/sessionregistry.h"
 
 namespace Postern::Sessions {
 
@@ -23,7 +24,13 @@ WebSocketSession::WebSocketSession(WebSocket::Endpoint *endpoint, QString servic
     m_sessionTimeout.setSingleShot(true);
 }
 
-WebSocketSession::~WebSocketSession() = default;
+WebSocketSession::~WebSocketSession()
+{
+    // Destroyed without ending (its worker thread stopped before it drained): the registry
+    // must not keep it.
+    if (m_registry && !m_finished)
+        m_registry->remove(this);
+}
 
 void WebSocketSession::start()
 {
@@ -79,7 +86,7 @@ void WebSocketSession::finish()
     if (m_finished || m_holds > 0)
         return;
     m_finished = true;
-    const Counters &counters = m_endpoint->counters();
+    const Counters counters = m_endpoint->counters();
     // One line per session end, in the format of docs/operations.md ("Log format").
     LogLine line(QStringLiteral("session-end"));
     line.add(QStringLiteral("id"), qint64(m_id))
@@ -96,6 +103,8 @@ void WebSocketSession::finish()
         .add(QStringLiteral("bytes_out"), qint64(counters.bytesOut))
         .add(QStringLiteral("duration_ms"), m_age.elapsed());
     qCInfo(lcSession).noquote() << line.text();
+    if (m_registry)
+        m_registry->remove(this);
     Q_EMIT finished();
     deleteLater();
 }

@@ -3,16 +3,24 @@
 // One live client WebSocket session, as the registry and the log know it: its service, the
 // client and its login, the endpoint that speaks the protocol, its counters, and how it
 // ended. The service gives it behaviour by connecting to the endpoint.
+// It lives in one thread (the worker that accepted it). What the registry's readers in other
+// threads use is safe there: id, serviceName, connection, startedAt (fixed once registered),
+// counters, backend, queuedBytes and droppedMessages.
 
 #include "frontdoor/connectioninfo.h"
 #include "websocket/endpoint.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QMutex>
 #include <QObject>
 #include <QTimer>
 
+#include <atomic>
+
 namespace Postern::Sessions {
+
+class SessionRegistry;
 
 class WebSocketSession final : public QObject
 {
@@ -28,16 +36,26 @@ public:
     ~WebSocketSession() override;
 
     quint64 id() const { return m_id; }
+    // Set by the registry when it takes the session; it is told when the session ends.
     void setId(quint64 id) { m_id = id; }
+    void setRegistry(SessionRegistry *registry) { m_registry = registry; }
     const QString &serviceName() const { return m_serviceName; }
     const Frontdoor::ConnectionInfo &connection() const { return m_connection; }
     QDateTime startedAt() const { return m_startedAt; }
-    const Counters &counters() const { return m_endpoint->counters(); }
+    Counters counters() const { return m_endpoint->counters(); }
     WebSocket::Endpoint *endpoint() const { return m_endpoint; }
 
     // What the session is connected to beyond the gateway ("tcp://db:5432"), for the log.
-    void setBackend(const QString &description) { m_backend = description; }
-    const QString &backend() const { return m_backend; }
+    void setBackend(const QString &description)
+    {
+        const QMutexLocker lock(&m_backendMutex);
+        m_backend = description;
+    }
+    QString backend() const
+    {
+        const QMutexLocker lock(&m_backendMutex);
+        return m_backend;
+    }
     // How the session ended, for its log line, when the service knows better than the client
     // endpoint (a back-end that went away). The first note stays.
     void noteEnding(const QString &note)
@@ -49,11 +67,11 @@ public:
     // (slow.consumer drop-oldest). Zero for other services.
     void setDelivery(qint64 queuedBytes, quint64 droppedMessages)
     {
-        m_queuedBytes = queuedBytes;
-        m_droppedMessages = droppedMessages;
+        m_queuedBytes.store(queuedBytes, std::memory_order_relaxed);
+        m_droppedMessages.store(droppedMessages, std::memory_order_relaxed);
     }
-    qint64 queuedBytes() const { return m_queuedBytes; }
-    quint64 droppedMessages() const { return m_droppedMessages; }
+    qint64 queuedBytes() const { return m_queuedBytes.load(std::memory_order_relaxed); }
+    quint64 droppedMessages() const { return m_droppedMessages.load(std::memory_order_relaxed); }
     // While held, the session outlives its client (a relay still closing its back-end side):
     // it ends at the last release() after the client has gone.
     void hold() { ++m_holds; }
@@ -74,8 +92,10 @@ private:
     void finish();
 
     WebSocket::Endpoint *m_endpoint;
+    SessionRegistry *m_registry = nullptr;
     QString m_serviceName;
     Frontdoor::ConnectionInfo m_connection;
+    mutable QMutex m_backendMutex;
     QString m_backend;
     quint64 m_id = 0;
     QDateTime m_startedAt;
@@ -83,8 +103,8 @@ private:
     QTimer m_sessionTimeout;
     QString m_note; // how it ended, for the log line
     int m_holds = 0;
-    qint64 m_queuedBytes = 0;
-    quint64 m_droppedMessages = 0;
+    std::atomic<qint64> m_queuedBytes = 0;
+    std::atomic<quint64> m_droppedMessages = 0;
     bool m_clientGone = false;
     bool m_finished = false;
 };

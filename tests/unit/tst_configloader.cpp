@@ -156,6 +156,21 @@ private Q_SLOTS:
         QCOMPARE(echo.mimeMappings.value(QStringLiteral("log")), QStringLiteral("text/plain"));
     }
 
+    void workers()
+    {
+        const auto two = ConfigLoader::loadData(document(QByteArray(kEcho) + "  <workers>2</workers>\n"), path());
+        QVERIFY(two);
+        QCOMPARE(two->workers, 2);
+        QCOMPARE(two->workerCount(), 2);
+        const auto automatic = ConfigLoader::loadData(document(QByteArray(kEcho) + "  <workers>auto</workers>\n"), path());
+        QVERIFY(automatic);
+        QCOMPARE(automatic->workers, 0);
+        QCOMPARE(automatic->workerCount(), qBound(1, QThread::idealThreadCount(), 64));
+        const auto unset = ConfigLoader::loadData(document(kEcho), path());
+        QVERIFY(unset);
+        QCOMPARE(unset->workerCount(), automatic->workerCount()); // the default is one per core
+    }
+
     void loggingLevels()
     {
         const auto config = ConfigLoader::loadData(
@@ -406,6 +421,14 @@ private Q_SLOTS:
                                             << "log category postern appears twice in <logging>";
         QTest::newRow("logging twice") << document(QByteArray(kEcho) + "  <logging/>\n  <logging/><!--HERE-->\n")
                                        << "<logging> may appear only once";
+        QTest::newRow("workers zero") << document(QByteArray(kEcho) + "  <workers>0</workers><!--HERE-->\n")
+                                      << "<workers> '0' must be a whole number from 1 to 64, or auto (one per core)";
+        QTest::newRow("workers too many") << document(QByteArray(kEcho) + "  <workers>65</workers><!--HERE-->\n")
+                                          << "<workers> '65' must be a whole number from 1 to 64";
+        QTest::newRow("workers not a number") << document(QByteArray(kEcho) + "  <workers>many</workers><!--HERE-->\n")
+                                              << "<workers> 'many' must be a whole number from 1 to 64";
+        QTest::newRow("workers twice") << document(QByteArray(kEcho) + "  <workers>2</workers>\n  <workers>2</workers><!--HERE-->\n")
+                                       << "<workers> may appear only once";
         QTest::newRow("unknown top-level element") << document(QByteArray(kEcho) + "  <servise/><!--HERE-->\n")
                                                    << "unknown element <servise> in <gateway-config>";
         QTest::newRow("bad duration") << document(R"(  <service>

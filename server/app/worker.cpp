@@ -1,0 +1,97 @@
+#include "app/worker.h"
+
+#include "frontdoor/listener.h"
+#include "sessions/sessionregistry.h"
+
+namespace Postern::App {
+
+class Worker::Loop final : public QObject
+{
+public:
+    explicit Loop(Sessions::SessionRegistry *registry) : m_registry(registry) {}
+
+    void listen(const QString &key, Frontdoor::ListenerContextPtr context, int descriptor)
+    {
+        auto *listener = new Frontdoor::Listener(std::move(context), &m_connections, this);
+        listener->start(descriptor);
+        delete m_listeners.value(key);
+        m_listeners.insert(key, listener);
+    }
+
+    void setContext(const QString &key, Frontdoor::ListenerContextPtr context)
+    {
+        if (Frontdoor::Listener *listener = m_listeners.value(key))
+            listener->setContext(std::move(context));
+    }
+
+    void stopListening(const QString &key)
+    {
+        if (Frontdoor::Listener *listener = m_listeners.take(key)) {
+            listener->stop();
+            delete listener;
+        }
+    }
+
+    void stopAllListening()
+    {
+        for (const QString &key : m_listeners.keys())
+            stopListening(key);
+    }
+
+    // In the thread, when it starts: sessions accepted here are owned here.
+    void begin() { m_registry->setThreadOwner(QThread::currentThread(), &m_connections); }
+
+    ~Loop() override
+    {
+        stopAllListening();
+        m_registry->setThreadOwner(QThread::currentThread(), nullptr);
+    }
+
+private:
+    Sessions::SessionRegistry *m_registry;
+    QObject m_connections{this}; // in-flight connections and sessions of this thread
+    QHash<QString, Frontdoor::Listener *> m_listeners;
+};
+
+Worker::Worker(const QString &name, Sessions::SessionRegistry *registry)
+    : m_loop(new Loop(registry)), m_registry(registry)
+{
+    m_thread.setObjectName(name);
+    m_loop->moveToThread(&m_thread);
+    // The loop is destroyed in its thread, after the event loop has ended.
+    QObject::connect(&m_thread, &QThread::finished, m_loop, &QObject::deleteLater);
+    QMetaObject::invokeMethod(m_loop, [loop = m_loop] { loop->begin(); }, Qt::QueuedConnection);
+    m_thread.start();
+}
+
+Worker::~Worker()
+{
+    stop();
+}
+
+void Worker::listen(const QString &key, Frontdoor::ListenerContextPtr context, int descriptor)
+{
+    QMetaObject::invokeMethod(m_loop, [loop = m_loop, key, context, descriptor] { loop->listen(key, context, descriptor); },
+                              Qt::QueuedConnection);
+}
+
+void Worker::setContext(const QString &key, Frontdoor::ListenerContextPtr context)
+{
+    QMetaObject::invokeMethod(m_loop, [loop = m_loop, key, context] { loop->setContext(key, context); },
+                              Qt::QueuedConnection);
+}
+
+void Worker::stopListening(const QString &key)
+{
+    QMetaObject::invokeMethod(m_loop, [loop = m_loop, key] { loop->stopListening(key); }, Qt::QueuedConnection);
+}
+
+void Worker::stop()
+{
+    if (!m_thread.isRunning())
+        return;
+    m_thread.quit();
+    m_thread.wait();
+}
+
+} // namespace Postern::App
