@@ -19,6 +19,7 @@
 #include "websocket/opcode.h"
 
 #include <QFileInfo>
+#include <QHash>
 #include <QRandomGenerator>
 
 #include <sys/socket.h>
@@ -351,7 +352,8 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
     // Build the new services and one context per bound address.
     QList<Services::ServicePtr> services;
     QMap<ListenerKey, std::shared_ptr<Frontdoor::ListenerContext>> contexts;
-    QSet<QString> mainOnly; // addresses with a service that must run in the main thread
+    QHash<QString, QString> mainOnly; // addresses with a service that must run in the main thread: which one
+    QSet<QString> workerCapable; // addresses with a service that could run in every worker
     for (const auto &serviceConfig : config.services) {
         if (!serviceConfig.enabled)
             continue; // validated with the rest, not started
@@ -389,8 +391,10 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
                     context->limiter = m_limiter;
                 }
                 context->routes.add(url.host(), url.path(), url.scheme().startsWith(u"ws"), service);
-                if (!service->runsInWorkers())
-                    mainOnly.insert(key.toString());
+                if (service->runsInWorkers())
+                    workerCapable.insert(key.toString());
+                else if (!mainOnly.contains(key.toString()))
+                    mainOnly.insert(key.toString(), QStringLiteral("'%1' (%2)").arg(serviceConfig.name, serviceConfig.type));
                 // A management service also answers GET /metrics on its addresses.
                 if (serviceConfig.type == u"management" && serviceConfig.management.metrics)
                     context->routes.add(url.host(), QStringLiteral("/metrics"), false, service);
@@ -405,6 +409,23 @@ std::expected<void, QStringList> Gateway::apply(const Config::GatewayConfig &con
                                                          "start; %1 thread(s) serve connections until then")
                                               .arg(workers).arg(config.workerCount());
     const auto shared = [&](const ListenerKey &key) { return workers > 1 && !mainOnly.contains(key.toString()); };
+    if (workers > 1) {
+        // An administrator who configured threads should see where they do not apply: an
+        // address whose echo, directory or proxy services share it with one that runs in the
+        // main thread only.
+        QSet<QString> told;
+        for (auto it = contexts.cbegin(); it != contexts.cend(); ++it) {
+            const QString service = mainOnly.value(it.key().toString());
+            const QString &name = it.value()->displayName;
+            if (service.isEmpty() || !workerCapable.contains(it.key().toString()) || told.contains(name))
+                continue;
+            told.insert(name);
+            qCInfo(lcGateway).noquote() << QStringLiteral("%1 is served by the main thread alone: service %2 runs "
+                                                          "only there (docs/performance.md); give services that "
+                                                          "carry traffic a port of their own to use all %3 threads")
+                                               .arg(name, service).arg(workers);
+        }
+    }
 
     // Bind what is new before touching what runs, so a failure changes nothing. Each worker
     // thread gets a socket of its own on a shared address (the descriptor is handed over).

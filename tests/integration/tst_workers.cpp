@@ -337,6 +337,44 @@ private Q_SLOTS:
         QVERIFY(allFlow(10));
     }
 
+    void mainThreadAddressIsNamed()
+    {
+        // An echo service sharing its port with the management service is served by the main
+        // thread alone; the administrator is told which address and why, and only for that one.
+        const QByteArray shared = QByteArray::number(Testing::freePort());
+        const QByteArray own = QByteArray::number(Testing::freePort());
+        writeFile(QStringLiteral("mixed.xml"),
+                  "<gateway-config>\n  <workers>2</workers>\n"
+                  "  <service><name>echo</name><accept>wss://localhost:" + shared + "/echo</accept>"
+                  "<accept>ws://localhost:" + own + "/echo</accept><type>echo</type></service>\n"
+                  "  <service><name>manage</name><accept>wss://localhost:" + shared + "/manage</accept>"
+                  "<type>management</type><realm-name>admins</realm-name>"
+                  "<authorization-constraint><require-role>ADMINISTRATOR</require-role></authorization-constraint></service>\n"
+                  "  <security>\n"
+                  "    <keystore><type>PKCS12</type><file>keystore.p12</file><password-file>keystore.pw</password-file></keystore>\n"
+                  "    <realm><name>admins</name><authentication><http-challenge-scheme>Basic</http-challenge-scheme>"
+                  "<login-modules><login-module><type>file</type><options><file>users.xml</file></options></login-module>"
+                  "</login-modules></authentication></realm>\n"
+                  "  </security>\n</gateway-config>\n");
+        const auto config = Config::ConfigLoader::loadFile(m_dir.filePath(QStringLiteral("mixed.xml")));
+        QVERIFY2(config, config ? "" : qPrintable(config.error().first().toString()));
+        // What the gateway logs while applying, kept aside from the test's own output.
+        static QStringList told;
+        told.clear();
+        const QtMessageHandler previous = qInstallMessageHandler([](QtMsgType, const QMessageLogContext &, const QString &message) {
+            if (message.contains(u"is served by the main thread alone"))
+                told.append(message);
+        });
+        App::Gateway gateway;
+        const auto applied = gateway.apply(*config);
+        qInstallMessageHandler(previous);
+        QVERIFY2(applied, applied ? "" : qPrintable(applied.error().join(u'\n')));
+        QCOMPARE(told.size(), 1);
+        QVERIFY2(told.first().startsWith(QStringLiteral("localhost:%1 (TLS) is served by the main thread alone: "
+                                                        "service 'manage' (management)").arg(QString::fromLatin1(shared))),
+                 qPrintable(told.first()));
+    }
+
     void shutdownDrainsBothThreads()
     {
         QVERIFY(sessionThreads(QStringLiteral("echo")).size() + sessionThreads(QStringLiteral("proxy")).size() >= 3);
