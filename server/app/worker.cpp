@@ -3,6 +3,8 @@
 #include "frontdoor/listener.h"
 #include "sessions/sessionregistry.h"
 
+#include <openssl/crypto.h>
+
 namespace Postern::App {
 
 class Worker::Loop final : public QObject
@@ -44,7 +46,13 @@ public:
     ~Loop() override
     {
         stopAllListening();
+        // The sessions of this thread end here, in their thread, before OpenSSL lets go of it.
+        qDeleteAll(m_connections.children());
         m_registry->setThreadOwner(QThread::currentThread(), nullptr);
+        // QThread::wait() returns before the thread's own destructors for thread-local data
+        // run, so at process exit OpenSSL's per-thread error state could outlive the process
+        // teardown and be reported as leaked; release it explicitly while the thread is alive.
+        OPENSSL_thread_stop();
     }
 
 private:
