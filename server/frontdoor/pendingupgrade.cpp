@@ -1,6 +1,7 @@
 #include "frontdoor/pendingupgrade.h"
 
 #include "frontdoor/httpresponse.h"
+#include "util/socketoutput.h"
 #include "websocket/handshake.h"
 
 #include <QTcpSocket>
@@ -66,7 +67,7 @@ WebSocket::Endpoint *PendingUpgrade::accept(const QByteArray &protocol, const We
     for (const auto &[name, value] : std::as_const(m_responseHeaders))
         response += name + ": " + value + "\r\n";
     response += "\r\n";
-    m_socket->write(response);
+    Util::SocketOutput::write(m_socket, response);
     disconnect(m_socket, nullptr, this, nullptr);
     auto *endpoint = new WebSocket::Endpoint(m_socket, WebSocket::Endpoint::Role::Server, options);
     m_socket = nullptr;

@@ -1,5 +1,6 @@
 #include "proxy/backendconnector.h"
 
+#include "util/socketoutput.h"
 #include "websocket/clienthandshake.h"
 #include "websocket/handshakeresponse.h"
 
@@ -130,7 +131,7 @@ void BackendConnector::upgrade(const ClientRequest &request)
         return;
     }
     const QByteArray head = m_handshake.request();
-    m_socket->write(head);
+    Util::SocketOutput::write(m_socket, head);
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
 }

@@ -640,6 +640,15 @@ private Q_SLOTS:
         QVERIFY(session);
         auto *relay = session->findChild<Proxy::ProxyRelay *>();
         QVERIFY(relay);
+        // Small, fixed kernel buffers on the back-end connection (the gateway's send buffer,
+        // the back-end's receive buffer): otherwise the kernel's growing buffers can take the
+        // whole flood, the gateway writes straight into them and never has to hold anything back.
+        auto *toBackend = relay->findChild<QTcpSocket *>();
+        QVERIFY(toBackend);
+        QTRY_VERIFY(slow);
+        const int kernelBuffer = 16 * 1024;
+        QCOMPARE(::setsockopt(int(toBackend->socketDescriptor()), SOL_SOCKET, SO_SNDBUF, &kernelBuffer, sizeof kernelBuffer), 0);
+        QCOMPARE(::setsockopt(int(slow->socketDescriptor()), SOL_SOCKET, SO_RCVBUF, &kernelBuffer, sizeof kernelBuffer), 0);
 
         QByteArray sent;
         for (int i = 0; i < 96; ++i) {
