@@ -183,6 +183,10 @@ postern_config() {  # postern_config FILE KEYTYPE [WITH-WORKERS]
 <?xml version="1.0" encoding="UTF-8"?>
 <gateway-config xmlns="http://xmlns.kaazing.org/2016/06/gateway">
   ${3:-}
+  <!-- Access logs off, as for nginx and HAProxy: no session-end line per session. -->
+  <logging>
+    <postern.session>warning</postern.session>
+  </logging>
   <service>
     <name>proxy-tcp</name>
     <accept>ws://127.0.0.1:$ws_port/tcp</accept>
