@@ -297,21 +297,17 @@ void Endpoint::sendPiece(const Frame &piece)
         m_outMaskKey = key.value_or(0);
         m_outOffset = 0;
         m_outRemaining = piece.frameLength();
+        writeRaw(FrameWriter::header(piece.opcode, m_outRemaining, piece.fin, key));
     } else if (m_outRemaining == 0) {
         return; // the rest of a frame that was not started (it began before our close)
     }
     Q_ASSERT(piece.payload.size() <= m_outRemaining);
-    // A frame's header leaves with its first piece, in one write: apart, each would be its own
-    // packet (the gateway's sockets do not wait to gather) and wake the peer twice.
-    const QByteArray header = piece.startsFrame()
-        ? FrameWriter::header(piece.opcode, m_outRemaining, piece.fin, role() == Role::Client ? std::optional(m_outMaskKey) : std::nullopt)
-        : QByteArray();
     if (role() == Role::Client && !piece.payload.isEmpty()) {
         QByteArray masked(piece.payload.size(), Qt::Uninitialized);
         FrameWriter::applyMask(piece.payload, masked.data(), m_outMaskKey, m_outOffset);
-        writeRaw(header, masked);
-    } else {
-        writeRaw(header, piece.payload);
+        writeRaw(masked);
+    } else if (!piece.payload.isEmpty()) {
+        writeRaw(piece.payload);
     }
     m_outOffset += piece.payload.size();
     m_outRemaining -= piece.payload.size();
@@ -370,10 +366,10 @@ void Endpoint::writeControl(Opcode opcode, QByteArrayView payload)
     m_heldControl.append(std::move(frame));
 }
 
-void Endpoint::writeRaw(const QByteArray &bytes, const QByteArray &more)
+void Endpoint::writeRaw(const QByteArray &bytes)
 {
     if (m_socket->state() == QAbstractSocket::ConnectedState)
-        Util::SocketOutput::write(m_socket, bytes, more);
+        m_socket->write(bytes);
 }
 
 void Endpoint::closingHandshakeDone()

@@ -150,7 +150,7 @@ private:
     void handleControl(const Frame &frame);
     void handleData(Frame &&frame);
     void writeControl(Opcode opcode, QByteArrayView payload);
-    void writeRaw(const QByteArray &bytes, const QByteArray &more = {});
+    void writeRaw(const QByteArray &bytes);
     // Both close frames have crossed: the server ends the TCP connection, a client waits
     // for the server to (within closeTimeout).
     void closingHandshakeDone();

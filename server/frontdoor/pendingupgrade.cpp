@@ -1,7 +1,6 @@
 #include "frontdoor/pendingupgrade.h"
 
 #include "frontdoor/httpresponse.h"
-#include "util/socketoutput.h"
 #include "websocket/handshake.h"
 
 #include <QTcpSocket>
@@ -67,7 +66,7 @@ WebSocket::Endpoint *PendingUpgrade::accept(const QByteArray &protocol, const We
     for (const auto &[name, value] : std::as_const(m_responseHeaders))
         response += name + ": " + value + "\r\n";
     response += "\r\n";
-    Util::SocketOutput::write(m_socket, response);
+    m_socket->write(response);
     disconnect(m_socket, nullptr, this, nullptr);
     auto *endpoint = new WebSocket::Endpoint(m_socket, WebSocket::Endpoint::Role::Server, options);
     m_socket = nullptr;

@@ -1,6 +1,5 @@
 #include "proxy/backendconnector.h"
 
-#include "util/socketoutput.h"
 #include "websocket/clienthandshake.h"
 #include "websocket/handshakeresponse.h"
 
@@ -131,7 +130,7 @@ void BackendConnector::upgrade(const ClientRequest &request)
         return;
     }
     const QByteArray head = m_handshake.request();
-    Util::SocketOutput::write(m_socket, head);
+    m_socket->write(head);
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
 }

@@ -198,7 +198,7 @@ void ProxyRelay::onClientPiece(const WebSocket::Frame &piece)
         m_backendWs->sendPiece(piece);
     } else if (m_backendTcp) {
         if (!piece.payload.isEmpty() && m_backendTcp->state() == QAbstractSocket::ConnectedState)
-            Util::SocketOutput::write(m_backendTcp, piece.payload);
+            m_backendTcp->write(piece.payload);
     } else {
         // Deferred: this piece starts the connection; the client is not read on until it is
         // made (what it sends meanwhile waits in the kernel), so the waiting stays one piece.
