@@ -50,10 +50,12 @@ ws_echo="$build/bench/ws-echo"
 wsload="$build/bench/wsload"
 
 if [ "$quick" = 1 ]; then
-    seconds=1; handshake_seconds=1; idle_sizes=(100); idle_hold=1; fanout_seconds=2
+    seconds=1; rtt_runs=1; handshake_seconds=1; idle_sizes=(100); idle_hold=1; fanout_seconds=2
     [ -n "$output" ] || output="$build/bench-quick.md"
 else
-    seconds=5; handshake_seconds=3; idle_sizes=(1000 5000 10000); idle_hold=3; fanout_seconds=10
+    # Round trips: the median of 3 runs of 3 s. Single runs on this 2-core machine differ by
+    # 10-20 % from one minute to the next (docs/performance.md); the table shows the spread.
+    seconds=3; rtt_runs=3; handshake_seconds=3; idle_sizes=(1000 5000 10000); idle_hold=3; fanout_seconds=10
     [ -n "$output" ] || output="$root/bench/results/$(date -u +%Y-%m-%d)-$(hostname -s).md"
 fi
 small_connections=32      # closed-loop connections for 100 B messages
@@ -319,21 +321,33 @@ CONF
 results="$work/results.txt"
 : >"$results"
 result_value() { sed -n "s/.*\b$2=\([^ ]*\).*/\1/p" <<<"$1"; }
-# rtt PEER SCHEME SIZE CONNECTIONS URL-PATH PID
+# rtt PEER SCHEME SIZE CONNECTIONS URL-PATH PID: $rtt_runs runs of $seconds s; the result line
+# is the run with the median msg/s, with the lowest and highest msg/s of all the runs (low=,
+# high=) and the messages and CPU seconds of all of them together (all_messages=, all_cpu=).
 rtt() {
     local peer=$1 scheme=$2 size=$3 connections=$4 path=$5 cpu_pid=$6 port url_scheme out cpu_before cpu_after
+    local runs=() run median low high all_messages=0 all_cpu=0 cpu
     port=$ws_port; url_scheme=ws                      # "single": one connection over ws
     [ "$scheme" = wss ] && { port=$wss_port; url_scheme=wss; }
-    cpu_before=$(cpu_seconds "$cpu_pid")
-    out=$("$wsload" rtt --url "$url_scheme://127.0.0.1:$port$path" --ca "$work/pki/ca.pem" --connections "$connections" \
-        --size "$size" --seconds "$seconds" 2>"$work/wsload.err" | grep '^RESULT') || true
-    cpu_after=$(cpu_seconds "$cpu_pid")
-    if [ -z "$out" ] || [ "$(result_value "$out" errors)" != 0 ]; then
-        log "$peer $scheme $size B: no figures ($(head -c 300 "$work/wsload.err"))"
-        return 0
-    fi
-    log "$peer $scheme $size B x$connections: $(result_value "$out" msg_per_s) msg/s, p50 $(result_value "$out" p50_us) us"
-    echo "rtt $peer scheme=$scheme size=$size connections=$connections ${out#RESULT } cpu=$(awk -v a="$cpu_before" -v b="$cpu_after" 'BEGIN{printf "%.3f", b-a}')" >>"$results"
+    for ((run = 0; run < rtt_runs; run++)); do
+        cpu_before=$(cpu_seconds "$cpu_pid")
+        out=$("$wsload" rtt --url "$url_scheme://127.0.0.1:$port$path" --ca "$work/pki/ca.pem" --connections "$connections" \
+            --size "$size" --seconds "$seconds" 2>"$work/wsload.err" | grep '^RESULT') || true
+        cpu_after=$(cpu_seconds "$cpu_pid")
+        if [ -z "$out" ] || [ "$(result_value "$out" errors)" != 0 ]; then
+            log "$peer $scheme $size B: no figures ($(head -c 300 "$work/wsload.err"))"
+            return 0
+        fi
+        cpu=$(awk -v a="$cpu_before" -v b="$cpu_after" 'BEGIN{printf "%.3f", b-a}')
+        all_messages=$((all_messages + $(result_value "$out" messages)))
+        all_cpu=$(awk -v a="$all_cpu" -v b="$cpu" 'BEGIN{printf "%.3f", a+b}')
+        runs+=("$(result_value "$out" msg_per_s) ${out#RESULT } cpu=$cpu")
+    done
+    median=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(((rtt_runs + 1) / 2))p")
+    low=$(printf '%s\n' "${runs[@]}" | sort -n | head -1 | cut -d' ' -f1)
+    high=$(printf '%s\n' "${runs[@]}" | sort -n | tail -1 | cut -d' ' -f1)
+    log "$peer $scheme $size B x$connections: $(result_value "$median" msg_per_s) msg/s (runs $low-$high), p50 $(result_value "$median" p50_us) us"
+    echo "rtt $peer scheme=$scheme size=$size connections=$connections ${median#* } low=$low high=$high all_messages=$all_messages all_cpu=$all_cpu" >>"$results"
 }
 throughput_set() {  # throughput_set PEER PATH CPU-PID
     local peer=$1 path=$2 cpu_pid=$3 scheme
@@ -486,7 +500,7 @@ mkdir -p "$(dirname "$output")"
     machine
     echo "- $postern_workers_note; nginx worker_processes $workers, HAProxy nbthread $workers, back-ends and direct ws-echo $workers thread(s) each; websockify: its own model (a process per connection); load client: 1 thread"
     echo
-    python3 "$root/bench/table.py" "$results" "$seconds" "$small_connections" "$large_connections" \
+    python3 "$root/bench/table.py" "$results" "$seconds x $rtt_runs" "$small_connections" "$large_connections" \
         "$handshake_concurrency" "$idle_rate"
 } >"$output"
 cat "$output"

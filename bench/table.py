@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns bench/run.sh's result lines into its markdown table, or lists what has no figures.
 
-  table.py RESULTS SECONDS SMALL-CONNECTIONS LARGE-CONNECTIONS HANDSHAKE-CONCURRENCY IDLE-RATE
+  table.py RESULTS "SECONDS x RUNS" SMALL-CONNECTIONS LARGE-CONNECTIONS HANDSHAKE-CONCURRENCY IDLE-RATE
   table.py --missing RESULTS IDLE-COUNT...
 
 A result line is "KIND PEER key=value ...", KIND one of rtt, handshakes, idle, fanout.
@@ -83,11 +83,16 @@ def missing(rows, idle_counts):
 def table(rows, seconds, small, large, concurrency, idle_rate):
     out = []
     w = out.append
-    w(f"## Round trips (closed loop, {seconds} s each: {small} connections for 100 B, {large} for 64 KiB)")
+    length, _, runs = seconds.partition(" x ")
+    runs = int(runs or 1)
+    each = f"{length} s each" if runs == 1 else f"the median of {runs} runs of {length} s each"
+    w(f"## Round trips (closed loop, {each}: {small} connections for 100 B, {large} for 64 KiB)")
     w("")
     w("Each connection sends one binary message and waits for as many bytes back before the next. "
       "MB/s counts the payload one way. Ratio: Postern's msg/s over the peer's (for the direct path: "
-      "Postern's share of the limit).")
+      "Postern's share of the limit)."
+      + (" msg/s is the median run's; the runs' lowest and highest are in brackets, and the figures"
+         " beside it (MB/s, latencies) are the median run's." if runs > 1 else ""))
     w("")
     w("| messages | peer | msg/s | MB/s | p50 µs | p99 µs | Postern's ratio |")
     w("|---|---|---:|---:|---:|---:|---|")
@@ -104,10 +109,12 @@ def table(rows, seconds, small, large, concurrency, idle_rate):
                 else:
                     mine = next((p for p, others in PROXY_PEERS.items() if peer in others), None)
                     note = ratio(num(get[mine], "msg_per_s"), num(row, "msg_per_s")) if mine else ""
-                w(f"| {what} | {LABEL[peer]} | {fmt(num(row, 'msg_per_s'))} | {fmt(num(row, 'mb_per_s'), 2)} | "
+                spread = f" ({fmt(num(row, 'low'))}–{fmt(num(row, 'high'))})" if row and runs > 1 and "low" in row else ""
+                w(f"| {what} | {LABEL[peer]} | {fmt(num(row, 'msg_per_s'))}{spread} | {fmt(num(row, 'mb_per_s'), 2)} | "
                   f"{fmt(num(row, 'p50_us'), 1)} | {fmt(num(row, 'p99_us'), 1)} | {note} |")
     w("")
-    w("## Latency one connection adds (1 connection, 100 B, ws)")
+    w("## Latency one connection adds (1 connection, 100 B, ws"
+      + (f"; the run with the median msg/s of {runs})" if runs > 1 else ")"))
     w("")
     w("| peer | p50 µs | p99 µs | added over direct (p50) µs |")
     w("|---|---:|---:|---:|")
@@ -120,7 +127,7 @@ def table(rows, seconds, small, large, concurrency, idle_rate):
     w("")
     w("## CPU seconds per million messages")
     w("")
-    w("utime + stime of all the peer's processes (/proc/PID/stat) over its round-trip runs above, "
+    w("utime + stime of all the peer's processes (/proc/PID/stat) over all its round-trip runs above, "
       "ws and wss together, per million round trips. Lower is better; the ratio is the peer's "
       "figure over Postern's (above 1: Postern uses less).")
     w("")
@@ -130,8 +137,8 @@ def table(rows, seconds, small, large, concurrency, idle_rate):
     for peer in RTT_PEERS:
         for size in [100, 65536]:
             sel = [r for r in rows if r["kind"] == "rtt" and r["peer"] == peer and r.get("size") == str(size)]
-            messages = sum(float(r["messages"]) for r in sel)
-            cpu = sum(float(r["cpu"]) for r in sel)
+            messages = sum(float(r.get("all_messages", r["messages"])) for r in sel)
+            cpu = sum(float(r.get("all_cpu", r["cpu"])) for r in sel)
             per_million[peer, size] = cpu / messages * 1e6 if messages else None
     for peer in RTT_PEERS:
         mine = next((p for p, others in PROXY_PEERS.items() if peer in others), None)
