@@ -9,6 +9,7 @@
 #include <QSslSocket>
 
 #include <cerrno>
+#include <mutex>
 #include <cstring>
 
 #include <fcntl.h>
@@ -30,6 +31,13 @@ int openReserve()
 {
     return ::open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
+
+// Held around every accept() of every listener, in every thread: a listener out of
+// descriptors frees its reserve for the one accept() that refuses a waiting connection, and
+// without this another thread's listener could take that descriptor for a connection of its
+// own in between; the first would then have no reserve left, and what waits in its backlog
+// would hang instead of being refused.
+std::mutex acceptMutex;
 } // namespace
 
 Listener::Listener(ListenerContextPtr context, QObject *connectionOwner, QObject *parent)
@@ -110,12 +118,17 @@ Listener::~Listener()
 void Listener::acceptPending()
 {
     for (int i = 0; i < kMaximumAcceptedPerRound && m_notifier; ++i) {
-        const int descriptor = ::accept4(int(socketDescriptor()), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        int descriptor = -1;
+        int error = 0;
+        {
+            const std::lock_guard lock(acceptMutex);
+            descriptor = ::accept4(int(socketDescriptor()), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+            error = errno;
+        }
         if (descriptor >= 0) {
             incomingConnection(descriptor);
             continue;
         }
-        const int error = errno;
         if (error == EINTR || error == ECONNABORTED || error == EPROTO)
             continue; // that one is gone; the next may be fine
         if (error != EAGAIN && error != EWOULDBLOCK)
@@ -188,6 +201,9 @@ void Listener::onAcceptFailure(int error)
 
 qint64 Listener::refuseBacklog()
 {
+    const std::lock_guard lock(acceptMutex);
+    if (m_reserveDescriptor < 0)
+        m_reserveDescriptor = openReserve(); // lost to another use of descriptors: a new one, if one is free
     if (m_reserveDescriptor >= 0) {
         ::close(m_reserveDescriptor);
         m_reserveDescriptor = -1;
