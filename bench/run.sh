@@ -343,9 +343,10 @@ rtt() {
         all_cpu=$(awk -v a="$all_cpu" -v b="$cpu" 'BEGIN{printf "%.3f", a+b}')
         runs+=("$(result_value "$out" msg_per_s) ${out#RESULT } cpu=$cpu")
     done
-    median=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(((rtt_runs + 1) / 2))p")
-    low=$(printf '%s\n' "${runs[@]}" | sort -n | head -1 | cut -d' ' -f1)
-    high=$(printf '%s\n' "${runs[@]}" | sort -n | tail -1 | cut -d' ' -f1)
+    mapfile -t runs < <(printf '%s\n' "${runs[@]}" | sort -n)
+    median=${runs[(rtt_runs - 1) / 2]}
+    low=${runs[0]%% *}
+    high=${runs[rtt_runs - 1]%% *}
     log "$peer $scheme $size B x$connections: $(result_value "$median" msg_per_s) msg/s (runs $low-$high), p50 $(result_value "$median" p50_us) us"
     echo "rtt $peer scheme=$scheme size=$size connections=$connections ${median#* } low=$low high=$high all_messages=$all_messages all_cpu=$all_cpu" >>"$results"
 }

@@ -9,8 +9,8 @@
 #include <QSslSocket>
 
 #include <cerrno>
-#include <mutex>
 #include <cstring>
+#include <mutex>
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -201,9 +201,9 @@ void Listener::onAcceptFailure(int error)
 
 qint64 Listener::refuseBacklog()
 {
+    // A reserve lost to another use of descriptors is opened again at the end of the round,
+    // once one is free.
     const std::lock_guard lock(acceptMutex);
-    if (m_reserveDescriptor < 0)
-        m_reserveDescriptor = openReserve(); // lost to another use of descriptors: a new one, if one is free
     if (m_reserveDescriptor >= 0) {
         ::close(m_reserveDescriptor);
         m_reserveDescriptor = -1;
