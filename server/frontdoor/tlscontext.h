@@ -22,6 +22,10 @@ public:
     // accept URL's host); failing both, the keystore's first key entry.
     QSslConfiguration configurationFor(const QString &serverName, const QString &fallbackHost) const;
 
+    // The certificates a server sends for an entry's chain: the leaf and its intermediates,
+    // not the root.
+    static QList<QSslCertificate> servedChain(QList<QSslCertificate> chain);
+
     const Tls::Keystore &keystore() const { return m_keystore; }
     const Tls::Keystore &truststore() const { return m_truststore; }
     const QList<QSslCertificate> &trusted() const { return m_trusted; }

@@ -73,6 +73,7 @@ private:
     // Closes a console whose rights are gone; false when it keeps some (updated in place).
     bool recheck(Console &console, const Config::GatewayConfig &config);
     void send(Console &console, const QByteArray &message);
+    bool anySubscribed(const QString &topic) const;
     void push(const QString &topic, const QString &event, const QJsonObject &data);
     void audit(const Caller &caller, const QString &operation, const QJsonObject &params, const OperationResult &result,
                bool valuesShown);

@@ -3,6 +3,7 @@
 #include "websocket/clienthandshake.h"
 #include "websocket/handshakeresponse.h"
 
+#include <QNetworkProxy>
 #include <QSslSocket>
 
 namespace Postern::Proxy {
@@ -47,6 +48,9 @@ void BackendConnector::connectTransport()
     // A back-end that talks before it is spoken to (a banner, in a pool) is held to what a
     // relay would read ahead.
     m_socket->setReadBufferSize(m_target->readAhead);
+    // The back-end is reached directly: posternd sets no application proxy, and saying so
+    // spares Qt a proxy lookup per connection.
+    m_socket->setProxy(QNetworkProxy::NoProxy);
     connect(m_socket, &QAbstractSocket::errorOccurred, this, &BackendConnector::onError);
     connect(m_socket, &QTcpSocket::readyRead, this, &BackendConnector::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, [this] {
