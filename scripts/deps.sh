@@ -8,6 +8,7 @@ set -euo pipefail
 packages=(
     cmake ninja-build g++ pkgconf        # build
     qt6-base-dev qt6-websockets-dev      # Qt 6.4: Core, Network, Widgets, Test, WebSockets
+    qt6-base-private-dev                 # QSslSocketPrivate: wss connections share one OpenSSL context per certificate
     qt6-charts-dev qtkeychain-qt6-dev    # the console: dashboard graphs; passwords in the OS keyring
     libssl-dev openssl                   # OpenSSL 3: keystores and certificates; the CLI for interop tests
     libargon2-dev argon2                 # Argon2id password hashes; the CLI cross-checks them in tests

@@ -121,9 +121,9 @@ void HttpConnection::sniffClientHello()
         return;
     }
     m_info.serverName = hello.serverName;
-    QSslConfiguration configuration = m_context->tls
-        ? m_context->tls->configurationFor(hello.serverName, m_context->defaultHost)
-        : QSslConfiguration();
+    const Tls::KeystoreEntry *entry = m_context->tls ? m_context->tls->entryFor(hello.serverName, m_context->defaultHost)
+                                                     : nullptr;
+    QSslConfiguration configuration = entry ? m_context->tls->configurationForAlias(entry->alias()) : QSslConfiguration();
     m_context->tlsSettings.applyTo(configuration);
     if (configuration.localCertificate().isNull()) {
         qCWarning(lcTls).noquote() << QStringLiteral("no certificate for '%1' on %2; closing %3")
@@ -132,8 +132,7 @@ void HttpConnection::sniffClientHello()
         return;
     }
     m_state = State::Handshaking;
-    m_ssl->setSslConfiguration(configuration);
-    m_ssl->startServerEncryption();
+    m_context->tlsContexts->startServerEncryption(m_ssl, entry->alias(), configuration);
 }
 
 void HttpConnection::onEncrypted()

@@ -5,6 +5,7 @@
 
 #include "config/acceptoptions.h"
 #include "frontdoor/routetable.h"
+#include "frontdoor/servertlscontexts.h"
 #include "frontdoor/tlscontext.h"
 #include "frontdoor/tlssettings.h"
 
@@ -26,6 +27,8 @@ struct ListenerContext
     RouteTable routes;
     std::shared_ptr<const TlsContext> tls;
     TlsSettings tlsSettings; // ssl.protocols and ssl.ciphers of this port
+    // The OpenSSL contexts its connections share (filled by the handshakes themselves).
+    std::shared_ptr<ServerTlsContexts> tlsContexts = std::make_shared<ServerTlsContexts>();
     Metrics *metrics = nullptr; // the gateway's; outlives every context
     ConnectionLimiter *limiter = nullptr; // the gateway's; outlives every context
 };

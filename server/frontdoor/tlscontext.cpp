@@ -38,19 +38,26 @@ QSslConfiguration TlsContext::configurationForEntry(const Tls::KeystoreEntry &en
     configuration.setCaCertificates({});
     configuration.setLocalCertificateChain(servedChain(entry.certificateChain()));
     configuration.setPrivateKey(entry.privateKey());
+    // A server has no use for Qt's one-session cache (it serves client resumption), and it is
+    // the only thing Qt would write into an OpenSSL context that ServerTlsContexts shares.
+    configuration.setSslOption(QSsl::SslOptionDisableSessionSharing, true);
     return configuration;
 }
 
 QSslConfiguration TlsContext::configurationFor(const QString &serverName, const QString &fallbackHost) const
+{
+    const Tls::KeystoreEntry *entry = entryFor(serverName, fallbackHost);
+    return entry ? configurationForAlias(entry->alias()) : QSslConfiguration();
+}
+
+const Tls::KeystoreEntry *TlsContext::entryFor(const QString &serverName, const QString &fallbackHost) const
 {
     const Tls::KeystoreEntry *entry = serverName.isEmpty() ? nullptr : m_keystore.entryForHost(serverName);
     if (!entry)
         entry = m_keystore.entryForHost(fallbackHost);
     if (!entry)
         entry = m_keystore.firstKeyEntry();
-    if (!entry)
-        return {};
-    return m_configurations.value(entry->alias());
+    return entry;
 }
 
 } // namespace Postern::Frontdoor

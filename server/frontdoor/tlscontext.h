@@ -21,6 +21,10 @@ public:
     // The certificate for `serverName` (SNI); without one, the one for `fallbackHost` (the
     // accept URL's host); failing both, the keystore's first key entry.
     QSslConfiguration configurationFor(const QString &serverName, const QString &fallbackHost) const;
+    // The entry that choice falls on; null when the keystore has no key entry.
+    const Tls::KeystoreEntry *entryFor(const QString &serverName, const QString &fallbackHost) const;
+    // The server configuration of the key entry `alias` (null when there is none).
+    QSslConfiguration configurationForAlias(const QString &alias) const { return m_configurations.value(alias); }
 
     // The certificates a server sends for an entry's chain: the leaf and its intermediates,
     // not the root.

@@ -1,10 +1,21 @@
 // The certificates the front door serves for a keystore entry.
 
+#include "frontdoor/servertlscontexts.h"
 #include "frontdoor/tlscontext.h"
 #include "testpki.h"
 #include "tls/certificatefactory.h"
 
+#include <QSslSocket>
+#include <QTcpServer>
 #include <QTest>
+
+// Qt's private headers use a keyword the project turns off (QT_NO_KEYWORDS).
+#define emit
+#include <QtNetwork/private/qsslsocket_p.h>
+#undef emit
+
+#include <memory>
+#include <vector>
 
 using namespace Postern;
 using namespace Postern::Tls;
@@ -23,6 +34,21 @@ SharedKey ecKey()
 {
     return required(CertificateFactory::generateKey({KeySpec::Type::EcP256, 0}));
 }
+
+// Hands each accepted connection to the test as a QSslSocket that has not started TLS.
+class RawTlsServer : public QTcpServer
+{
+public:
+    std::vector<std::unique_ptr<QSslSocket>> accepted;
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto socket = std::make_unique<QSslSocket>();
+        if (socket->setSocketDescriptor(descriptor))
+            accepted.push_back(std::move(socket));
+    }
+};
 
 } // namespace
 
@@ -82,6 +108,64 @@ private Q_SLOTS:
         const QSslCertificate certificate = toQSslCertificate(required(CertificateFactory::selfSigned(key.get(), request)).get());
         QVERIFY(certificate.isSelfSigned());
         QCOMPARE(Frontdoor::TlsContext::servedChain({certificate}), QList<QSslCertificate>{certificate});
+    }
+
+    // Connections for one keystore entry share one OpenSSL context; another entry has its own,
+    // and each client still gets its entry's certificate.
+    void sharesOneContextPerEntry()
+    {
+        Testing::TestPki pki;
+        Keystore keystore;
+        keystore.insert(pki.serverEntry(QStringLiteral("a"), {QStringLiteral("a.test")}));
+        keystore.insert(pki.serverEntry(QStringLiteral("b"), {QStringLiteral("b.test")}));
+        const Frontdoor::TlsContext tls(keystore);
+        Frontdoor::ServerTlsContexts contexts;
+        RawTlsServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+
+        std::vector<std::unique_ptr<QSslSocket>> clients;
+        const auto handshake = [&](const QString &alias, const QString &host) -> QSslSocket * {
+            auto client = std::make_unique<QSslSocket>();
+            QSslConfiguration configuration = client->sslConfiguration();
+            configuration.setCaCertificates({pki.caCertificate()});
+            client->setSslConfiguration(configuration);
+            client->setPeerVerifyName(host);
+            client->connectToHostEncrypted(QStringLiteral("127.0.0.1"), server.serverPort());
+            const size_t index = server.accepted.size();
+            if (!QTest::qWaitFor([&] { return server.accepted.size() > index; }, 5000))
+                return nullptr;
+            QSslSocket *accepted = server.accepted.back().get();
+            contexts.startServerEncryption(accepted, alias, tls.configurationForAlias(alias));
+            QSslSocket *raw = client.get();
+            clients.push_back(std::move(client));
+            if (!QTest::qWaitFor([&] { return raw->isEncrypted() && accepted->isEncrypted(); }, 5000))
+                return nullptr;
+            return accepted;
+        };
+
+        QSslSocket *first = handshake(QStringLiteral("a"), QStringLiteral("a.test"));
+        QVERIFY(first);
+        QCOMPARE(contexts.size(), 1);
+        QSslSocket *second = handshake(QStringLiteral("a"), QStringLiteral("a.test"));
+        QVERIFY(second);
+        QCOMPARE(contexts.size(), 1);
+        QVERIFY(QSslSocketPrivate::sslContext(first));
+        QCOMPARE(QSslSocketPrivate::sslContext(second), QSslSocketPrivate::sslContext(first));
+        QCOMPARE(clients.at(1)->peerCertificate(), keystore.find(QStringLiteral("a"))->certificate());
+
+        QSslSocket *other = handshake(QStringLiteral("b"), QStringLiteral("b.test"));
+        QVERIFY(other);
+        QCOMPARE(contexts.size(), 2);
+        QVERIFY(QSslSocketPrivate::sslContext(other) != QSslSocketPrivate::sslContext(first));
+        QCOMPARE(clients.at(2)->peerCertificate(), keystore.find(QStringLiteral("b"))->certificate());
+
+        // Data still flows both ways over a connection whose context is shared.
+        clients.at(1)->write("ping");
+        QTRY_COMPARE(second->bytesAvailable(), qint64(4));
+        QCOMPARE(second->readAll(), QByteArray("ping"));
+        second->write("pong");
+        QTRY_COMPARE(clients.at(1)->bytesAvailable(), qint64(4));
+        QCOMPARE(clients.at(1)->readAll(), QByteArray("pong"));
     }
 };
 

@@ -1,0 +1,49 @@
+#pragma once
+
+// The OpenSSL contexts of one listener's TLS connections, one per keystore entry, built by the
+// first handshake that uses the entry and shared by every later one.
+//
+// QSslSocket builds an OpenSSL context (SSL_CTX) for every connection from its configuration:
+// measured with perf, SSL_CTX_new and loading the certificate and key into it cost more of
+// posternd's CPU per wss handshake than the handshake's cryptography. Qt 6.4 shares a context
+// between sockets only through QSslSocketPrivate (private API, used by Qt's own HTTP
+// connection pool), so this class is the one place Postern includes a Qt private header.
+// Contexts belong to one listener context: its TLS settings, its keystore; a reload makes new
+// ones. Sockets of several worker threads may share a context: OpenSSL lets threads create
+// sessions from one SSL_CTX, and the server configurations disable Qt's session caching,
+// the only thing Qt writes into a shared context after it is built.
+
+#include <QHash>
+#include <QMutex>
+#include <QSslConfiguration>
+#include <QString>
+
+#include <memory>
+
+QT_BEGIN_NAMESPACE
+class QSslContext;
+class QSslSocket;
+QT_END_NAMESPACE
+
+namespace Postern::Frontdoor {
+
+class ServerTlsContexts final
+{
+public:
+    ServerTlsContexts() = default;
+    ~ServerTlsContexts();
+    Q_DISABLE_COPY_MOVE(ServerTlsContexts)
+
+    // Starts the server handshake on `socket` with `configuration` (the entry `alias`'s, with
+    // the listener's settings applied), reusing the entry's context when one was built.
+    void startServerEncryption(QSslSocket *socket, const QString &alias, const QSslConfiguration &configuration);
+
+    // How many contexts are kept (one per entry used so far).
+    qsizetype size() const;
+
+private:
+    mutable QMutex m_mutex;
+    QHash<QString, std::shared_ptr<QSslContext>> m_contexts; // by keystore alias
+};
+
+} // namespace Postern::Frontdoor
