@@ -123,16 +123,18 @@ void HttpConnection::sniffClientHello()
     m_info.serverName = hello.serverName;
     const Tls::KeystoreEntry *entry = m_context->tls ? m_context->tls->entryFor(hello.serverName, m_context->defaultHost)
                                                      : nullptr;
-    QSslConfiguration configuration = entry ? m_context->tls->configurationForAlias(entry->alias()) : QSslConfiguration();
-    m_context->tlsSettings.applyTo(configuration);
-    if (configuration.localCertificate().isNull()) {
+    if (!entry) {
         qCWarning(lcTls).noquote() << QStringLiteral("no certificate for '%1' on %2; closing %3")
                                           .arg(hello.serverName, m_context->displayName, m_info.peer());
         closeConnection();
         return;
     }
     m_state = State::Handshaking;
-    m_context->tlsContexts->startServerEncryption(m_ssl, entry->alias(), configuration);
+    m_context->tlsContexts->startServerEncryption(m_ssl, entry->alias(), [this, entry] {
+        QSslConfiguration configuration = m_context->tls->configurationForAlias(entry->alias());
+        m_context->tlsSettings.applyTo(configuration);
+        return configuration;
+    });
 }
 
 void HttpConnection::onEncrypted()

@@ -12,33 +12,36 @@ namespace Postern::Frontdoor {
 ServerTlsContexts::~ServerTlsContexts() = default;
 
 void ServerTlsContexts::startServerEncryption(QSslSocket *socket, const QString &alias,
-                                              const QSslConfiguration &configuration)
+                                              const std::function<QSslConfiguration()> &configure)
 {
-    std::shared_ptr<QSslContext> shared;
+    Entry entry;
     {
         const QMutexLocker lock(&m_mutex);
-        shared = m_contexts.value(alias);
+        entry = m_entries.value(alias);
     }
-    socket->setSslConfiguration(configuration);
-    if (shared) {
-        QSslSocketPrivate::checkSettingSslContext(socket, std::move(shared));
+    if (entry.context) {
+        socket->setSslConfiguration(entry.configuration);
+        QSslSocketPrivate::checkSettingSslContext(socket, std::move(entry.context));
         socket->startServerEncryption();
         return;
     }
+    entry.configuration = configure();
+    socket->setSslConfiguration(entry.configuration);
     socket->startServerEncryption();
-    // The socket built a context from `configuration`: a context that failed to build is not
-    // kept (the socket reports that error itself).
-    if (std::shared_ptr<QSslContext> built = QSslSocketPrivate::sslContext(socket)) {
-        const QMutexLocker lock(&m_mutex);
-        if (!m_contexts.contains(alias))
-            m_contexts.insert(alias, std::move(built));
-    }
+    // The socket built a context from the configuration. One that failed to build is not kept
+    // (the socket reports the error itself), and the next handshake tries again.
+    entry.context = QSslSocketPrivate::sslContext(socket);
+    if (!entry.context)
+        return;
+    const QMutexLocker lock(&m_mutex);
+    if (!m_entries.contains(alias))
+        m_entries.insert(alias, std::move(entry));
 }
 
 qsizetype ServerTlsContexts::size() const
 {
     const QMutexLocker lock(&m_mutex);
-    return m_contexts.size();
+    return m_entries.size();
 }
 
 } // namespace Postern::Frontdoor

@@ -1,7 +1,8 @@
 #pragma once
 
 // The OpenSSL contexts of one listener's TLS connections, one per keystore entry, built by the
-// first handshake that uses the entry and shared by every later one.
+// first handshake that uses the entry and shared by every later one, with the entry's
+// configuration (the listener's settings applied).
 //
 // QSslSocket builds an OpenSSL context (SSL_CTX) for every connection from its configuration:
 // measured with perf, SSL_CTX_new and loading the certificate and key into it cost more of
@@ -18,6 +19,7 @@
 #include <QSslConfiguration>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 QT_BEGIN_NAMESPACE
@@ -34,16 +36,24 @@ public:
     ~ServerTlsContexts();
     Q_DISABLE_COPY_MOVE(ServerTlsContexts)
 
-    // Starts the server handshake on `socket` with `configuration` (the entry `alias`'s, with
-    // the listener's settings applied), reusing the entry's context when one was built.
-    void startServerEncryption(QSslSocket *socket, const QString &alias, const QSslConfiguration &configuration);
+    // Starts the server handshake on `socket` for the keystore entry `alias`, with the entry's
+    // context and configuration when a handshake built them; else with what `configure`
+    // makes (the entry's configuration, the listener's settings applied), kept for the next.
+    void startServerEncryption(QSslSocket *socket, const QString &alias,
+                               const std::function<QSslConfiguration()> &configure);
 
     // How many contexts are kept (one per entry used so far).
     qsizetype size() const;
 
 private:
+    struct Entry
+    {
+        QSslConfiguration configuration;
+        std::shared_ptr<QSslContext> context;
+    };
+
     mutable QMutex m_mutex;
-    QHash<QString, std::shared_ptr<QSslContext>> m_contexts; // by keystore alias
+    QHash<QString, Entry> m_entries; // by keystore alias
 };
 
 } // namespace Postern::Frontdoor

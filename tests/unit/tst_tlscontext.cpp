@@ -124,6 +124,7 @@ private Q_SLOTS:
         QVERIFY(server.listen(QHostAddress::LocalHost));
 
         std::vector<std::unique_ptr<QSslSocket>> clients;
+        int configured = 0; // configurations built: one per entry
         const auto handshake = [&](const QString &alias, const QString &host) -> QSslSocket * {
             auto client = std::make_unique<QSslSocket>();
             QSslConfiguration configuration = client->sslConfiguration();
@@ -135,7 +136,10 @@ private Q_SLOTS:
             if (!QTest::qWaitFor([&] { return server.accepted.size() > index; }, 5000))
                 return nullptr;
             QSslSocket *accepted = server.accepted.back().get();
-            contexts.startServerEncryption(accepted, alias, tls.configurationForAlias(alias));
+            contexts.startServerEncryption(accepted, alias, [&] {
+                ++configured;
+                return tls.configurationForAlias(alias);
+            });
             QSslSocket *raw = client.get();
             clients.push_back(std::move(client));
             if (!QTest::qWaitFor([&] { return raw->isEncrypted() && accepted->isEncrypted(); }, 5000))
@@ -149,6 +153,7 @@ private Q_SLOTS:
         QSslSocket *second = handshake(QStringLiteral("a"), QStringLiteral("a.test"));
         QVERIFY(second);
         QCOMPARE(contexts.size(), 1);
+        QCOMPARE(configured, 1);
         QVERIFY(QSslSocketPrivate::sslContext(first));
         QCOMPARE(QSslSocketPrivate::sslContext(second), QSslSocketPrivate::sslContext(first));
         QCOMPARE(clients.at(1)->peerCertificate(), keystore.find(QStringLiteral("a"))->certificate());
@@ -156,6 +161,7 @@ private Q_SLOTS:
         QSslSocket *other = handshake(QStringLiteral("b"), QStringLiteral("b.test"));
         QVERIFY(other);
         QCOMPARE(contexts.size(), 2);
+        QCOMPARE(configured, 2);
         QVERIFY(QSslSocketPrivate::sslContext(other) != QSslSocketPrivate::sslContext(first));
         QCOMPARE(clients.at(2)->peerCertificate(), keystore.find(QStringLiteral("b"))->certificate());
 
