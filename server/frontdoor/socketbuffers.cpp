@@ -1,0 +1,54 @@
+#include "frontdoor/socketbuffers.h"
+
+#include <QSslSocket>
+
+// Qt's private headers use a keyword the project turns off (QT_NO_KEYWORDS).
+#define emit
+#include <QtCore/private/qiodevice_p.h>
+#include <QtNetwork/private/qsslsocket_p.h>
+#undef emit
+
+namespace Postern::Frontdoor {
+
+namespace {
+
+QIODevicePrivate *privateOf(QIODevice *device)
+{
+    return static_cast<QIODevicePrivate *>(QObjectPrivate::get(device));
+}
+
+QAbstractSocket *innerOf(QAbstractSocket *socket)
+{
+    auto *ssl = qobject_cast<QSslSocket *>(socket);
+    return ssl ? static_cast<QSslSocketPrivate *>(QObjectPrivate::get(ssl))->plainSocket : nullptr;
+}
+
+void setReadBlocks(QIODevice *device)
+{
+    QIODevicePrivate *d = privateOf(device);
+    d->readBufferChunkSize = SocketBuffers::kReadBlockSize; // buffers a later open() makes
+    for (QRingBuffer &buffer : d->readBuffers) {           // and the current ones
+        buffer.setChunkSize(SocketBuffers::kReadBlockSize);
+        if (buffer.isEmpty())
+            buffer.clear(); // lets go of a bigger block at once
+    }
+}
+
+} // namespace
+
+void SocketBuffers::useSmallReadBlocks(QAbstractSocket *socket)
+{
+    setReadBlocks(socket);
+    if (QAbstractSocket *plain = innerOf(socket))
+        setReadBlocks(plain);
+}
+
+int SocketBuffers::readBlockSize(QAbstractSocket *socket, bool inner)
+{
+    QAbstractSocket *target = inner ? innerOf(socket) : socket;
+    if (!target || privateOf(target)->readBuffers.isEmpty())
+        return -1;
+    return privateOf(target)->readBuffers.first().chunkSize();
+}
+
+} // namespace Postern::Frontdoor
