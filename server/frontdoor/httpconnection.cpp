@@ -44,8 +44,8 @@ HttpConnection::HttpConnection(QTcpSocket *socket, ListenerContextPtr context, Q
     : QObject(parent), m_socket(socket), m_context(std::move(context))
 {
     m_socket->setParent(this);
-    // Before the first byte is buffered: an idle connection or session keeps small read blocks.
-    SocketBuffers::useSmallReadBlocks(m_socket);
+    // Before the first byte is buffered: an idle connection or session keeps small buffers.
+    SocketBuffers::keepIdleSmall(m_socket);
     m_info.peerAddress = socket->peerAddress();
     m_info.peerPort = socket->peerPort();
     m_info.localPort = socket->localPort();

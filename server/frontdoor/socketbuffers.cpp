@@ -34,13 +34,29 @@ void setReadBlocks(QIODevice *device)
     }
 }
 
+// Once `device` has sent all it had, its write buffer lets go of its block (Qt would keep it).
+void releaseWriteBlocksWhenSent(QIODevice *device)
+{
+    QObject::connect(device, &QIODevice::bytesWritten, device, [device] {
+        for (QRingBuffer &buffer : privateOf(device)->writeBuffers)
+            if (buffer.isEmpty())
+                buffer.clear();
+    });
+}
+
+void keepSmall(QIODevice *device)
+{
+    setReadBlocks(device);
+    releaseWriteBlocksWhenSent(device);
+}
+
 } // namespace
 
-void SocketBuffers::useSmallReadBlocks(QAbstractSocket *socket)
+void SocketBuffers::keepIdleSmall(QAbstractSocket *socket)
 {
-    setReadBlocks(socket);
+    keepSmall(socket);
     if (QAbstractSocket *plain = innerOf(socket))
-        setReadBlocks(plain);
+        keepSmall(plain);
 }
 
 int SocketBuffers::readBlockSize(QAbstractSocket *socket, bool inner)

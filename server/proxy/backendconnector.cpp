@@ -65,8 +65,8 @@ void BackendConnector::connectTransport()
         ssl->connectToHostEncrypted(m_target->host, m_target->port);
     else
         m_socket->connectToHost(m_target->host, m_target->port);
-    // Once the socket (and a TLS socket's inner one) exists: an idle session keeps small read blocks.
-    Frontdoor::SocketBuffers::useSmallReadBlocks(m_socket);
+    // Once the socket (and a TLS socket's inner one) exists: an idle session keeps small buffers.
+    Frontdoor::SocketBuffers::keepIdleSmall(m_socket);
 }
 
 void BackendConnector::onConnected()

@@ -1,4 +1,5 @@
-// Socket read buffers that allocate small blocks, on plain and TLS sockets, and data still flowing.
+// Socket buffers kept small when idle (small read blocks, write blocks given back once sent),
+// on plain and TLS sockets, and data still flowing.
 
 #include "frontdoor/servertlscontexts.h"
 #include "frontdoor/socketbuffers.h"
@@ -9,7 +10,16 @@
 #include <QTcpServer>
 #include <QTest>
 
+#include <malloc.h>
+
+#include <algorithm>
+
 #include <memory>
+#include <vector>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/allocator_interface.h>
+#endif
 
 using namespace Postern;
 using Frontdoor::SocketBuffers;
@@ -30,6 +40,31 @@ protected:
             accepted = std::move(socket);
     }
 };
+
+// Accepts connections as plain sockets, as many as come.
+class ManyServer : public QTcpServer
+{
+public:
+    std::vector<std::unique_ptr<QTcpSocket>> accepted;
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto socket = std::make_unique<QTcpSocket>();
+        if (socket->setSocketDescriptor(descriptor))
+            accepted.push_back(std::move(socket));
+    }
+};
+
+// Bytes the heap has handed out (the sanitizer's allocator when there is one).
+qint64 heapInUse()
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return qint64(__sanitizer_get_current_allocated_bytes());
+#else
+    return qint64(mallinfo2().uordblks);
+#endif
+}
 
 QByteArray pattern(qsizetype size)
 {
@@ -68,12 +103,49 @@ private Q_SLOTS:
         QSslSocket *socket = server.accepted.get(); // TLS never started: a plain socket
         QVERIFY(SocketBuffers::readBlockSize(socket) > SocketBuffers::kReadBlockSize); // Qt's own
 
-        SocketBuffers::useSmallReadBlocks(socket);
+        SocketBuffers::keepIdleSmall(socket);
         QCOMPARE(SocketBuffers::readBlockSize(socket), SocketBuffers::kReadBlockSize);
         const QByteArray big = pattern(300 * 1024);
         QVERIFY(carries(socket, &client, big));
         QVERIFY(carries(&client, socket, big));
         QCOMPARE(SocketBuffers::readBlockSize(socket), SocketBuffers::kReadBlockSize);
+    }
+
+    // After each of `count` server sockets sent 1,000 bytes: what the heap holds beyond before.
+    static qint64 heldAfterSending(bool keepSmall, int count)
+    {
+        ManyServer server;
+        if (!server.listen(QHostAddress::LocalHost))
+            return -1;
+        std::vector<std::unique_ptr<QTcpSocket>> clients;
+        for (int i = 0; i < count; ++i) {
+            clients.push_back(std::make_unique<QTcpSocket>());
+            clients.back()->connectToHost(QHostAddress::LocalHost, server.serverPort());
+        }
+        if (!QTest::qWaitFor([&] { return server.accepted.size() == size_t(count); }, 10000))
+            return -1;
+        const qint64 before = heapInUse();
+        for (const auto &socket : server.accepted) {
+            if (keepSmall)
+                SocketBuffers::keepIdleSmall(socket.get());
+            socket->write(QByteArray(1000, 'x'));
+        }
+        const bool sent = QTest::qWaitFor([&] {
+            return std::all_of(server.accepted.cbegin(), server.accepted.cend(), [](const auto &s) { return s->bytesToWrite() == 0; })
+                && std::all_of(clients.cbegin(), clients.cend(), [](const auto &c) { return c->bytesAvailable() == 1000; });
+        }, 10000);
+        return sent ? heapInUse() - before : -1;
+    }
+
+    // Qt keeps a 32 KiB write block in every socket that has written; these give it back.
+    void givesWriteBlocksBackOnceSent()
+    {
+        constexpr int kCount = 32;
+        const qint64 qtDefault = heldAfterSending(false, kCount);
+        const qint64 small = heldAfterSending(true, kCount);
+        QVERIFY(qtDefault >= 0 && small >= 0);
+        QVERIFY2(small + kCount * 16 * 1024 < qtDefault,
+                 qPrintable(QStringLiteral("%1 bytes held with Qt's buffers, %2 kept small").arg(qtDefault).arg(small)));
     }
 
     // A server socket (as the front door's) and a client socket (as a back-end's), both TLS:
@@ -95,13 +167,13 @@ private Q_SLOTS:
         client.setSslConfiguration(configuration);
         client.setPeerVerifyName(QStringLiteral("a.test"));
         client.connectToHostEncrypted(QStringLiteral("127.0.0.1"), server.serverPort());
-        SocketBuffers::useSmallReadBlocks(&client);
+        SocketBuffers::keepIdleSmall(&client);
         QCOMPARE(SocketBuffers::readBlockSize(&client), SocketBuffers::kReadBlockSize);
         QCOMPARE(SocketBuffers::readBlockSize(&client, true), SocketBuffers::kReadBlockSize);
 
         QTRY_VERIFY(server.accepted);
         QSslSocket *socket = server.accepted.get();
-        SocketBuffers::useSmallReadBlocks(socket);
+        SocketBuffers::keepIdleSmall(socket);
         QCOMPARE(SocketBuffers::readBlockSize(socket), SocketBuffers::kReadBlockSize);
         QCOMPARE(SocketBuffers::readBlockSize(socket, true), SocketBuffers::kReadBlockSize);
         contexts.startServerEncryption(socket, QStringLiteral("a"), [&] { return tls.configurationForAlias(QStringLiteral("a")); });
