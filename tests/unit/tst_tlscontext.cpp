@@ -5,9 +5,13 @@
 #include "testpki.h"
 #include "tls/certificatefactory.h"
 
+#include <QProcess>
 #include <QSslSocket>
+#include <QTemporaryDir>
 #include <QTcpServer>
 #include <QTest>
+#include <QTimer>
+#include <QFile>
 
 // Qt's private headers use a keyword the project turns off (QT_NO_KEYWORDS).
 #define emit
@@ -172,6 +176,65 @@ private Q_SLOTS:
         second->write("pong");
         QTRY_COMPARE(clients.at(1)->bytesAvailable(), qint64(4));
         QCOMPARE(clients.at(1)->readAll(), QByteArray("pong"));
+    }
+
+    // With one context per entry, a TLS 1.3 session ticket from one connection resumes the
+    // next (the ticket key is the context's); an independent client says so.
+    void resumesSessionsWithTickets()
+    {
+        Testing::TestPki pki;
+        Keystore keystore;
+        keystore.insert(pki.serverEntry(QStringLiteral("a"), {QStringLiteral("a.test")}));
+        const Frontdoor::TlsContext tls(keystore);
+        Frontdoor::ServerTlsContexts contexts;
+        RawTlsServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString ca = dir.filePath(QStringLiteral("ca.pem"));
+        QFile caFile(ca);
+        QVERIFY(caFile.open(QIODevice::WriteOnly));
+        caFile.write(pki.caCertificate().toPem());
+        caFile.close();
+        const QString session = dir.filePath(QStringLiteral("session.pem"));
+
+        // Runs openssl s_client once, serving TLS to it meanwhile; returns what it printed.
+        size_t served = 0;
+        const auto sClient = [&](const QStringList &sessionOption) -> QByteArray {
+            QProcess client;
+            client.setProcessChannelMode(QProcess::MergedChannels);
+            client.start(QStringLiteral("openssl"), QStringList{QStringLiteral("s_client"), QStringLiteral("-connect"),
+                                                               QStringLiteral("127.0.0.1:%1").arg(server.serverPort()),
+                                                               QStringLiteral("-CAfile"), ca, QStringLiteral("-tls1_3"),
+                                                               QStringLiteral("-servername"), QStringLiteral("a.test")}
+                                                    + sessionOption);
+            if (!client.waitForStarted(5000))
+                return "openssl did not start";
+            QByteArray output;
+            const bool done = QTest::qWaitFor([&] {
+                while (server.accepted.size() > served)
+                    contexts.startServerEncryption(server.accepted.at(served++).get(), QStringLiteral("a"),
+                                                   [&] { return tls.configurationForAlias(QStringLiteral("a")); });
+                output += client.readAll();
+                // The tickets come after the handshake: give them time to arrive before EOF.
+                if (output.contains("Verify return code") && client.state() == QProcess::Running
+                    && client.property("closing").isNull()) {
+                    client.setProperty("closing", true);
+                    QTimer::singleShot(300, &client, [&client] { client.closeWriteChannel(); });
+                }
+                return client.state() == QProcess::NotRunning;
+            }, 15000);
+            output += client.readAll();
+            return done ? output : output + "\n(s_client did not finish)";
+        };
+
+        const QByteArray first = sClient({QStringLiteral("-sess_out"), session});
+        QVERIFY2(first.contains("New, TLSv1.3"), first.constData());
+        QVERIFY2(first.contains("Verify return code: 0 (ok)"), first.constData());
+        QVERIFY(QFile::exists(session));
+        const QByteArray second = sClient({QStringLiteral("-sess_in"), session});
+        QVERIFY2(second.contains("Reused, TLSv1.3"), second.constData());
+        QCOMPARE(contexts.size(), 1);
     }
 };
 
