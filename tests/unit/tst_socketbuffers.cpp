@@ -18,7 +18,9 @@
 #include <vector>
 
 #if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/allocator_interface.h>
+// The sanitizer runtime's allocator statistics (sanitizer/allocator_interface.h, which
+// Debian's GCC does not ship).
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
 using namespace Postern;
