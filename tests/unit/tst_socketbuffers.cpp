@@ -4,6 +4,7 @@
 #include "frontdoor/servertlscontexts.h"
 #include "frontdoor/socketbuffers.h"
 #include "frontdoor/tlscontext.h"
+#include "rawtlsserver.h"
 #include "testpki.h"
 
 #include <QSslSocket>
@@ -27,36 +28,6 @@ using namespace Postern;
 using Frontdoor::SocketBuffers;
 
 namespace {
-
-// Accepts connections as QSslSockets that have not started TLS.
-class RawServer : public QTcpServer
-{
-public:
-    std::unique_ptr<QSslSocket> accepted;
-
-protected:
-    void incomingConnection(qintptr descriptor) override
-    {
-        auto socket = std::make_unique<QSslSocket>();
-        if (socket->setSocketDescriptor(descriptor))
-            accepted = std::move(socket);
-    }
-};
-
-// Accepts connections as plain sockets, as many as come.
-class ManyServer : public QTcpServer
-{
-public:
-    std::vector<std::unique_ptr<QTcpSocket>> accepted;
-
-protected:
-    void incomingConnection(qintptr descriptor) override
-    {
-        auto socket = std::make_unique<QTcpSocket>();
-        if (socket->setSocketDescriptor(descriptor))
-            accepted.push_back(std::move(socket));
-    }
-};
 
 // Bytes the heap has handed out (the sanitizer's allocator when there is one).
 qint64 heapInUse()
@@ -97,12 +68,12 @@ class TestSocketBuffers : public QObject
 private Q_SLOTS:
     void plainSocket()
     {
-        RawServer server;
+        Testing::RawTlsServer server;
         QVERIFY(server.listen(QHostAddress::LocalHost));
         QTcpSocket client;
         client.connectToHost(QHostAddress::LocalHost, server.serverPort());
-        QTRY_VERIFY(server.accepted && client.state() == QAbstractSocket::ConnectedState);
-        QSslSocket *socket = server.accepted.get(); // TLS never started: a plain socket
+        QTRY_VERIFY(server.accepted.size() == 1 && client.state() == QAbstractSocket::ConnectedState);
+        QSslSocket *socket = server.accepted.front().get(); // TLS never started: a plain socket
         QVERIFY(SocketBuffers::readBlockSize(socket) > SocketBuffers::kReadBlockSize); // Qt's own
 
         SocketBuffers::keepIdleSmall(socket);
@@ -116,7 +87,7 @@ private Q_SLOTS:
     // After each of `count` server sockets sent 1,000 bytes: what the heap holds beyond before.
     static qint64 heldAfterSending(bool keepSmall, int count)
     {
-        ManyServer server;
+        Testing::RawTlsServer server; // TLS never started: plain sockets
         if (!server.listen(QHostAddress::LocalHost))
             return -1;
         std::vector<std::unique_ptr<QTcpSocket>> clients;
@@ -160,7 +131,7 @@ private Q_SLOTS:
         keystore.insert(pki.serverEntry(QStringLiteral("a"), {QStringLiteral("a.test")}));
         const Frontdoor::TlsContext tls(keystore);
         Frontdoor::ServerTlsContexts contexts;
-        RawServer server;
+        Testing::RawTlsServer server;
         QVERIFY(server.listen(QHostAddress::LocalHost));
 
         QSslSocket client;
@@ -173,8 +144,8 @@ private Q_SLOTS:
         QCOMPARE(SocketBuffers::readBlockSize(&client), SocketBuffers::kReadBlockSize);
         QCOMPARE(SocketBuffers::readBlockSize(&client, true), SocketBuffers::kReadBlockSize);
 
-        QTRY_VERIFY(server.accepted);
-        QSslSocket *socket = server.accepted.get();
+        QTRY_VERIFY(server.accepted.size() == 1);
+        QSslSocket *socket = server.accepted.front().get();
         SocketBuffers::keepIdleSmall(socket);
         QCOMPARE(SocketBuffers::readBlockSize(socket), SocketBuffers::kReadBlockSize);
         QCOMPARE(SocketBuffers::readBlockSize(socket, true), SocketBuffers::kReadBlockSize);

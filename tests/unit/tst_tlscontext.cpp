@@ -2,6 +2,7 @@
 
 #include "frontdoor/servertlscontexts.h"
 #include "frontdoor/tlscontext.h"
+#include "rawtlsserver.h"
 #include "testpki.h"
 #include "tls/certificatefactory.h"
 
@@ -38,21 +39,6 @@ SharedKey ecKey()
 {
     return required(CertificateFactory::generateKey({KeySpec::Type::EcP256, 0}));
 }
-
-// Hands each accepted connection to the test as a QSslSocket that has not started TLS.
-class RawTlsServer : public QTcpServer
-{
-public:
-    std::vector<std::unique_ptr<QSslSocket>> accepted;
-
-protected:
-    void incomingConnection(qintptr descriptor) override
-    {
-        auto socket = std::make_unique<QSslSocket>();
-        if (socket->setSocketDescriptor(descriptor))
-            accepted.push_back(std::move(socket));
-    }
-};
 
 } // namespace
 
@@ -124,7 +110,7 @@ private Q_SLOTS:
         keystore.insert(pki.serverEntry(QStringLiteral("b"), {QStringLiteral("b.test")}));
         const Frontdoor::TlsContext tls(keystore);
         Frontdoor::ServerTlsContexts contexts;
-        RawTlsServer server;
+        Testing::RawTlsServer server;
         QVERIFY(server.listen(QHostAddress::LocalHost));
 
         std::vector<std::unique_ptr<QSslSocket>> clients;
@@ -187,7 +173,7 @@ private Q_SLOTS:
         keystore.insert(pki.serverEntry(QStringLiteral("a"), {QStringLiteral("a.test")}));
         const Frontdoor::TlsContext tls(keystore);
         Frontdoor::ServerTlsContexts contexts;
-        RawTlsServer server;
+        Testing::RawTlsServer server;
         QVERIFY(server.listen(QHostAddress::LocalHost));
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
