@@ -111,23 +111,7 @@ ManagementHub::ManagementHub(GatewayControl *gateway, QObject *parent)
              {{QStringLiteral("revision"), revision}, {QStringLiteral("change"), change}, {QStringLiteral("by"), caller.user}});
     };
 
-    Sessions::SessionRegistry *registry = gateway->sessions();
-    connect(registry, &Sessions::SessionRegistry::sessionOpened, this, [this, registry](quint64 id) {
-        if (!anySubscribed(QStringLiteral("sessions")))
-            return; // nobody to tell: no event is built (it cost a tenth of a proxied handshake)
-        // Queued from a worker thread the session may have ended already: then nothing is told.
-        QJsonObject json;
-        if (registry->withSession(id, [&](const Sessions::WebSocketSession &session) {
-                json = SessionOperations::sessionJson(session);
-            }))
-            push(QStringLiteral("sessions"), QStringLiteral("session.opened"), json);
-    });
-    connect(registry, &Sessions::SessionRegistry::sessionClosed, this, [this](quint64 id) {
-        if (anySubscribed(QStringLiteral("sessions")))
-            push(QStringLiteral("sessions"), QStringLiteral("session.closed"), {{QStringLiteral("id"), double(id)}});
-    });
-    if (LogRing *ring = gateway->logRing())
-        connect(ring, &LogRing::lineAdded, this, &ManagementHub::onLogLine);
+    // Session and log events are connected only while a console listens (updateSubscriptions()).
     m_counters.setInterval(1000);
     connect(&m_counters, &QTimer::timeout, this, &ManagementHub::pushCounters);
 }
@@ -170,7 +154,7 @@ void ManagementHub::attach(Sessions::WebSocketSession *session, const Config::Ma
 void ManagementHub::forget(quint64 id)
 {
     m_consoles.remove(id);
-    updateCountersTimer();
+    updateSubscriptions();
 }
 
 void ManagementHub::send(Console &console, const QByteArray &message)
@@ -350,18 +334,51 @@ OperationResult ManagementHub::subscribe(quint64 id, const Params &params)
     Console &console = m_consoles[id];
     console.topics = QSet<QString>(topics->cbegin(), topics->cend());
     console.logLevel = *level;
-    updateCountersTimer();
+    updateSubscriptions();
     return QJsonObject{{QStringLiteral("topics"), QJsonArray::fromStringList(*topics)}};
 }
 
-void ManagementHub::updateCountersTimer()
+void ManagementHub::updateSubscriptions()
 {
-    const bool counters = std::any_of(m_consoles.cbegin(), m_consoles.cend(),
-                                      [](const Console &c) { return c.topics.contains(QStringLiteral("counters")); });
+    const bool counters = anySubscribed(QStringLiteral("counters"));
     if (counters && !m_counters.isActive())
         m_counters.start();
     else if (!counters)
         m_counters.stop();
+
+    // Sessions open and close, and log lines are written, in every worker thread: each event
+    // reaches this (main) thread as a queued call that wakes it. Without a console listening,
+    // they are not connected at all.
+    Sessions::SessionRegistry *registry = m_gateway->sessions();
+    const bool sessions = anySubscribed(QStringLiteral("sessions"));
+    if (sessions && !m_sessionEvents[0]) {
+        m_sessionEvents[0] = connect(registry, &Sessions::SessionRegistry::sessionOpened, this, [this, registry](quint64 id) {
+            if (!anySubscribed(QStringLiteral("sessions")))
+                return; // queued before the last console left
+            // Queued from a worker thread the session may have ended already: then nothing is told.
+            QJsonObject json;
+            if (registry->withSession(id, [&](const Sessions::WebSocketSession &session) {
+                    json = SessionOperations::sessionJson(session);
+                }))
+                push(QStringLiteral("sessions"), QStringLiteral("session.opened"), json);
+        });
+        m_sessionEvents[1] = connect(registry, &Sessions::SessionRegistry::sessionClosed, this, [this](quint64 id) {
+            push(QStringLiteral("sessions"), QStringLiteral("session.closed"), {{QStringLiteral("id"), double(id)}});
+        });
+    } else if (!sessions && m_sessionEvents[0]) {
+        for (QMetaObject::Connection &connection : m_sessionEvents) {
+            disconnect(connection);
+            connection = {};
+        }
+    }
+    LogRing *ring = m_gateway->logRing();
+    const bool logs = ring && anySubscribed(QStringLiteral("logs"));
+    if (logs && !m_logEvents) {
+        m_logEvents = connect(ring, &LogRing::lineAdded, this, &ManagementHub::onLogLine);
+    } else if (!logs && m_logEvents) {
+        disconnect(m_logEvents);
+        m_logEvents = {};
+    }
 }
 
 OperationResult ManagementHub::logsTail(const Params &params) const

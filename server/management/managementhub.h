@@ -77,7 +77,9 @@ private:
     void push(const QString &topic, const QString &event, const QJsonObject &data);
     void audit(const Caller &caller, const QString &operation, const QJsonObject &params, const OperationResult &result,
                bool valuesShown);
-    void updateCountersTimer();
+    // Starts or stops what the consoles' subscriptions need: the counters timer, the session
+    // and log event connections.
+    void updateSubscriptions();
     bool takeToken(Console &console);
     void onLogLine(const LogRing::Line &line);
     void pushCounters();
@@ -97,6 +99,8 @@ private:
     UserOperations m_users;
     QHash<quint64, Console> m_consoles; // by session id
     QTimer m_counters;                  // once a second, for the "counters" topic
+    QMetaObject::Connection m_sessionEvents[2]; // opened, closed: while "sessions" is subscribed
+    QMetaObject::Connection m_logEvents;        // while "logs" is subscribed
 };
 
 } // namespace Postern::Management

@@ -431,6 +431,52 @@ private Q_SLOTS:
         QVERIFY(console->hasEvent(QStringLiteral("session.closed")));
     }
 
+    // Log lines and session events reach a console while it subscribes to them, and stop once
+    // it no longer does (the gateway then does not even connect them).
+    void logAndSessionEventsFollowTheSubscription()
+    {
+        const auto console = admin();
+        const auto subscribe = [&](const QJsonArray &topics) {
+            return console->result(QStringLiteral("events.subscribe"),
+                                   {{QStringLiteral("topics"), topics}, {QStringLiteral("logLevel"), QStringLiteral("info")}})
+                .contains(u"topics");
+        };
+        const auto count = [&](const QString &name) {
+            return std::count_if(console->events.cbegin(), console->events.cend(),
+                                 [&](const QJsonObject &e) { return e.value(u"event") == name; });
+        };
+        const auto refusedRequest = [&] { // a 404 is logged at debug; a 400 at info
+            Testing::RawClient client(m_http);
+            client.exchange("BROKEN\r\n\r\n");
+        };
+        const auto openSession = [&] {
+            QWebSocket client;
+            QSignalSpy connected(&client, &QWebSocket::connected);
+            QNetworkRequest request(QUrl(QStringLiteral("ws://localhost:%1/echo").arg(m_http)));
+            request.setRawHeader("Origin", QByteArray("http://localhost:") + QByteArray::number(m_http));
+            client.open(request);
+            return connected.wait(5000);
+        };
+
+        QVERIFY(subscribe({QStringLiteral("logs"), QStringLiteral("sessions")}));
+        refusedRequest();
+        QVERIFY(console->hasEvent(QStringLiteral("log")));
+        QVERIFY(openSession());
+        QVERIFY(console->hasEvent(QStringLiteral("session.opened")));
+
+        QVERIFY(subscribe({}));
+        console->events.clear();
+        refusedRequest();
+        QVERIFY(openSession());
+        QTest::qWait(500); // what would have been pushed has had time to arrive
+        QCOMPARE(count(QStringLiteral("log")), 0);
+        QCOMPARE(count(QStringLiteral("session.opened")), 0);
+
+        QVERIFY(subscribe({QStringLiteral("logs")}));
+        refusedRequest();
+        QVERIFY(console->hasEvent(QStringLiteral("log")));
+    }
+
     void usersAddedCanLogIn()
     {
         const auto console = admin();
