@@ -11,8 +11,10 @@
 // connection pool), so this class is the one place Postern includes a Qt private header.
 // Contexts belong to one listener context: its TLS settings, its keystore; a reload makes new
 // ones. Sockets of several worker threads may share a context: OpenSSL lets threads create
-// sessions from one SSL_CTX, and the server configurations disable Qt's session caching,
-// the only thing Qt writes into a shared context after it is built.
+// sessions from one SSL_CTX, and a context is shared only when its configuration has Qt's
+// session caching off and no ALPN, the only things Qt writes into a context after building
+// it. A listener that asks for client certificates does not share (see shareable() in the
+// .cpp): it keeps a context per connection, and so no session resumption, as before.
 
 #include <QHash>
 #include <QMutex>
@@ -37,13 +39,14 @@ public:
     Q_DISABLE_COPY_MOVE(ServerTlsContexts)
 
     // Starts the server handshake on `socket` for the keystore entry `alias`, with the entry's
-    // context and configuration when a handshake built them; else with what `configure`
-    // makes (the entry's configuration, the listener's settings applied), kept for the next.
+    // configuration and (when shared) context once a handshake built them; else with what
+    // `configure` makes (the entry's configuration, the listener's settings applied), kept
+    // for the next.
     void startServerEncryption(QSslSocket *socket, const QString &alias,
                                const std::function<QSslConfiguration()> &configure);
 
-    // How many contexts are kept (one per entry used so far).
-    qsizetype size() const;
+    // How many contexts are shared (one per entry used so far, when shareable).
+    qsizetype sharedContexts() const;
 
 private:
     struct Entry
