@@ -1,13 +1,10 @@
 #include "frontdoor/servertlscontexts.h"
 
+#include "frontdoor/qtprivateheaders.h"
+
 #include <QSslSocket>
 
 #include <algorithm>
-
-// Qt's private headers use a keyword the project turns off (QT_NO_KEYWORDS).
-#define emit
-#include <QtNetwork/private/qsslsocket_p.h>
-#undef emit
 
 namespace Postern::Frontdoor {
 

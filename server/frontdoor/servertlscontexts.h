@@ -8,7 +8,7 @@
 // measured with perf, SSL_CTX_new and loading the certificate and key into it cost more of
 // posternd's CPU per wss handshake than the handshake's cryptography. Qt 6.4 shares a context
 // between sockets only through QSslSocketPrivate (private API, used by Qt's own HTTP
-// connection pool), so this class is the one place Postern includes a Qt private header.
+// connection pool; see qtprivateheaders.h).
 // Contexts belong to one listener context: its TLS settings, its keystore; a reload makes new
 // ones. Sockets of several worker threads may share a context: OpenSSL lets threads create
 // sessions from one SSL_CTX, and a context is shared only when its configuration has Qt's

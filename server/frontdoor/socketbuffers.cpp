@@ -1,12 +1,8 @@
 #include "frontdoor/socketbuffers.h"
 
-#include <QSslSocket>
+#include "frontdoor/qtprivateheaders.h"
 
-// Qt's private headers use a keyword the project turns off (QT_NO_KEYWORDS).
-#define emit
-#include <QtCore/private/qiodevice_p.h>
-#include <QtNetwork/private/qsslsocket_p.h>
-#undef emit
+#include <QSslSocket>
 
 namespace Postern::Frontdoor {
 

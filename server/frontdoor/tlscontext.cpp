@@ -44,12 +44,6 @@ QSslConfiguration TlsContext::configurationForEntry(const Tls::KeystoreEntry &en
     return configuration;
 }
 
-QSslConfiguration TlsContext::configurationFor(const QString &serverName, const QString &fallbackHost) const
-{
-    const Tls::KeystoreEntry *entry = entryFor(serverName, fallbackHost);
-    return entry ? configurationForAlias(entry->alias()) : QSslConfiguration();
-}
-
 const Tls::KeystoreEntry *TlsContext::entryFor(const QString &serverName, const QString &fallbackHost) const
 {
     const Tls::KeystoreEntry *entry = serverName.isEmpty() ? nullptr : m_keystore.entryForHost(serverName);

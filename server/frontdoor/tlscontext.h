@@ -18,10 +18,9 @@ public:
     // `truststore`: the certificates client certificates (and, later, back-ends) must lead to.
     explicit TlsContext(Tls::Keystore keystore, Tls::Keystore truststore = {});
 
-    // The certificate for `serverName` (SNI); without one, the one for `fallbackHost` (the
-    // accept URL's host); failing both, the keystore's first key entry.
-    QSslConfiguration configurationFor(const QString &serverName, const QString &fallbackHost) const;
-    // The entry that choice falls on; null when the keystore has no key entry.
+    // The key entry for `serverName` (SNI); without one, the one for `fallbackHost` (the
+    // accept URL's host); failing both, the keystore's first key entry; null when the keystore
+    // has no key entry.
     const Tls::KeystoreEntry *entryFor(const QString &serverName, const QString &fallbackHost) const;
     // The server configuration of the key entry `alias` (null when there is none).
     QSslConfiguration configurationForAlias(const QString &alias) const { return m_configurations.value(alias); }

@@ -1,5 +1,6 @@
 // The certificates the front door serves for a keystore entry.
 
+#include "frontdoor/qtprivateheaders.h"
 #include "frontdoor/servertlscontexts.h"
 #include "frontdoor/tlscontext.h"
 #include "rawtlsserver.h"
@@ -11,14 +12,9 @@
 #include <QTemporaryDir>
 #include <QTcpServer>
 #include <QTest>
-#include <QTimer>
 #include <QFile>
 #include <QFileInfo>
 
-// Qt's private headers use a keyword the project turns off (QT_NO_KEYWORDS).
-#define emit
-#include <QtNetwork/private/qsslsocket_p.h>
-#undef emit
 
 #include <memory>
 #include <vector>
@@ -56,7 +52,7 @@ private Q_SLOTS:
         QCOMPARE(keystore.find(QStringLiteral("a"))->certificateChain().size(), 2); // leaf, CA
 
         const Frontdoor::TlsContext context(keystore);
-        const QSslConfiguration configuration = context.configurationFor(QStringLiteral("a.test"), {});
+        const QSslConfiguration configuration = context.configurationForAlias(context.entryFor(QStringLiteral("a.test"), {})->alias());
         const QList<QSslCertificate> served = configuration.localCertificateChain();
         QCOMPARE(served.size(), 1);
         QCOMPARE(served.first(), keystore.find(QStringLiteral("a"))->certificate());
