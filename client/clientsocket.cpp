@@ -1,5 +1,6 @@
 #include "clientsocket.h"
 
+#include "net/sockettransport.h"
 #include "websocket/endpoint.h"
 #include "websocket/opcode.h"
 
@@ -280,7 +281,7 @@ void ClientSocket::onUpgraded(const WebSocket::HandshakeResponse &response)
     options.delivery = WebSocket::Endpoint::Delivery::Messages;
     options.maximumMessageSize = m_options.maximumMessageSize;
     options.inactivityTimeout = m_options.inactivityTimeout;
-    m_endpoint = new WebSocket::Endpoint(std::exchange(m_socket, nullptr), WebSocket::Endpoint::Role::Client, options, this);
+    m_endpoint = new WebSocket::Endpoint(new Net::SocketTransport(std::exchange(m_socket, nullptr)), WebSocket::Endpoint::Role::Client, options, this);
     connect(m_endpoint, &WebSocket::Endpoint::messageReceived, this, [this](WebSocket::Opcode opcode, const QByteArray &payload) {
         if (opcode == WebSocket::Opcode::Text)
             Q_EMIT textMessageReceived(QString::fromUtf8(payload));

@@ -1,10 +1,9 @@
 #include "websocket/endpoint.h"
 
-#include "util/socketoutput.h"
+#include "net/transport.h"
 #include "websocket/framewriter.h"
 
 #include <QPointer>
-#include <QTcpSocket>
 #include <QtEndian>
 
 #include <atomic>
@@ -34,15 +33,15 @@ Endpoint::Counters Endpoint::counters() const
             read(m_counters.bytesOut)};
 }
 
-Endpoint::Endpoint(QTcpSocket *socket, Role role, const Options &options, QObject *parent)
-    : QObject(parent), m_socket(socket), m_parser(role, options.maximumMessageSize), m_options(options)
+Endpoint::Endpoint(Net::Transport *transport, Role role, const Options &options, QObject *parent)
+    : QObject(parent), m_transport(transport), m_parser(role, options.maximumMessageSize), m_options(options)
 {
-    m_socket->setParent(this);
-    m_socket->setReadBufferSize(qMax<qint64>(options.readBufferSize, 1024));
+    m_transport->setParent(this);
+    m_transport->setReadAhead(qMax<qint64>(options.readBufferSize, 1024));
     m_parser.setStreaming(options.delivery == Delivery::Frames);
-    connect(m_socket, &QTcpSocket::readyRead, this, &Endpoint::readSome);
-    Util::SocketOutput::onSent(m_socket, this, [this](qint64 bytes) { Q_EMIT bytesWritten(bytes); });
-    connect(m_socket, &QTcpSocket::disconnected, this, &Endpoint::onSocketDisconnected);
+    connect(m_transport, &Net::Transport::readyRead, this, &Endpoint::readSome);
+    connect(m_transport, &Net::Transport::sent, this, &Endpoint::bytesWritten);
+    connect(m_transport, &Net::Transport::disconnected, this, &Endpoint::onSocketDisconnected);
 
     m_closeTimer.setSingleShot(true);
     connect(&m_closeTimer, &QTimer::timeout, this, &Endpoint::abort);
@@ -59,7 +58,7 @@ Endpoint::~Endpoint() = default;
 
 void Endpoint::start()
 {
-    if (m_socket->state() != QAbstractSocket::ConnectedState) {
+    if (!m_transport->isOpen()) {
         // The peer left before we began: there will be no disconnected() to wait for.
         QMetaObject::invokeMethod(this, &Endpoint::finish, Qt::QueuedConnection);
         return;
@@ -71,12 +70,12 @@ void Endpoint::start()
 
 qint64 Endpoint::bytesToWrite() const
 {
-    return Util::SocketOutput::unsent(m_socket);
+    return m_transport->unsent();
 }
 
 qint64 Endpoint::bufferedIncoming() const
 {
-    return m_socket->bytesAvailable() + heldIncoming();
+    return m_transport->bytesAvailable() + heldIncoming();
 }
 
 void Endpoint::pauseReading()
@@ -119,14 +118,15 @@ void Endpoint::readSome()
         if (m_closeReceived || m_parser.hasFailed()) {
             // Nothing after a close (or a broken frame) means anything; reading on is how the
             // socket notices the peer leaving.
-            m_socket->skip(m_socket->bytesAvailable());
+            m_transport->discardInput();
             break;
         }
-        if (!wantsMore)
+        if (!wantsMore || !m_transport->mayHaveInput())
             break;
-        qint64 budget = m_socket->bytesAvailable();
+        // What the transport holds, or (when it reads only when asked) up to the read buffer.
+        qint64 budget = m_transport->bytesAvailable();
         if (budget == 0)
-            break;
+            budget = m_options.readBufferSize;
         // Once our close is out the peer's answer is read whatever the budget, unless its data
         // is still wanted: it is dropped then (deliverParsed), so reading costs nothing.
         if (m_budget && !readsPastBudget()) {
@@ -137,7 +137,7 @@ void Endpoint::readSome()
             }
         }
         noteActivity(); // bytes count, not only whole frames: a slow large frame is activity
-        m_parser.readFrom(m_socket, budget);
+        m_parser.readFrom(*m_transport, budget);
     }
     m_reading = false;
     // A peer that has gone is finished with once what it sent before has been handed out.
@@ -152,7 +152,7 @@ bool Endpoint::readsPastBudget() const
 
 bool Endpoint::hasUnreadInput() const
 {
-    return m_socket->bytesAvailable() > 0 || m_parser.bufferedBytes() > 0;
+    return m_transport->bytesAvailable() > 0 || m_parser.bufferedBytes() > 0;
 }
 
 bool Endpoint::deliverParsed()
@@ -167,7 +167,7 @@ bool Endpoint::deliverParsed()
             close(error.closeCode, error.reason);
             // Failing the connection (RFC 6455 §7.1.7): the TCP connection ends once the
             // close frame is out (or when the close timer cuts it), whatever the peer does.
-            m_socket->disconnectFromHost();
+            m_transport->disconnectFromHost();
             if (self)
                 Q_EMIT protocolError(error.closeCode, error.reason);
             return false;
@@ -345,8 +345,8 @@ void Endpoint::abort()
 {
     if (m_finished)
         return;
-    m_socket->abort();
-    // abort() emits disconnected() only from a connected socket.
+    m_transport->abort();
+    // abort() emits disconnected() only from a connected transport.
     if (!m_finished)
         finish();
 }
@@ -368,8 +368,8 @@ void Endpoint::writeControl(Opcode opcode, QByteArrayView payload)
 
 void Endpoint::writeRaw(const QByteArray &bytes)
 {
-    if (m_socket->state() == QAbstractSocket::ConnectedState)
-        m_socket->write(bytes);
+    if (m_transport->isOpen())
+        m_transport->write(bytes);
 }
 
 void Endpoint::closingHandshakeDone()
@@ -386,7 +386,7 @@ void Endpoint::closingHandshakeDone()
     if (role() == Role::Server) {
         m_closeTimer.stop();
         m_closeTimer.start(m_options.closeTimeout); // for a peer that never reads our close
-        m_socket->disconnectFromHost();
+        m_transport->disconnectFromHost();
     } else {
         m_closeTimer.start(m_options.closeTimeout);
     }

@@ -24,7 +24,7 @@
 #include <chrono>
 #include <functional>
 
-class QTcpSocket;
+namespace Postern::Net { class Transport; }
 
 namespace Postern::WebSocket {
 
@@ -74,7 +74,8 @@ public:
         quint64 bytesOut = 0;
     };
 
-    Endpoint(QTcpSocket *socket, Role role, const Options &options, QObject *parent = nullptr);
+    // Takes `transport` (it becomes a child of the endpoint).
+    Endpoint(Net::Transport *transport, Role role, const Options &options, QObject *parent = nullptr);
     ~Endpoint() override;
 
     // Starts reading, including anything the socket already holds. Connect first.
@@ -103,7 +104,7 @@ public:
     void setReadBudget(std::function<qint64()> budget) { m_budget = std::move(budget); }
 
     Role role() const { return m_parser.role(); }
-    QTcpSocket *socket() const { return m_socket; }
+    Net::Transport *transport() const { return m_transport; }
     qint64 bytesToWrite() const;
     // Bytes received and not yet handed out: the socket's read buffer and the parser's.
     qint64 bufferedIncoming() const;
@@ -162,7 +163,7 @@ private:
     bool readsPastBudget() const;
     bool hasUnreadInput() const;
 
-    QTcpSocket *m_socket;
+    Net::Transport *m_transport;
     FrameParser m_parser;
     Options m_options;
     std::function<qint64()> m_budget;

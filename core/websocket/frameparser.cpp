@@ -1,10 +1,11 @@
 #include "websocket/frameparser.h"
 
+#include "net/transport.h"
 #include "websocket/framewriter.h"
 
-#include <QIODevice>
 #include <QtEndian>
 
+#include <array>
 #include <cstring>
 
 namespace Postern::WebSocket {
@@ -16,6 +17,8 @@ namespace {
 constexpr qsizetype kCompactAbove = 64 * 1024;
 // An empty buffer keeps its allocation for the next bytes unless it grew beyond this.
 constexpr qsizetype kKeepCapacity = 1024 * 1024;
+// The most readFrom() reads at once from a transport that does not know how much it holds.
+constexpr qint64 kScratchSize = 64 * 1024;
 // A frame whose payload has not arrived yet gets at most this much memory reserved up
 // front; the rest grows as the payload does, so a header alone cannot make us allocate much.
 constexpr qint64 kInitialReserve = 64 * 1024;
@@ -35,15 +38,22 @@ void FrameParser::append(QByteArrayView bytes)
     m_buffer.append(bytes.data(), bytes.size());
 }
 
-qint64 FrameParser::readFrom(QIODevice *device, qint64 maximum)
+qint64 FrameParser::readFrom(Net::Transport &transport, qint64 maximum)
 {
     if (m_failed || maximum <= 0)
         return 0;
     compact();
     const qsizetype before = m_buffer.size();
-    m_buffer.resize(before + qsizetype(maximum));
-    const qint64 read = device->read(m_buffer.data() + before, maximum);
-    m_buffer.resize(before + qsizetype(qMax<qint64>(read, 0)));
+    if (transport.bytesAvailable() >= maximum || m_buffer.capacity() - before >= maximum) {
+        m_buffer.resize(before + qsizetype(maximum));
+        const qint64 read = transport.read(m_buffer.data() + before, maximum);
+        m_buffer.resize(before + qsizetype(qMax<qint64>(read, 0)));
+        return read;
+    }
+    thread_local std::array<char, kScratchSize> scratch;
+    const qint64 read = transport.read(scratch.data(), qMin(maximum, qint64(scratch.size())));
+    if (read > 0)
+        m_buffer.append(scratch.data(), qsizetype(read));
     return read;
 }
 

@@ -15,7 +15,7 @@
 #include <QByteArrayView>
 #include <QString>
 
-class QIODevice;
+namespace Postern::Net { class Transport; }
 
 namespace Postern::WebSocket {
 
@@ -65,9 +65,11 @@ public:
 
     // Adds received bytes. Ignored once the parser has failed.
     void append(QByteArrayView bytes);
-    // append() of up to `maximum` bytes read from `device` straight into the parser's buffer
-    // (no temporary QByteArray per read); what read() returned.
-    qint64 readFrom(QIODevice *device, qint64 maximum);
+    // append() of up to `maximum` bytes read from `transport`: straight into the parser's
+    // buffer when the transport knows it holds that much (no temporary per read), through a
+    // scratch buffer of the thread's when it cannot know (a descriptor read blind would
+    // otherwise leave the parser's buffer grown to `maximum` for good); what was read.
+    qint64 readFrom(Net::Transport &transport, qint64 maximum);
 
     // The next complete, valid frame; or NeedMoreData; or the error that failed the parser
     // (again on every later call). Call until it returns NeedMoreData after each append().

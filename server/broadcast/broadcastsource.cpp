@@ -1,6 +1,7 @@
 #include "broadcast/broadcastsource.h"
 
 #include "logging.h"
+#include "net/sockettransport.h"
 #include "proxy/backendconnector.h"
 #include "websocket/endpoint.h"
 
@@ -103,7 +104,7 @@ void BroadcastSource::attachWebSocket(QTcpSocket *socket)
     options.maximumMessageSize = m_options.maximumSourceMessageSize;
     options.inactivityTimeout = m_target->options.inactivityTimeout;
     options.maximumPendingOutput = 64 * 1024; // pongs and the close frame only
-    auto *endpoint = new WebSocket::Endpoint(socket, WebSocket::Endpoint::Role::Client, options, this);
+    auto *endpoint = new WebSocket::Endpoint(new Net::SocketTransport(socket), WebSocket::Endpoint::Role::Client, options, this);
     m_endpoint = endpoint;
     connect(endpoint, &WebSocket::Endpoint::messageReceived, this,
             [this](WebSocket::Opcode opcode, const QByteArray &payload) { Q_EMIT message(opcode, payload); });

@@ -1,6 +1,8 @@
 #include "frontdoor/pendingupgrade.h"
 
 #include "frontdoor/httpresponse.h"
+#include "net/descriptortransport.h"
+#include "net/sockettransport.h"
 #include "websocket/handshake.h"
 
 #include <QTcpSocket>
@@ -68,10 +70,22 @@ WebSocket::Endpoint *PendingUpgrade::accept(const QByteArray &protocol, const We
     response += "\r\n";
     m_socket->write(response);
     disconnect(m_socket, nullptr, this, nullptr);
-    auto *endpoint = new WebSocket::Endpoint(m_socket, WebSocket::Endpoint::Role::Server, options);
+    auto *endpoint = new WebSocket::Endpoint(transportFor(m_socket), WebSocket::Endpoint::Role::Server, options);
     m_socket = nullptr;
     deleteLater();
     return endpoint;
+}
+
+Net::Transport *PendingUpgrade::transportFor(QTcpSocket *socket)
+{
+    // A plain connection is read and written by Postern itself from here on; TLS stays with
+    // the socket. The spent socket goes with the connection: the connection limiter counts
+    // the connection until that object is destroyed.
+    if (Net::DescriptorTransport *transport = Net::DescriptorTransport::takeOver(socket)) {
+        socket->setParent(transport);
+        return transport;
+    }
+    return new Net::SocketTransport(socket);
 }
 
 void PendingUpgrade::refuse(int status, const QString &detail)

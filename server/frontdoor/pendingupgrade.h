@@ -16,6 +16,8 @@
 
 class QTcpSocket;
 
+namespace Postern::Net { class Transport; }
+
 namespace Postern::Frontdoor {
 
 class PendingUpgrade final : public QObject
@@ -53,6 +55,8 @@ Q_SIGNALS:
     void abandoned();
 
 private:
+    static Net::Transport *transportFor(QTcpSocket *socket);
+
     QTcpSocket *m_socket;
     HttpRequestHead m_request;
     ConnectionInfo m_connection;

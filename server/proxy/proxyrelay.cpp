@@ -1,11 +1,15 @@
 #include "proxy/proxyrelay.h"
 
-#include "util/socketoutput.h"
 #include "logging.h"
+#include "net/descriptortransport.h"
+#include "net/sockettransport.h"
 #include "sessions/websocketsession.h"
 
 #include <QTcpSocket>
 #include <QTimer>
+
+#include <algorithm>
+#include <array>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -22,6 +26,25 @@ constexpr qint64 kFrameOverhead = 10;
 constexpr qint64 kTlsRecordOverhead = 29;
 // How long a back-end has to close its side once the client has gone.
 constexpr auto kBackendCloseTimeout = std::chrono::seconds(5);
+// What a tcp/ssl back-end's bytes are read into on their way to the client (at most the
+// relay's read buffer, which readBufferSize() bounds by this).
+constexpr qint64 kChunk = 64 * 1024;
+
+char *readChunk()
+{
+    thread_local std::array<char, kChunk> chunk;
+    return chunk.data();
+}
+
+// A plain back-end connection is read and written by Postern itself; TLS stays with Qt.
+Net::Transport *transportFor(QTcpSocket *socket)
+{
+    if (Net::DescriptorTransport *transport = Net::DescriptorTransport::takeOver(socket)) {
+        socket->deleteLater();
+        return transport;
+    }
+    return new Net::SocketTransport(socket);
+}
 
 QString peerOf(const QTcpSocket *socket)
 {
@@ -103,7 +126,7 @@ qint64 ProxyRelay::queuedTowardBackend() const
     if (m_backendWs)
         queued += m_backendWs->bytesToWrite();
     else if (m_backendTcp)
-        queued += Util::SocketOutput::unsent(m_backendTcp);
+        queued += m_backendTcp->unsent();
     return queued;
 }
 
@@ -113,7 +136,7 @@ qint64 ProxyRelay::bufferedBytes() const
     if (m_backendWs)
         held += m_backendWs->bufferedIncoming() + m_backendWs->bytesToWrite();
     else if (m_backendTcp)
-        held += m_backendTcp->bytesAvailable() + Util::SocketOutput::unsent(m_backendTcp);
+        held += m_backendTcp->bytesAvailable() + m_backendTcp->unsent();
     return held;
 }
 
@@ -132,7 +155,7 @@ void ProxyRelay::attach(QTcpSocket *backend)
         options.readBufferSize = m_readBuffer;
         options.answerCloseAtOnce = false;
         options.deliverDataAfterClose = true;
-        m_backendWs = new WebSocket::Endpoint(backend, WebSocket::Endpoint::Role::Client, options, this);
+        m_backendWs = new WebSocket::Endpoint(transportFor(backend), WebSocket::Endpoint::Role::Client, options, this);
         connect(m_backendWs, &WebSocket::Endpoint::frameReceived, m_client, &WebSocket::Endpoint::sendPiece);
         connect(m_backendWs, &WebSocket::Endpoint::closeReceived, this, &ProxyRelay::onBackendClose);
         connect(m_backendWs, &WebSocket::Endpoint::disconnected, this, &ProxyRelay::onBackendGone);
@@ -147,17 +170,13 @@ void ProxyRelay::attach(QTcpSocket *backend)
                 - m_backendWs->heldIncoming();
         });
     } else {
-        m_backendTcp = backend;
-        backend->setParent(this);
         m_backendDescriptor = ::dup(int(backend->socketDescriptor()));
-        backend->setReadBufferSize(m_readBuffer);
-        connect(backend, &QTcpSocket::readyRead, this, &ProxyRelay::pumpTcpBackend);
-        Util::SocketOutput::onSent(backend, this, [this] { resumeClientIfDrained(); });
-        connect(backend, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
-            if (error != QAbstractSocket::RemoteHostClosedError && m_tcpError.isEmpty())
-                m_tcpError = m_backendTcp->errorString();
-        });
-        connect(backend, &QTcpSocket::disconnected, this, &ProxyRelay::onBackendGone);
+        m_backendTcp = transportFor(backend);
+        m_backendTcp->setParent(this);
+        m_backendTcp->setReadAhead(m_readBuffer);
+        connect(m_backendTcp, &Net::Transport::readyRead, this, &ProxyRelay::pumpTcpBackend);
+        connect(m_backendTcp, &Net::Transport::sent, this, &ProxyRelay::resumeClientIfDrained);
+        connect(m_backendTcp, &Net::Transport::disconnected, this, &ProxyRelay::onBackendGone);
     }
     // What the client sent while the connection was made goes first.
     const QList<WebSocket::Frame> waiting = std::exchange(m_waiting, {});
@@ -177,7 +196,7 @@ void ProxyRelay::attach(QTcpSocket *backend)
         return;
     }
     if (m_backendTcp) {
-        if (m_backendTcp->state() != QAbstractSocket::ConnectedState)
+        if (!m_backendTcp->isOpen())
             QMetaObject::invokeMethod(this, &ProxyRelay::onBackendGone, Qt::QueuedConnection);
         else
             pumpTcpBackend();
@@ -197,7 +216,7 @@ void ProxyRelay::onClientPiece(const WebSocket::Frame &piece)
     if (m_backendWs) {
         m_backendWs->sendPiece(piece);
     } else if (m_backendTcp) {
-        if (!piece.payload.isEmpty() && m_backendTcp->state() == QAbstractSocket::ConnectedState)
+        if (!piece.payload.isEmpty() && m_backendTcp->isOpen())
             m_backendTcp->write(piece.payload);
     } else {
         // Deferred: this piece starts the connection; the client is not read on until it is
@@ -258,7 +277,7 @@ void ProxyRelay::onClientClose(quint16 code, const QString &reason)
             m_backendWs->close(code, reason);
     } else if (m_backendTcp) {
         m_backendTcp->disconnectFromHost(); // after what is queued for it
-        QTimer::singleShot(kBackendCloseTimeout, m_backendTcp, &QTcpSocket::abort);
+        abortBackendLater();
     } else if (m_connector) {
         // What it sent before its close still goes to the back-end, then the close: once the
         // connection is made (attach()), or the client is answered if it cannot be.
@@ -276,9 +295,9 @@ void ProxyRelay::onClientGone()
             m_backendWs->abort();
         else
             m_backendWs->close(WebSocket::CloseCode::GoingAway, QStringLiteral("client left"));
-    } else if (m_backendTcp && m_backendTcp->state() != QAbstractSocket::UnconnectedState) {
+    } else if (m_backendTcp && !m_backendTcp->isClosed()) {
         m_backendTcp->disconnectFromHost();
-        QTimer::singleShot(kBackendCloseTimeout, m_backendTcp, &QTcpSocket::abort);
+        abortBackendLater();
     } else if (m_connector && !m_holding) {
         // The connection being made still takes what the client sent (attach()).
         m_holding = true;
@@ -286,7 +305,7 @@ void ProxyRelay::onClientGone()
         return;
     }
     if ((m_backendWs && m_backendWs->isFinished())
-        || (m_backendTcp && m_backendTcp->state() == QAbstractSocket::UnconnectedState))
+        || (m_backendTcp && m_backendTcp->isClosed()))
         finishBackend();
 }
 
@@ -315,8 +334,12 @@ void ProxyRelay::onBackendGone()
     if (m_backendTcp) {
         // What the back-end sent before it left still goes to the client, then the close.
         if (!m_client->isCloseSent())
-            while (m_backendTcp->bytesAvailable() > 0)
-                m_client->sendMessage(WebSocket::Opcode::Binary, m_backendTcp->read(m_readBuffer));
+            while (m_backendTcp->bytesAvailable() > 0) {
+                const qint64 read = m_backendTcp->read(readChunk(), qMin(m_readBuffer, kChunk));
+                m_client->sendMessage(WebSocket::Opcode::Binary, QByteArrayView(readChunk(), read));
+            }
+        if (m_tcpError.isEmpty())
+            m_tcpError = m_backendTcp->errorString();
         if (!clientEnding && m_tcpError.isEmpty() && backendWasReset())
             m_tcpError = QStringLiteral("connection reset by the back-end");
         closeBackendDescriptor(); // now the connection can end on our side too
@@ -354,16 +377,23 @@ void ProxyRelay::pumpTcpBackend()
 {
     if (!m_backendTcp || m_client->isCloseSent() || m_client->isFinished())
         return;
-    while (!m_tcpPaused && m_backendTcp->bytesAvailable() > 0) {
+    while (!m_tcpPaused && m_backendTcp->mayHaveInput()) {
         const qint64 budget = m_limit - m_readBuffer - tlsReserve(m_session->connection().secure) - m_client->bytesToWrite()
             - kFrameOverhead;
         if (budget <= 0) {
             m_tcpPaused = true;
             break;
         }
-        const QByteArray chunk = m_backendTcp->read(qMin(budget, m_readBuffer));
-        m_client->sendMessage(WebSocket::Opcode::Binary, chunk);
+        const qint64 read = m_backendTcp->read(readChunk(), std::min({budget, m_readBuffer, kChunk}));
+        if (read <= 0)
+            break;
+        m_client->sendMessage(WebSocket::Opcode::Binary, QByteArrayView(readChunk(), read));
     }
+}
+
+void ProxyRelay::abortBackendLater()
+{
+    QTimer::singleShot(kBackendCloseTimeout, m_backendTcp, [backend = m_backendTcp] { backend->abort(); });
 }
 
 void ProxyRelay::resumeBackendIfDrained()

@@ -27,6 +27,8 @@
 
 class QTcpSocket;
 
+namespace Postern::Net { class Transport; }
+
 namespace Postern::Sessions { class WebSocketSession; }
 
 namespace Postern::Proxy {
@@ -64,6 +66,7 @@ private:
     void onBackendClose(quint16 code, const QString &reason);
     void onBackendGone();
     void pumpTcpBackend();
+    void abortBackendLater();
     void resumeClientIfDrained();
     void resumeBackendIfDrained();
     void startDeferredConnect();
@@ -84,7 +87,7 @@ private:
     qint64 m_readBuffer;
 
     WebSocket::Endpoint *m_backendWs = nullptr; // ws/wss
-    QTcpSocket *m_backendTcp = nullptr;         // tcp/ssl
+    Net::Transport *m_backendTcp = nullptr;     // tcp/ssl
     bool m_tcpPaused = false;
     QString m_tcpError;       // why a tcp/ssl back-end connection failed, if it did
     // Qt reports a reset like an orderly end (its socket engine reads ECONNRESET as end of

@@ -5,6 +5,7 @@
 
 #include "app/gateway.h"
 #include "config/configloader.h"
+#include "net/descriptortransport.h"
 #include "proxy/proxyrelay.h"
 #include "sessions/sessionregistry.h"
 #include "sessions/websocketsession.h"
@@ -643,11 +644,12 @@ private Q_SLOTS:
         // Small, fixed kernel buffers on the back-end connection (the gateway's send buffer,
         // the back-end's receive buffer): otherwise the kernel's growing buffers can take the
         // whole flood, the gateway writes straight into them and never has to hold anything back.
-        auto *toBackend = relay->findChild<QTcpSocket *>();
+        // (A plain back-end connection is Postern's own descriptor transport.)
+        auto *toBackend = relay->findChild<Net::DescriptorTransport *>();
         QVERIFY(toBackend);
         QTRY_VERIFY(slow);
         const int kernelBuffer = 16 * 1024;
-        QCOMPARE(::setsockopt(int(toBackend->socketDescriptor()), SOL_SOCKET, SO_SNDBUF, &kernelBuffer, sizeof kernelBuffer), 0);
+        QCOMPARE(::setsockopt(toBackend->descriptor(), SOL_SOCKET, SO_SNDBUF, &kernelBuffer, sizeof kernelBuffer), 0);
         QCOMPARE(::setsockopt(int(slow->socketDescriptor()), SOL_SOCKET, SO_RCVBUF, &kernelBuffer, sizeof kernelBuffer), 0);
 
         QByteArray sent;

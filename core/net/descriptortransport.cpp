@@ -1,0 +1,289 @@
+#include "net/descriptortransport.h"
+
+#include <QPointer>
+#include <QSocketNotifier>
+#include <QSslSocket>
+#include <QTcpSocket>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace Postern::Net {
+
+namespace {
+// What the write buffer may keep allocated once it is empty.
+constexpr qsizetype kKeepOutput = 4096;
+// The chunk discardInput() reads and drops at a time.
+constexpr qint64 kDiscardChunk = 16 * 1024;
+} // namespace
+
+DescriptorTransport::DescriptorTransport(int descriptor, QByteArray received, QObject *parent)
+    : Transport(parent), m_descriptor(descriptor), m_received(std::move(received))
+{
+    const int flags = ::fcntl(m_descriptor, F_GETFL);
+    if (flags >= 0 && !(flags & O_NONBLOCK))
+        ::fcntl(m_descriptor, F_SETFL, flags | O_NONBLOCK);
+    m_readNotifier = new QSocketNotifier(qintptr(m_descriptor), QSocketNotifier::Read, this);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, &DescriptorTransport::onReadable);
+}
+
+DescriptorTransport::~DescriptorTransport()
+{
+    closeDescriptor();
+}
+
+DescriptorTransport *DescriptorTransport::takeOver(QTcpSocket *socket, QObject *parent)
+{
+    if (qobject_cast<QSslSocket *>(socket) || socket->state() != QAbstractSocket::ConnectedState)
+        return nullptr;
+    if (socket->bytesToWrite() > 0)
+        socket->flush();
+    if (socket->bytesToWrite() > 0)
+        return nullptr;
+    const int descriptor = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
+    if (descriptor < 0)
+        return nullptr;
+    QByteArray received = socket->readAll();
+    socket->abort(); // closes Qt's copy; the connection lives on in ours
+    return new DescriptorTransport(descriptor, std::move(received), parent);
+}
+
+bool DescriptorTransport::isOpen() const
+{
+    return m_descriptor >= 0 && !m_closing && !m_ending;
+}
+
+bool DescriptorTransport::isClosed() const
+{
+    return m_descriptor < 0;
+}
+
+qint64 DescriptorTransport::bytesAvailable() const
+{
+    return m_received.size() - m_receivedOffset;
+}
+
+bool DescriptorTransport::mayHaveInput() const
+{
+    return bytesAvailable() > 0 || (m_readable && m_descriptor >= 0 && !m_ending);
+}
+
+qint64 DescriptorTransport::read(char *data, qint64 maximum)
+{
+    if (maximum <= 0)
+        return 0;
+    if (const qint64 held = bytesAvailable(); held > 0) {
+        const qint64 taken = qMin(held, maximum);
+        std::memcpy(data, m_received.constData() + m_receivedOffset, size_t(taken));
+        m_receivedOffset += taken;
+        if (m_receivedOffset == m_received.size()) {
+            m_received = QByteArray();
+            m_receivedOffset = 0;
+        }
+        return taken;
+    }
+    if (m_descriptor < 0 || m_ending)
+        return 0;
+    ssize_t got;
+    do {
+        got = ::recv(m_descriptor, data, size_t(maximum), 0);
+    } while (got < 0 && errno == EINTR);
+    if (got > 0) {
+        if (got < maximum) {
+            // Read empty (or nearly: what arrives meanwhile wakes the notifier again).
+            m_readable = false;
+            m_readNotifier->setEnabled(true);
+        }
+        return got;
+    }
+    if (got == 0) {
+        peerEnded();
+        return 0;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        m_readable = false;
+        m_readNotifier->setEnabled(true);
+        return 0;
+    }
+    fail(errno);
+    return 0;
+}
+
+void DescriptorTransport::discardInput()
+{
+    m_received = QByteArray();
+    m_receivedOffset = 0;
+    std::array<char, kDiscardChunk> sink;
+    while (mayHaveInput() && read(sink.data(), qint64(sink.size())) == qint64(sink.size())) {
+    }
+}
+
+void DescriptorTransport::onReadable()
+{
+    m_readable = true;
+    const QPointer<DescriptorTransport> self(this);
+    Q_EMIT readyRead();
+    // A reader that did not read everything (it is paused) is told again when it reads
+    // next; until then the descriptor would only wake the loop for nothing.
+    if (self && m_readable && m_readNotifier)
+        m_readNotifier->setEnabled(false);
+}
+
+void DescriptorTransport::write(QByteArrayView bytes)
+{
+    if (!isOpen() || bytes.isEmpty())
+        return;
+    m_out.append(bytes.data(), bytes.size());
+    scheduleFlush();
+}
+
+qint64 DescriptorTransport::unsent() const
+{
+    return m_out.size() - m_outOffset;
+}
+
+void DescriptorTransport::scheduleFlush()
+{
+    if (m_flushQueued || (m_writeNotifier && m_writeNotifier->isEnabled()))
+        return;
+    m_flushQueued = true;
+    QMetaObject::invokeMethod(this, [this] {
+        m_flushQueued = false;
+        flush();
+    }, Qt::QueuedConnection);
+}
+
+void DescriptorTransport::onWritable()
+{
+    m_writeNotifier->setEnabled(false);
+    flush();
+}
+
+qint64 DescriptorTransport::writeOut()
+{
+    qint64 total = 0;
+    while (m_descriptor >= 0 && m_outOffset < m_out.size()) {
+        const ssize_t sent = ::send(m_descriptor, m_out.constData() + m_outOffset, size_t(m_out.size() - m_outOffset),
+                                    MSG_NOSIGNAL);
+        if (sent < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                break;
+            fail(errno);
+            return -1;
+        }
+        m_outOffset += sent;
+        total += sent;
+    }
+    return total;
+}
+
+void DescriptorTransport::flush()
+{
+    if (m_descriptor < 0 || m_ending)
+        return;
+    const qint64 total = writeOut();
+    if (total < 0)
+        return;
+    if (m_outOffset == m_out.size()) {
+        if (m_out.capacity() > kKeepOutput)
+            m_out = QByteArray();
+        else
+            m_out.resize(0);
+        m_outOffset = 0;
+    } else {
+        if (!m_writeNotifier) {
+            m_writeNotifier = new QSocketNotifier(qintptr(m_descriptor), QSocketNotifier::Write, this);
+            connect(m_writeNotifier, &QSocketNotifier::activated, this, &DescriptorTransport::onWritable);
+        }
+        m_writeNotifier->setEnabled(true);
+    }
+    const QPointer<DescriptorTransport> self(this);
+    if (total > 0)
+        Q_EMIT sent(total);
+    if (self && m_closing && unsent() == 0 && m_descriptor >= 0)
+        end();
+}
+
+void DescriptorTransport::disconnectFromHost()
+{
+    if (m_descriptor < 0 || m_closing || m_ending)
+        return;
+    m_closing = true;
+    if (unsent() == 0)
+        end(); // as QAbstractSocket does: disconnected() at once when nothing waits
+}
+
+void DescriptorTransport::abort()
+{
+    if (m_descriptor < 0 || m_ending)
+        return;
+    end();
+}
+
+QString DescriptorTransport::errorString() const
+{
+    return m_error;
+}
+
+void DescriptorTransport::fail(int error)
+{
+    if (m_error.isEmpty())
+        m_error = error == ECONNRESET ? QStringLiteral("connection reset by peer")
+                                      : QString::fromLocal8Bit(std::strerror(error));
+    peerEnded();
+}
+
+void DescriptorTransport::peerEnded()
+{
+    // Found while the reader reads, or while a write is flushed: disconnected() comes from
+    // the event loop, as a socket's does, never from inside read().
+    m_readable = false;
+    if (m_ending)
+        return;
+    m_ending = true;
+    if (m_readNotifier)
+        m_readNotifier->setEnabled(false);
+    if (m_writeNotifier)
+        m_writeNotifier->setEnabled(false);
+    QMetaObject::invokeMethod(this, [this] {
+        // What was queued for a peer that ended only its sending still goes, as far as the
+        // kernel takes it now (a socket's disconnectFromHost() would send it too).
+        if (m_error.isEmpty())
+            writeOut();
+        closeDescriptor();
+        Q_EMIT disconnected();
+    }, Qt::QueuedConnection);
+}
+
+void DescriptorTransport::end()
+{
+    m_ending = true;
+    closeDescriptor();
+    Q_EMIT disconnected();
+}
+
+void DescriptorTransport::closeDescriptor()
+{
+    // Possibly from inside one of their activated() signals: deleted from the event loop.
+    for (QSocketNotifier *notifier : {std::exchange(m_readNotifier, nullptr), std::exchange(m_writeNotifier, nullptr)}) {
+        if (notifier) {
+            notifier->setEnabled(false);
+            notifier->deleteLater();
+        }
+    }
+    if (m_descriptor >= 0)
+        ::close(m_descriptor);
+    m_descriptor = -1;
+    m_readable = false;
+    m_out = QByteArray();
+    m_outOffset = 0;
+}
+
+} // namespace Postern::Net

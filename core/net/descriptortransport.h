@@ -1,0 +1,80 @@
+#pragma once
+
+// A Transport that owns a connected, non-blocking plain TCP descriptor and does its own
+// reading and writing (docs/performance.md, "Fourth pass"):
+// - reads go from the kernel straight to the caller's buffer: no FIONREAD to size them, no
+//   copy through a read buffer of its own;
+// - writes are gathered in one buffer and sent once per turn of the event loop (a posted
+//   call), the way Qt's sockets send what a turn wrote, without a write notifier unless
+//   the kernel's buffer is full;
+// - the read notifier stays on while the reader keeps up, and is switched off only while a
+//   reader that was told of input has not read it all (a paused reader), so that a
+//   level-triggered descriptor does not wake the loop for nothing.
+
+#include "net/transport.h"
+
+#include <QByteArray>
+
+class QSocketNotifier;
+class QTcpSocket;
+
+namespace Postern::Net {
+
+class DescriptorTransport final : public Transport
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DescriptorTransport)
+
+public:
+    // Takes `descriptor` (closed with this object); `received` is what was read from the
+    // connection already and is handed out first.
+    DescriptorTransport(int descriptor, QByteArray received, QObject *parent = nullptr);
+    ~DescriptorTransport() override;
+
+    // Moves a connected plain QTcpSocket's connection into a new DescriptorTransport: its
+    // descriptor (duplicated) and what it had read. The socket is aborted afterwards (its
+    // own copy of the descriptor closed); disconnect its signals first. Null (and the socket
+    // left as it was) for a TLS socket, one that is not connected, or one that still has
+    // bytes to send.
+    static DescriptorTransport *takeOver(QTcpSocket *socket, QObject *parent = nullptr);
+
+    int descriptor() const { return m_descriptor; }
+
+    bool isOpen() const override;
+    bool isClosed() const override;
+    qint64 bytesAvailable() const override;
+    bool mayHaveInput() const override;
+    qint64 read(char *data, qint64 maximum) override;
+    void discardInput() override;
+    void write(QByteArrayView bytes) override;
+    qint64 unsent() const override;
+    void disconnectFromHost() override;
+    void abort() override;
+    QString errorString() const override;
+
+private:
+    void onReadable();
+    void onWritable();
+    void scheduleFlush();
+    void flush();
+    qint64 writeOut(); // sends what the kernel takes now; -1 after a failure
+    void fail(int error);
+    void peerEnded();
+    void closeDescriptor();
+    void end();
+
+    int m_descriptor;
+    QSocketNotifier *m_readNotifier = nullptr;
+    QSocketNotifier *m_writeNotifier = nullptr;
+    QByteArray m_received; // read before the transport was made, handed out first
+    qsizetype m_receivedOffset = 0;
+    bool m_readable = true;  // a read might return something
+    bool m_closing = false;  // disconnectFromHost(): sending what is left, then closing
+    bool m_ending = false;   // disconnected() is on its way
+    bool m_flushQueued = false;
+    QByteArray m_out;
+    qsizetype m_outOffset = 0;
+    QString m_error;
+};
+
+} // namespace Postern::Net

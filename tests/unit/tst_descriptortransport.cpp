@@ -1,0 +1,240 @@
+// Net::DescriptorTransport: a plain TCP connection read and written by Postern itself, as
+// the endpoint and the proxy relay use it (bytes both ways, a paused reader, the ends of a
+// connection), and the socket it takes the connection over from.
+
+#include "net/descriptortransport.h"
+
+#include <QSignalSpy>
+#include <QSslSocket>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <sys/socket.h>
+
+#include <memory>
+
+using namespace Postern;
+using Net::DescriptorTransport;
+
+namespace {
+
+QByteArray pattern(qsizetype size)
+{
+    QByteArray data(size, Qt::Uninitialized);
+    for (qsizetype i = 0; i < size; ++i)
+        data[i] = char('a' + i % 26);
+    return data;
+}
+
+// A connected pair on loopback: `peer` a Qt socket, `server` the accepted one.
+struct Pair
+{
+    QTcpServer listener;
+    std::unique_ptr<QTcpSocket> peer = std::make_unique<QTcpSocket>();
+    QTcpSocket *server = nullptr;
+
+    bool open()
+    {
+        if (!listener.listen(QHostAddress::LocalHost))
+            return false;
+        peer->connectToHost(QHostAddress::LocalHost, listener.serverPort());
+        if (!QTest::qWaitFor([&] { return listener.hasPendingConnections() && peer->state() == QAbstractSocket::ConnectedState; }, 5000))
+            return false;
+        server = listener.nextPendingConnection();
+        return server != nullptr;
+    }
+};
+
+// Reads everything the transport has until `size` bytes have come (or 10 s).
+QByteArray readAll(DescriptorTransport &transport, qsizetype size)
+{
+    QByteArray received;
+    // Whether it came is what the callers compare: the bytes themselves.
+    (void)QTest::qWaitFor([&] {
+        char buffer[8192];
+        while (transport.mayHaveInput()) {
+            const qint64 read = transport.read(buffer, sizeof buffer);
+            if (read <= 0)
+                break;
+            received.append(buffer, qsizetype(read));
+        }
+        return received.size() >= size;
+    }, 10000);
+    return received;
+}
+
+} // namespace
+
+class TestDescriptorTransport : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void takesOverWhatTheSocketHadRead()
+    {
+        // Bytes the socket had read already come first, then what arrives later, in order;
+        // the socket is left without a connection and the transport owns it.
+        Pair pair;
+        QVERIFY(pair.open());
+        pair.peer->write("early bytes;");
+        QVERIFY(QTest::qWaitFor([&] { return pair.server->bytesAvailable() >= 12; }, 5000));
+        std::unique_ptr<DescriptorTransport> transport(DescriptorTransport::takeOver(pair.server));
+        QVERIFY(transport);
+        QCOMPARE(pair.server->state(), QAbstractSocket::UnconnectedState);
+        QVERIFY(transport->isOpen());
+        QCOMPARE(transport->bytesAvailable(), 12);
+        pair.peer->write("later bytes");
+        QCOMPARE(readAll(*transport, 23), QByteArray("early bytes;later bytes"));
+    }
+
+    void refusesWhatItCannotTake()
+    {
+        // A TLS socket's bytes are not the connection's, and a socket that is not connected
+        // has no connection to give: both are left as they were.
+        QSslSocket tls;
+        QVERIFY(!DescriptorTransport::takeOver(&tls));
+        QTcpSocket unconnected;
+        QVERIFY(!DescriptorTransport::takeOver(&unconnected));
+    }
+
+    void carriesBytesBothWaysAndCountsWhatWasSent()
+    {
+        Pair pair;
+        QVERIFY(pair.open());
+        std::unique_ptr<DescriptorTransport> transport(DescriptorTransport::takeOver(pair.server));
+        QVERIFY(transport);
+        QSignalSpy sent(transport.get(), &Net::Transport::sent);
+        // Small kernel buffers, so that the transport has to hold bytes and send them later.
+        const int kernelBuffer = 4096;
+        QCOMPARE(::setsockopt(transport->descriptor(), SOL_SOCKET, SO_SNDBUF, &kernelBuffer, sizeof kernelBuffer), 0);
+        const QByteArray data = pattern(2 * 1024 * 1024);
+        for (qsizetype offset = 0; offset < data.size(); offset += 100'000)
+            transport->write(QByteArrayView(data).sliced(offset, qMin<qsizetype>(100'000, data.size() - offset)));
+        QCOMPARE(transport->unsent(), data.size()); // gathered: sent from the event loop
+        QByteArray received;
+        QVERIFY(QTest::qWaitFor([&] {
+            received += pair.peer->readAll();
+            return received.size() >= data.size();
+        }, 20000));
+        QVERIFY(received == data);
+        QTRY_COMPARE(transport->unsent(), 0);
+        qint64 total = 0;
+        for (const QList<QVariant> &arguments : sent)
+            total += arguments.at(0).toLongLong();
+        QCOMPARE(total, data.size());
+        QVERIFY(sent.size() > 1); // the kernel took it in parts: the write notifier did its work
+
+        const QByteArray back = pattern(300 * 1024);
+        pair.peer->write(back);
+        QVERIFY(readAll(*transport, back.size()) == back);
+    }
+
+    void aPausedReaderIsToldOnce()
+    {
+        // A reader that does not read what it was told of is not told again until it reads:
+        // the descriptor must not keep waking the loop.
+        Pair pair;
+        QVERIFY(pair.open());
+        std::unique_ptr<DescriptorTransport> transport(DescriptorTransport::takeOver(pair.server));
+        QVERIFY(transport);
+        QSignalSpy ready(transport.get(), &Net::Transport::readyRead);
+        pair.peer->write("waiting");
+        QVERIFY(ready.wait(5000));
+        QTest::qWait(200);
+        QCOMPARE(ready.size(), 1);
+        QVERIFY(transport->mayHaveInput());
+        char buffer[64];
+        QCOMPARE(transport->read(buffer, sizeof buffer), 7);
+        QVERIFY(!transport->mayHaveInput());
+        pair.peer->write("more");
+        QVERIFY(ready.wait(5000)); // told again once it had read everything
+        QCOMPARE(ready.size(), 2);
+    }
+
+    void disconnectFromHostSendsWhatIsQueuedFirst()
+    {
+        Pair pair;
+        QVERIFY(pair.open());
+        std::unique_ptr<DescriptorTransport> transport(DescriptorTransport::takeOver(pair.server));
+        QVERIFY(transport);
+        QSignalSpy gone(transport.get(), &Net::Transport::disconnected);
+        const QByteArray data = pattern(64 * 1024);
+        transport->write(data);
+        transport->disconnectFromHost();
+        QVERIFY(!transport->isOpen());
+        transport->write("not taken after disconnectFromHost()");
+        QByteArray received;
+        QVERIFY(QTest::qWaitFor([&] {
+            received += pair.peer->readAll();
+            return pair.peer->state() == QAbstractSocket::UnconnectedState;
+        }, 10000));
+        received += pair.peer->readAll();
+        QVERIFY(received == data);
+        QCOMPARE(gone.size(), 1);
+        QVERIFY(transport->isClosed());
+        QVERIFY(transport->errorString().isEmpty());
+    }
+
+    void thePeersEndIsReportedOnceFromTheEventLoop()
+    {
+        Pair pair;
+        QVERIFY(pair.open());
+        std::unique_ptr<DescriptorTransport> transport(DescriptorTransport::takeOver(pair.server));
+        QVERIFY(transport);
+        QSignalSpy gone(transport.get(), &Net::Transport::disconnected);
+        pair.peer->write("last words");
+        pair.peer->disconnectFromHost();
+        QCOMPARE(readAll(*transport, 10), QByteArray("last words"));
+        char buffer[16];
+        QVERIFY(QTest::qWaitFor([&] {
+            transport->read(buffer, sizeof buffer); // reading is how the end is found
+            return gone.size() > 0;
+        }, 5000));
+        QTest::qWait(50);
+        QCOMPARE(gone.size(), 1);
+        QVERIFY(transport->isClosed());
+        QVERIFY(transport->errorString().isEmpty());
+        QCOMPARE(transport->read(buffer, sizeof buffer), 0);
+    }
+
+    void aResetIsAnError()
+    {
+        Pair pair;
+        QVERIFY(pair.open());
+        std::unique_ptr<DescriptorTransport> transport(DescriptorTransport::takeOver(pair.server));
+        QVERIFY(transport);
+        QSignalSpy gone(transport.get(), &Net::Transport::disconnected);
+        // Linger 0: the peer's close sends a reset.
+        const linger abortive{1, 0};
+        QCOMPARE(::setsockopt(int(pair.peer->socketDescriptor()), SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive), 0);
+        pair.peer->abort();
+        char buffer[16];
+        QVERIFY(QTest::qWaitFor([&] {
+            transport->read(buffer, sizeof buffer);
+            return gone.size() > 0;
+        }, 5000));
+        QVERIFY2(transport->errorString().contains(u"reset"), qPrintable(transport->errorString()));
+    }
+
+    void abortDropsWhatIsQueued()
+    {
+        Pair pair;
+        QVERIFY(pair.open());
+        std::unique_ptr<DescriptorTransport> transport(DescriptorTransport::takeOver(pair.server));
+        QVERIFY(transport);
+        QSignalSpy gone(transport.get(), &Net::Transport::disconnected);
+        transport->write("never sent");
+        transport->abort();
+        QCOMPARE(gone.size(), 1);
+        QVERIFY(transport->isClosed());
+        QCOMPARE(transport->unsent(), 0);
+        QVERIFY(QTest::qWaitFor([&] { return pair.peer->state() == QAbstractSocket::UnconnectedState; }, 5000));
+        QCOMPARE(pair.peer->readAll(), QByteArray());
+        transport->abort(); // once over, nothing more
+        QCOMPARE(gone.size(), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDescriptorTransport)
+#include "tst_descriptortransport.moc"
