@@ -1,4 +1,5 @@
 #include "app/daemon.h"
+#include "app/epolleventdispatcher.h"
 
 #include <QCoreApplication>
 
@@ -8,6 +9,8 @@ int main(int argc, char *argv[])
     // "Profiling notes"). QT_NO_GLIB set to an empty value keeps GLib's.
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
+    // And an epoll dispatcher costs less again (docs/performance.md, "Fourth pass").
+    Postern::App::EpollEventDispatcher::installForMainThread();
     QCoreApplication application(argc, argv);
     return Postern::App::runDaemon(application);
 }

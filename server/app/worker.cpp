@@ -1,5 +1,6 @@
 #include "app/worker.h"
 
+#include "app/epolleventdispatcher.h"
 #include "frontdoor/listener.h"
 #include "sessions/sessionregistry.h"
 
@@ -65,6 +66,8 @@ Worker::Worker(const QString &name, Sessions::SessionRegistry *registry)
     : m_loop(new Loop(registry)), m_registry(registry)
 {
     m_thread.setObjectName(name);
+    if (EpollEventDispatcher::wanted())
+        m_thread.setEventDispatcher(new EpollEventDispatcher);
     m_loop->moveToThread(&m_thread);
     // The loop is destroyed in its thread, after the event loop has ended.
     QObject::connect(&m_thread, &QThread::finished, m_loop, &QObject::deleteLater);

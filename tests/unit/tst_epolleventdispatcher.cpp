@@ -1,0 +1,242 @@
+// App::EpollEventDispatcher, posternd's event loop: timers, socket notifiers, posted events
+// and wake-ups from other threads, as the main thread's dispatcher (installed before the
+// application, as posternd's main() does) and as a worker thread's.
+
+#include "app/epolleventdispatcher.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QPointer>
+#include <QSocketNotifier>
+#include <QTemporaryFile>
+#include <QTest>
+#include <QThread>
+#include <QTimer>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <memory>
+#include <thread>
+#include <vector>
+
+using namespace Postern;
+
+namespace {
+
+// A connected pair of local stream sockets, closed with it.
+struct SocketPair
+{
+    int ends[2] = {-1, -1};
+    SocketPair() { ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, ends); }
+    ~SocketPair()
+    {
+        ::close(ends[0]);
+        ::close(ends[1]);
+    }
+    bool valid() const { return ends[0] >= 0; }
+    void send(const char *bytes) const { QVERIFY(::write(ends[1], bytes, strlen(bytes)) > 0); }
+    QByteArray take() const
+    {
+        char buffer[256];
+        const ssize_t got = ::read(ends[0], buffer, sizeof buffer);
+        return got > 0 ? QByteArray(buffer, got) : QByteArray();
+    }
+};
+
+} // namespace
+
+class TestEpollEventDispatcher : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void isTheMainThreadsDispatcher()
+    {
+        QVERIFY(qobject_cast<App::EpollEventDispatcher *>(QAbstractEventDispatcher::instance()));
+    }
+
+    void timersFireOnTimeAndRepeat()
+    {
+        QElapsedTimer clock;
+        clock.start();
+        qint64 firedAt = -1;
+        QTimer::singleShot(60, Qt::PreciseTimer, this, [&] { firedAt = clock.elapsed(); });
+        int ticks = 0;
+        QTimer repeating;
+        connect(&repeating, &QTimer::timeout, this, [&] { ++ticks; });
+        repeating.start(10);
+        QTRY_VERIFY_WITH_TIMEOUT(firedAt >= 0, 5000);
+        QVERIFY2(firedAt >= 60, qPrintable(QString::number(firedAt))); // never early
+        QTRY_VERIFY(ticks >= 5);
+        const int remaining = QAbstractEventDispatcher::instance()->remainingTime(repeating.timerId());
+        QVERIFY2(remaining >= 0 && remaining <= 10, qPrintable(QString::number(remaining)));
+        QCOMPARE(QAbstractEventDispatcher::instance()->registeredTimers(&repeating).size(), 1);
+        repeating.stop();
+        const int stoppedAt = ticks;
+        QTest::qWait(50);
+        QCOMPARE(ticks, stoppedAt);
+    }
+
+    void readAndWriteNotifiers()
+    {
+        SocketPair pair;
+        QVERIFY(pair.valid());
+        QSocketNotifier readable(pair.ends[0], QSocketNotifier::Read);
+        QByteArray received;
+        connect(&readable, &QSocketNotifier::activated, this, [&] { received += pair.take(); });
+        pair.send("one");
+        QTRY_COMPARE(received, QByteArray("one"));
+
+        // Switched off, it is not activated whatever waits; switched on again, it is.
+        readable.setEnabled(false);
+        pair.send("two");
+        QTest::qWait(50);
+        QCOMPARE(received, QByteArray("one"));
+        readable.setEnabled(true);
+        QTRY_COMPARE(received, QByteArray("onetwo"));
+
+        int writable = 0;
+        QSocketNotifier writer(pair.ends[0], QSocketNotifier::Write);
+        connect(&writer, &QSocketNotifier::activated, this, [&] {
+            ++writable;
+            writer.setEnabled(false);
+        });
+        QTRY_COMPARE(writable, 1);
+        // Read and write notifiers of one descriptor each keep working once the other goes.
+        writer.setEnabled(false);
+        pair.send("three");
+        QTRY_COMPARE(received, QByteArray("onetwothree"));
+    }
+
+    void onlyTheReadyDescriptorIsActivated()
+    {
+        std::vector<std::unique_ptr<SocketPair>> pairs;
+        std::vector<std::unique_ptr<QSocketNotifier>> notifiers;
+        int activated = -1;
+        int count = 0;
+        for (int i = 0; i < 300; ++i) {
+            pairs.push_back(std::make_unique<SocketPair>());
+            QVERIFY(pairs.back()->valid());
+            notifiers.push_back(std::make_unique<QSocketNotifier>(pairs.back()->ends[0], QSocketNotifier::Read));
+            connect(notifiers.back().get(), &QSocketNotifier::activated, this, [&, i] {
+                activated = i;
+                ++count;
+                pairs[size_t(i)]->take();
+            });
+        }
+        pairs[123]->send("x");
+        QTRY_COMPARE(activated, 123);
+        QTest::qWait(30);
+        QCOMPARE(count, 1);
+    }
+
+    void aNotifierDeletedInTheSameTurnIsNotActivated()
+    {
+        // Both descriptors are ready in one turn; whichever is activated first deletes the
+        // other, which then must not be activated.
+        SocketPair first, second;
+        QPointer<QSocketNotifier> a = new QSocketNotifier(first.ends[0], QSocketNotifier::Read);
+        QPointer<QSocketNotifier> b = new QSocketNotifier(second.ends[0], QSocketNotifier::Read);
+        int activations = 0;
+        connect(a, &QSocketNotifier::activated, this, [&] {
+            ++activations;
+            first.take();
+            delete b;
+        });
+        connect(b, &QSocketNotifier::activated, this, [&] {
+            ++activations;
+            second.take();
+            delete a;
+        });
+        first.send("a");
+        second.send("b");
+        QTest::qWait(100);
+        QCOMPARE(activations, 1);
+        delete a;
+        delete b;
+    }
+
+    void aRegularFileIsAlwaysReady()
+    {
+        // As poll() reports regular files (epoll cannot watch them).
+        QTemporaryFile file;
+        QVERIFY(file.open());
+        file.write("data");
+        file.flush();
+        QSocketNotifier notifier(file.handle(), QSocketNotifier::Read);
+        int activations = 0;
+        connect(&notifier, &QSocketNotifier::activated, this, [&] {
+            if (++activations == 3)
+                notifier.setEnabled(false);
+        });
+        QTRY_COMPARE(activations, 3);
+        QTest::qWait(30);
+        QCOMPARE(activations, 3);
+    }
+
+    void postedEventsFromAnotherThreadWakeTheLoop()
+    {
+        // The loop is blocked with nothing to do (no timer of its own); another thread posts.
+        bool delivered = false;
+        QEventLoop loop;
+        std::thread poster([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            QMetaObject::invokeMethod(this, [&] {
+                delivered = true;
+                loop.quit();
+            }, Qt::QueuedConnection);
+        });
+        QElapsedTimer clock;
+        clock.start();
+        QTimer::singleShot(10'000, &loop, &QEventLoop::quit); // only if the wake-up is lost
+        loop.exec();
+        poster.join();
+        QVERIFY(delivered);
+        QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
+    }
+
+    void anotherThreadEndsTheLoop()
+    {
+        QEventLoop loop;
+        std::thread stopper([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            loop.exit(7); // interrupt() from another thread
+        });
+        QTimer::singleShot(10'000, &loop, [&] { loop.exit(-1); });
+        const int code = loop.exec();
+        stopper.join();
+        QCOMPARE(code, 7);
+    }
+
+    void servesAWorkerThread()
+    {
+        QThread thread;
+        thread.setEventDispatcher(new App::EpollEventDispatcher);
+        std::atomic<int> ticks{0};
+        std::atomic<bool> rightDispatcher{false};
+        QTimer *timer = new QTimer;
+        timer->moveToThread(&thread);
+        connect(timer, &QTimer::timeout, timer, [&] {
+            rightDispatcher = qobject_cast<App::EpollEventDispatcher *>(QAbstractEventDispatcher::instance()) != nullptr;
+            ++ticks;
+        });
+        connect(&thread, &QThread::started, timer, [timer] { timer->start(5); });
+        connect(&thread, &QThread::finished, timer, &QObject::deleteLater);
+        thread.start();
+        QTRY_VERIFY(ticks >= 3);
+        QVERIFY(rightDispatcher);
+        thread.quit();
+        QVERIFY(thread.wait(5000));
+    }
+};
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication::setEventDispatcher(new App::EpollEventDispatcher);
+    QCoreApplication application(argc, argv);
+    TestEpollEventDispatcher test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_epolleventdispatcher.moc"
