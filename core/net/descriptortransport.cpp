@@ -20,6 +20,9 @@ namespace {
 constexpr qsizetype kKeepOutput = 4096;
 // The chunk discardInput() reads and drops at a time.
 constexpr qint64 kDiscardChunk = 16 * 1024;
+// Sent bytes at the front of the write buffer are dropped once there are this many and they
+// are at least half of it (a connection that never quite drains must not keep them all).
+constexpr qsizetype kCompactOutputAbove = 64 * 1024;
 } // namespace
 
 DescriptorTransport::DescriptorTransport(int descriptor, QByteArray received, QObject *parent)
@@ -94,11 +97,13 @@ qint64 DescriptorTransport::read(char *data, qint64 maximum)
         got = ::recv(m_descriptor, data, size_t(maximum), 0);
     } while (got < 0 && errno == EINTR);
     if (got > 0) {
-        if (got < maximum) {
-            // Read empty (or nearly: what arrives meanwhile wakes the notifier again).
+        ++m_reads;
+        // A reader that reads is told of more (again, if it had been paused); one that read
+        // less than it asked for has read everything there was (what arrives meanwhile wakes
+        // the notifier again).
+        m_readNotifier->setEnabled(true);
+        if (got < maximum)
             m_readable = false;
-            m_readNotifier->setEnabled(true);
-        }
         return got;
     }
     if (got == 0) {
@@ -126,11 +131,14 @@ void DescriptorTransport::discardInput()
 void DescriptorTransport::onReadable()
 {
     m_readable = true;
+    const quint64 reads = m_reads;
     const QPointer<DescriptorTransport> self(this);
     Q_EMIT readyRead();
-    // A reader that did not read everything (it is paused) is told again when it reads
-    // next; until then the descriptor would only wake the loop for nothing.
-    if (self && m_readable && m_readNotifier)
+    // A reader that read nothing of what it was told of is paused: it is told again once it
+    // reads (read() turns the notifier back on); until then the descriptor would only wake
+    // the loop for nothing. One that read its share of this turn and stopped is told again
+    // on the next turn (the notifier stays on, and the descriptor is still ready).
+    if (self && m_readable && m_reads == reads && m_readNotifier)
         m_readNotifier->setEnabled(false);
 }
 
@@ -138,6 +146,10 @@ void DescriptorTransport::write(QByteArrayView bytes)
 {
     if (!isOpen() || bytes.isEmpty())
         return;
+    if (m_outOffset >= kCompactOutputAbove && m_outOffset * 2 >= m_out.size()) {
+        m_out.remove(0, m_outOffset);
+        m_outOffset = 0;
+    }
     m_out.append(bytes.data(), bytes.size());
     scheduleFlush();
 }
@@ -222,6 +234,8 @@ void DescriptorTransport::disconnectFromHost()
 
 void DescriptorTransport::abort()
 {
+    m_out = QByteArray(); // nothing queued goes any more, also when the end is on its way
+    m_outOffset = 0;
     if (m_descriptor < 0 || m_ending)
         return;
     end();

@@ -7,9 +7,9 @@
 // - writes are gathered in one buffer and sent once per turn of the event loop (a posted
 //   call), the way Qt's sockets send what a turn wrote, without a write notifier unless
 //   the kernel's buffer is full;
-// - the read notifier stays on while the reader keeps up, and is switched off only while a
-//   reader that was told of input has not read it all (a paused reader), so that a
-//   level-triggered descriptor does not wake the loop for nothing.
+// - the read notifier stays on while the reader reads, and is switched off only while a
+//   reader that was told of input read none of it (a paused reader), so that a
+//   level-triggered descriptor does not wake the loop for nothing; any read turns it on.
 
 #include "net/transport.h"
 
@@ -69,6 +69,7 @@ private:
     QByteArray m_received; // read before the transport was made, handed out first
     qsizetype m_receivedOffset = 0;
     bool m_readable = true;  // a read might return something
+    quint64 m_reads = 0;     // reads that returned bytes
     bool m_closing = false;  // disconnectFromHost(): sending what is left, then closing
     bool m_ending = false;   // disconnected() is on its way
     bool m_flushQueued = false;

@@ -110,6 +110,11 @@ void Endpoint::readSome()
         return;
     m_reading = true;
     const QPointer<Endpoint> self(this);
+    // A transport that reads only when asked is read for at most the read buffer's size per
+    // call, as a socket's read buffer bounds it: what one peer sends cannot keep the thread
+    // from its other connections (or from sending what this one answered); the rest is read
+    // on the next turn of the event loop.
+    qint64 readThisTurn = 0;
     for (;;) {
         // What was parsed before a pause goes first; it was taken within an earlier budget.
         const bool wantsMore = deliverParsed();
@@ -125,8 +130,11 @@ void Endpoint::readSome()
             break;
         // What the transport holds, or (when it reads only when asked) up to the read buffer.
         qint64 budget = m_transport->bytesAvailable();
-        if (budget == 0)
-            budget = m_options.readBufferSize;
+        if (budget == 0) {
+            budget = m_options.readBufferSize - readThisTurn;
+            if (budget <= 0)
+                break;
+        }
         // Once our close is out the peer's answer is read whatever the budget, unless its data
         // is still wanted: it is dropped then (deliverParsed), so reading costs nothing.
         if (m_budget && !readsPastBudget()) {
@@ -137,7 +145,7 @@ void Endpoint::readSome()
             }
         }
         noteActivity(); // bytes count, not only whole frames: a slow large frame is activity
-        m_parser.readFrom(*m_transport, budget);
+        readThisTurn += qMax<qint64>(m_parser.readFrom(*m_transport, budget), 0);
     }
     m_reading = false;
     // A peer that has gone is finished with once what it sent before has been handed out.

@@ -4,7 +4,6 @@
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
-#include <QThread>
 
 #include <array>
 #include <cerrno>
@@ -23,17 +22,18 @@ namespace {
 constexpr int kEventsPerWait = 256;
 
 constexpr quint32 kReadEvents = EPOLLIN | EPOLLHUP | EPOLLERR;
-constexpr quint32 kWriteEvents = EPOLLOUT | EPOLLERR;
-constexpr quint32 kExceptionEvents = EPOLLPRI;
+constexpr quint32 kWriteEvents = EPOLLOUT | EPOLLHUP | EPOLLERR;
+constexpr quint32 kExceptionEvents = EPOLLPRI | EPOLLHUP | EPOLLERR;
 
 int waitForEvents(int epoll, epoll_event *events, const timespec *timeout)
 {
     static std::atomic<bool> noPwait2{false};
     if (!noPwait2.load(std::memory_order_relaxed)) {
         const int ready = ::epoll_pwait2(epoll, events, kEventsPerWait, timeout, nullptr);
-        if (ready >= 0 || errno != ENOSYS)
+        if (ready >= 0 || (errno != ENOSYS && errno != EPERM))
             return ready;
-        noPwait2.store(true, std::memory_order_relaxed); // a kernel before 5.11
+        // A kernel before 5.11, or a system call filter that does not know it.
+        noPwait2.store(true, std::memory_order_relaxed);
     }
     // Milliseconds, rounded up: a timer is never fired early.
     const int milliseconds = timeout ? int((timeout->tv_sec * 1'000'000'000 + timeout->tv_nsec + 999'999) / 1'000'000) : -1;
@@ -78,8 +78,8 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     // As Qt's own Unix dispatcher does, in the same order.
     m_interrupted.store(false, std::memory_order_relaxed);
     Q_EMIT awake();
-    if (!m_threadData) // a dispatcher serves one thread, the one that runs it
-        m_threadData = QThreadData::get2(QThread::currentThread());
+    if (!m_threadData) // the thread it serves: it lives there (QThread::setEventDispatcher moves it)
+        m_threadData = QObjectPrivate::get(this)->threadData.loadRelaxed();
     QThreadData *threadData = m_threadData;
     QCoreApplicationPrivate::sendPostedEvents(nullptr, 0, threadData);
 
@@ -171,7 +171,7 @@ void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
 void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
 {
     const int descriptor = int(notifier->socket());
-    m_pending.removeOne(notifier);
+    m_pending.removeAll(notifier);
     const auto it = m_watches.find(descriptor);
     if (it == m_watches.end())
         return;
@@ -199,7 +199,9 @@ void EpollEventDispatcher::update(int descriptor, Watch &watch)
     event.events = wanted;
     event.data.fd = descriptor;
     if (!wanted) {
-        // It may be closed already; the kernel dropped it from the set then.
+        // Notifiers are switched off before their descriptor is closed (Qt's sockets and
+        // DescriptorTransport do so): epoll keeps a registration until the last descriptor
+        // of the open file is closed, so a duplicate would keep one alive otherwise.
         ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, descriptor, &event);
         watch.inEpoll = false;
     } else if (!watch.inEpoll || ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, descriptor, &event) != 0) {

@@ -9,6 +9,7 @@
 #define emit
 #include <QtCore/private/qcoreapplication_p.h>
 #include <QtCore/private/qiodevice_p.h>
+#include <QtCore/private/qobject_p.h>
 #include <QtCore/private/qthread_p.h>
 #include <QtCore/private/qtimerinfo_unix_p.h>
 #include <QtNetwork/private/qsslsocket_p.h>

@@ -185,6 +185,30 @@ private Q_SLOTS:
         }
     }
 
+    void aBurstIsEchoedWhole()
+    {
+        // 8 MiB sent at once, in 4 KiB messages, over a plain connection (Postern's own
+        // descriptor transport): all comes back, in order, and the session stays open (what
+        // waits for this client stays within the session's output limit, 1 MiB).
+        std::unique_ptr<QWebSocket> socket(openWebSocket(QStringLiteral("ws://127.0.0.1:%1/echo").arg(m_http)));
+        QCOMPARE(socket->state(), QAbstractSocket::ConnectedState);
+        constexpr int kMessages = 2048;
+        int received = 0;
+        bool inOrder = true;
+        connect(socket.get(), &QWebSocket::binaryMessageReceived, this, [&](const QByteArray &message) {
+            inOrder = inOrder && message.size() == 4096 && message.startsWith(QByteArray(QByteArray::number(received) + ';'));
+            ++received;
+        });
+        for (int i = 0; i < kMessages; ++i) {
+            QByteArray message = QByteArray::number(i) + ';';
+            message.resize(4096, 'x');
+            socket->sendBinaryMessage(message);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(received, kMessages, 60000);
+        QVERIFY(inOrder);
+        QCOMPARE(socket->state(), QAbstractSocket::ConnectedState);
+    }
+
     void sessionsAreRegistered()
     {
         std::unique_ptr<QWebSocket> socket(openWebSocket(QStringLiteral("wss://localhost:%1/echo").arg(m_tls)));

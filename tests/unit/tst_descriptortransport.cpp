@@ -152,6 +152,48 @@ private Q_SLOTS:
         QCOMPARE(ready.size(), 2);
     }
 
+    void aReaderThatReadsItsShareIsToldAgain()
+    {
+        // A reader that reads some of what waits and stops (its share of this turn) is told
+        // again on the next turn, until it has read everything.
+        Pair pair;
+        QVERIFY(pair.open());
+        std::unique_ptr<DescriptorTransport> transport(DescriptorTransport::takeOver(pair.server));
+        QVERIFY(transport);
+        QByteArray received;
+        int told = 0;
+        connect(transport.get(), &Net::Transport::readyRead, this, [&] {
+            ++told;
+            char buffer[1024];
+            received.append(buffer, qsizetype(transport->read(buffer, sizeof buffer)));
+        });
+        const QByteArray data = pattern(64 * 1024);
+        pair.peer->write(data);
+        QTRY_COMPARE(received.size(), data.size());
+        QVERIFY(received == data);
+        QVERIFY(told >= 64);
+    }
+
+    void abortAfterThePeersEndSendsNothingMore()
+    {
+        // Bytes were queued, then the peer's end was read, then the connection aborted: the
+        // queued bytes do not go (only a gentle end sends what is queued).
+        Pair pair;
+        QVERIFY(pair.open());
+        std::unique_ptr<DescriptorTransport> transport(DescriptorTransport::takeOver(pair.server));
+        QVERIFY(transport);
+        QSignalSpy gone(transport.get(), &Net::Transport::disconnected);
+        ::shutdown(int(pair.peer->socketDescriptor()), SHUT_WR);
+        transport->write("queued before the end was seen");
+        char buffer[16];
+        QVERIFY(QTest::qWaitFor([&] { return transport->read(buffer, sizeof buffer) == 0 && !transport->isOpen(); }, 5000)
+                || !transport->isOpen());
+        transport->abort();
+        QTRY_COMPARE(gone.size(), 1);
+        QTest::qWait(50);
+        QCOMPARE(pair.peer->readAll(), QByteArray());
+    }
+
     void disconnectFromHostSendsWhatIsQueuedFirst()
     {
         Pair pair;
