@@ -4,6 +4,14 @@
 
 namespace Postern::Frontdoor {
 
+namespace {
+// The child of a counted socket that holds its place in the count.
+QString countName()
+{
+    return QStringLiteral("postern-connection-count");
+}
+} // namespace
+
 ConnectionLimiter::ConnectionLimiter(QObject *parent) : QObject(parent), m_log(this) {}
 
 ConnectionLimiter::Verdict ConnectionLimiter::admit(QTcpSocket *socket, const Config::AcceptOptions &options,
@@ -39,10 +47,17 @@ ConnectionLimiter::Verdict ConnectionLimiter::admit(QTcpSocket *socket, const Co
     }
     ++fromAddress;
     ++m_open;
-    // The socket moves from the front door to the handshake to the session; it is destroyed
-    // once, when the connection is over, in whichever thread it lives: the count drops then.
-    connect(socket, &QObject::destroyed, this, [this, address] { release(address); }, Qt::DirectConnection);
+    // The connection moves from the front door to the handshake to the session; its count is
+    // destroyed once, when the connection is over, in whichever thread it lives.
+    auto *count = new QObject(socket);
+    count->setObjectName(countName());
+    connect(count, &QObject::destroyed, this, [this, address] { release(address); }, Qt::DirectConnection);
     return Verdict::Admitted;
+}
+
+QObject *ConnectionLimiter::countOf(const QTcpSocket *socket)
+{
+    return socket->findChild<QObject *>(countName(), Qt::FindDirectChildrenOnly);
 }
 
 void ConnectionLimiter::release(const QHostAddress &address)

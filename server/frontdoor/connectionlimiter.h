@@ -30,9 +30,14 @@ public:
 
     enum class Verdict { Admitted, GlobalLimit, AddressLimit };
 
-    // Counts `socket` (until it is destroyed) when the limits of `options` admit it; otherwise
-    // counts and logs the refusal (`listener` names the port) and leaves the socket alone.
+    // Counts `socket`'s connection when the limits of `options` admit it; otherwise counts
+    // and logs the refusal (`listener` names the port) and leaves the socket alone. The count
+    // is a child object of the socket (countOf()) and drops when that is destroyed: with the
+    // socket, or with whatever the connection moved to (PendingUpgrade hands a plain one to
+    // a descriptor transport).
     Verdict admit(QTcpSocket *socket, const Config::AcceptOptions &options, const QString &listener);
+    // The object that holds `socket`'s place in the count (null when it is not counted).
+    static QObject *countOf(const QTcpSocket *socket);
 
     qint64 open() const
     {

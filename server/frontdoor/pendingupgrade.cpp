@@ -1,5 +1,6 @@
 #include "frontdoor/pendingupgrade.h"
 
+#include "frontdoor/connectionlimiter.h"
 #include "frontdoor/httpresponse.h"
 #include "net/descriptortransport.h"
 #include "net/sockettransport.h"
@@ -79,10 +80,11 @@ WebSocket::Endpoint *PendingUpgrade::accept(const QByteArray &protocol, const We
 Net::Transport *PendingUpgrade::transportFor(QTcpSocket *socket)
 {
     // A plain connection is read and written by Postern itself from here on; TLS stays with
-    // the socket. The spent socket goes with the connection: the connection limiter counts
-    // the connection until that object is destroyed.
+    // the socket. The connection's place in the connection limiter's count goes with it.
     if (Net::DescriptorTransport *transport = Net::DescriptorTransport::takeOver(socket)) {
-        socket->setParent(transport);
+        if (QObject *count = ConnectionLimiter::countOf(socket))
+            count->setParent(transport);
+        socket->deleteLater();
         return transport;
     }
     return new Net::SocketTransport(socket);
