@@ -639,14 +639,16 @@ private Q_SLOTS:
         QVERIFY(client->isValid());
         Sessions::WebSocketSession *session = onlySession();
         QVERIFY(session);
-        auto *relay = session->findChild<Proxy::ProxyRelay *>();
-        QVERIFY(relay);
+        // The 101 leaves as the session is made, before its relay is (in the same turn of the
+        // session's thread, which may be a worker's): wait for the relay and its back-end.
+        Proxy::ProxyRelay *relay = nullptr;
+        QTRY_VERIFY((relay = session->findChild<Proxy::ProxyRelay *>()));
         // Small, fixed kernel buffers on the back-end connection (the gateway's send buffer,
         // the back-end's receive buffer): otherwise the kernel's growing buffers can take the
         // whole flood, the gateway writes straight into them and never has to hold anything back.
         // (A plain back-end connection is Postern's own descriptor transport.)
-        auto *toBackend = relay->findChild<Net::DescriptorTransport *>();
-        QVERIFY(toBackend);
+        Net::DescriptorTransport *toBackend = nullptr;
+        QTRY_VERIFY((toBackend = relay->findChild<Net::DescriptorTransport *>()));
         QTRY_VERIFY(slow);
         const int kernelBuffer = 16 * 1024;
         QCOMPARE(::setsockopt(toBackend->descriptor(), SOL_SOCKET, SO_SNDBUF, &kernelBuffer, sizeof kernelBuffer), 0);
@@ -686,8 +688,8 @@ private Q_SLOTS:
         SlowClient client(m_port, "/p");
         QVERIFY(client.upgraded);
         QTRY_VERIFY(onlySession());
-        auto *relay = onlySession()->findChild<Proxy::ProxyRelay *>();
-        QVERIFY(relay);
+        Proxy::ProxyRelay *relay = nullptr; // made just after the session is registered
+        QTRY_VERIFY((relay = onlySession()->findChild<Proxy::ProxyRelay *>()));
         qint64 most = 0;
         QElapsedTimer clock;
         clock.start();
@@ -736,8 +738,8 @@ private Q_SLOTS:
         QVERIFY(client.waitForConnected(5000));
         client.write(Testing::request("GET", "/p", Testing::kUpgrade + "Sec-WebSocket-Version: 13\r\n"));
         QTRY_VERIFY(onlySession());
-        auto *relay = onlySession()->findChild<Proxy::ProxyRelay *>();
-        QVERIFY(relay);
+        Proxy::ProxyRelay *relay = nullptr; // made just after the session is registered
+        QTRY_VERIFY((relay = onlySession()->findChild<Proxy::ProxyRelay *>()));
         const QByteArray empty("\x82\x80\0\0\0\0", 6); // an empty binary frame, masked
         qint64 most = 0;
         for (int i = 0; i < 100; ++i) {
