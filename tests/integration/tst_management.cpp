@@ -25,6 +25,8 @@
 
 #include <openssl/pem.h>
 
+#include <memory>
+
 using namespace Postern;
 using Testing::TestPki;
 
@@ -449,12 +451,15 @@ private Q_SLOTS:
             Testing::RawClient client(m_http);
             client.exchange("BROKEN\r\n\r\n");
         };
+        // The session stays open while the test looks for its event: the hub tells of a session
+        // only if it is still there when the (queued) news reaches the main thread.
+        std::unique_ptr<QWebSocket> client;
         const auto openSession = [&] {
-            QWebSocket client;
-            QSignalSpy connected(&client, &QWebSocket::connected);
+            client = std::make_unique<QWebSocket>();
+            QSignalSpy connected(client.get(), &QWebSocket::connected);
             QNetworkRequest request(QUrl(QStringLiteral("ws://localhost:%1/echo").arg(m_http)));
             request.setRawHeader("Origin", QByteArray("http://localhost:") + QByteArray::number(m_http));
-            client.open(request);
+            client->open(request);
             return connected.wait(5000);
         };
 
