@@ -69,9 +69,12 @@ WebSocket::Endpoint *PendingUpgrade::accept(const QByteArray &protocol, const We
     for (const auto &[name, value] : std::as_const(m_responseHeaders))
         response += name + ": " + value + "\r\n";
     response += "\r\n";
-    m_socket->write(response);
     disconnect(m_socket, nullptr, this, nullptr);
-    auto *endpoint = new WebSocket::Endpoint(transportFor(m_socket), WebSocket::Endpoint::Role::Server, options);
+    // The 101 goes through the transport: it leaves from the event loop, once the service has
+    // registered the session (and, for a proxy, made its relay) in this turn.
+    Net::Transport *transport = transportFor(m_socket);
+    transport->write(response);
+    auto *endpoint = new WebSocket::Endpoint(transport, WebSocket::Endpoint::Role::Server, options);
     m_socket = nullptr;
     deleteLater();
     return endpoint;

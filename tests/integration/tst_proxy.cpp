@@ -637,10 +637,10 @@ private Q_SLOTS:
                         QStringLiteral("<maximum.pending.bytes>64k</maximum.pending.bytes>")}}));
         std::unique_ptr<QWebSocket> client(open(url(QStringLiteral("p"))));
         QVERIFY(client->isValid());
-        Sessions::WebSocketSession *session = onlySession();
-        QVERIFY(session);
-        // The 101 leaves as the session is made, before its relay is (in the same turn of the
-        // session's thread, which may be a worker's): wait for the relay and its back-end.
+        // The session, its relay and its back-end connection are made in the session's thread
+        // (a worker's, perhaps): wait until this thread sees them.
+        Sessions::WebSocketSession *session = nullptr;
+        QTRY_VERIFY((session = onlySession()));
         Proxy::ProxyRelay *relay = nullptr;
         QTRY_VERIFY((relay = session->findChild<Proxy::ProxyRelay *>()));
         // Small, fixed kernel buffers on the back-end connection (the gateway's send buffer,
