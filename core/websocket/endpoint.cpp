@@ -48,8 +48,7 @@ Endpoint::Endpoint(Net::Transport *transport, Role role, const Options &options,
     m_drainTimer.setSingleShot(true);
     connect(&m_drainTimer, &QTimer::timeout, this, &Endpoint::finish);
     if (options.inactivityTimeout.count() > 0) {
-        m_inactivity.setInterval(std::max<std::chrono::milliseconds>(options.inactivityTimeout / 2,
-                                                                     std::chrono::milliseconds(1)));
+        m_inactivity.setSingleShot(true);
         connect(&m_inactivity, &QTimer::timeout, this, &Endpoint::onInactivityTick);
     }
 }
@@ -64,7 +63,7 @@ void Endpoint::start()
         return;
     }
     if (m_options.inactivityTimeout.count() > 0)
-        m_inactivity.start();
+        startInactivityPeriod();
     resumeReading();
 }
 
@@ -100,7 +99,7 @@ void Endpoint::setPaused(bool paused)
         if (paused)
             m_inactivity.stop();
         else if (!m_inactivity.isActive())
-            m_inactivity.start();
+            startInactivityPeriod();
     }
 }
 
@@ -400,20 +399,42 @@ void Endpoint::closingHandshakeDone()
     }
 }
 
+std::chrono::milliseconds Endpoint::inactivityHalfPeriod() const
+{
+    return std::max<std::chrono::milliseconds>(m_options.inactivityTimeout / 2, std::chrono::milliseconds(1));
+}
+
+void Endpoint::startInactivityPeriod()
+{
+    m_lastActivity = std::chrono::steady_clock::now();
+    m_inactivity.start(inactivityHalfPeriod());
+}
+
 void Endpoint::noteActivity()
 {
+    // Only noted here: restarting the timer on every read would cost a timer's removal and
+    // insertion per message. The timer, when it fires, looks at when the last activity was.
     m_pingOutstanding = false;
-    if (m_inactivity.isActive())
-        m_inactivity.start(); // the half period starts again
+    m_lastActivity = std::chrono::steady_clock::now();
 }
 
 void Endpoint::onInactivityTick()
 {
+    // The half period runs from the last activity, as if every read had restarted it.
+    const std::chrono::milliseconds half = inactivityHalfPeriod();
+    const auto now = std::chrono::steady_clock::now();
+    const auto quiet = std::chrono::duration_cast<std::chrono::milliseconds>(now - m_lastActivity);
+    if (quiet < half) {
+        m_inactivity.start(std::max(half - quiet, std::chrono::milliseconds(1)));
+        return;
+    }
     if (m_pingOutstanding) {
         close(CloseCode::GoingAway, QStringLiteral("inactivity timeout"));
         return;
     }
     m_pingOutstanding = true;
+    m_lastActivity = now; // the peer has a half period to answer
+    m_inactivity.start(half);
     ping();
 }
 

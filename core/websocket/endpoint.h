@@ -156,6 +156,8 @@ private:
     // for the server to (within closeTimeout).
     void closingHandshakeDone();
     void noteActivity();
+    std::chrono::milliseconds inactivityHalfPeriod() const;
+    void startInactivityPeriod();
     void onInactivityTick();
     // The socket is closed: what it holds may still have to be handed out.
     void onSocketDisconnected();
@@ -189,7 +191,8 @@ private:
     quint16 m_localCloseCode = 0;
     QString m_localCloseReason;
 
-    QTimer m_inactivity;
+    QTimer m_inactivity; // single-shot, for the half period since m_lastActivity
+    std::chrono::steady_clock::time_point m_lastActivity;
     bool m_pingOutstanding = false;
     QTimer m_closeTimer;
     QTimer m_drainTimer;
