@@ -3,7 +3,11 @@
 #include <QRandomGenerator>
 #include <QtEndian>
 
+#include <array>
+#include <cerrno>
 #include <cstring>
+
+#include <sys/random.h>
 
 namespace Postern::WebSocket {
 
@@ -103,7 +107,26 @@ QByteArray FrameWriter::closePayload(quint16 code, const QString &reason)
 
 quint32 FrameWriter::randomMaskKey()
 {
-    return QRandomGenerator::system()->generate();
+    // The kernel's generator, a kilobyte at a time for each thread: QRandomGenerator::system()
+    // takes every key from RDRAND, which on this project's AMD machines cost as much as the
+    // rest of sending a small frame (docs/performance.md, "Fifth pass").
+    thread_local std::array<quint32, 256> pool;
+    thread_local std::size_t next = pool.size();
+    if (next == pool.size()) {
+        char *bytes = reinterpret_cast<char *>(pool.data());
+        std::size_t filled = 0;
+        while (filled < sizeof pool) {
+            const ssize_t got = ::getrandom(bytes + filled, sizeof pool - filled, 0);
+            if (got > 0)
+                filled += std::size_t(got);
+            else if (got < 0 && errno != EINTR)
+                break;
+        }
+        if (filled < sizeof pool) // no getrandom(): Qt's own secure source, key by key
+            QRandomGenerator::system()->fillRange(pool.data(), qsizetype(pool.size()));
+        next = 0;
+    }
+    return pool[next++];
 }
 
 } // namespace Postern::WebSocket

@@ -32,7 +32,8 @@ public:
     // UTF-8, cut at a code point boundary so that the payload fits a control frame's 125 bytes.
     static QByteArray closePayload(quint16 code, const QString &reason);
 
-    // A mask key from the system's cryptographically secure generator (§10.3).
+    // A mask key from the system's cryptographically secure generator (§10.3): the kernel's
+    // getrandom(), drawn a kilobyte at a time for each thread.
     static quint32 randomMaskKey();
 
     // Masks or unmasks (the same XOR, §5.3) `source` into `destination`, which has room for

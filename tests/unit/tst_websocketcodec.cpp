@@ -6,7 +6,10 @@
 
 #include <QCryptographicHash>
 #include <QSet>
+#include <QThread>
 #include <QtTest>
+
+#include <memory>
 
 using namespace Postern::WebSocket;
 
@@ -1082,6 +1085,28 @@ private Q_SLOTS:
         for (int i = 0; i < 32; ++i)
             keys.insert(FrameWriter::randomMaskKey());
         QVERIFY(keys.size() > 16); // 32 draws of 32 bits: collisions are vanishingly rare
+    }
+
+    void randomMaskKeysAcrossRefillsAndThreads()
+    {
+        // Keys come from a pool of 256 per thread, refilled from the kernel: 1,000 draws span
+        // several refills and stay distinct (one collision among them has odds of about 1 in
+        // 8,600), and another thread draws its own keys, not this thread's sequence again.
+        QList<quint32> mine;
+        for (int i = 0; i < 1000; ++i)
+            mine.append(FrameWriter::randomMaskKey());
+        QVERIFY(QSet<quint32>(mine.cbegin(), mine.cend()).size() >= 999);
+        QList<quint32> theirs;
+        std::unique_ptr<QThread> thread(QThread::create([&theirs] {
+            for (int i = 0; i < 1000; ++i)
+                theirs.append(FrameWriter::randomMaskKey());
+        }));
+        thread->start();
+        QVERIFY(thread->wait(10000));
+        QCOMPARE(theirs.size(), 1000);
+        QSet<quint32> all(mine.cbegin(), mine.cend());
+        all.unite(QSet<quint32>(theirs.cbegin(), theirs.cend()));
+        QVERIFY(all.size() >= 1998);
     }
 
     // --- handshake ---
