@@ -5,9 +5,11 @@
 #include <QSslSocket>
 #include <QTcpSocket>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -23,6 +25,15 @@ constexpr qint64 kDiscardChunk = 16 * 1024;
 // Sent bytes at the front of the write buffer are dropped once there are this many and they
 // are at least half of it (a connection that never quite drains must not keep them all).
 constexpr qsizetype kCompactOutputAbove = 64 * 1024;
+
+// The thread's transports with output to send this turn, for an event loop that sends it
+// (sendQueuedOutput()); an entry is null once its transport is gone.
+struct OutputQueue
+{
+    bool sentByLoop = false;
+    std::vector<DescriptorTransport *> transports;
+};
+thread_local OutputQueue t_output;
 } // namespace
 
 DescriptorTransport::DescriptorTransport(int descriptor, QByteArray received, QObject *parent)
@@ -37,7 +48,41 @@ DescriptorTransport::DescriptorTransport(int descriptor, QByteArray received, QO
 
 DescriptorTransport::~DescriptorTransport()
 {
+    if (m_inThreadQueue)
+        std::replace(t_output.transports.begin(), t_output.transports.end(), this, static_cast<DescriptorTransport *>(nullptr));
     closeDescriptor();
+}
+
+bool DescriptorTransport::sendQueuedOutput()
+{
+    OutputQueue &queue = t_output;
+    queue.sentByLoop = true;
+    // Only what was queued before this call: a flush's sent() may queue more (a relay that
+    // resumes reading the other side), which the next turn sends, so one busy connection
+    // cannot hold the loop here. Entries are taken by index, as the vector may grow.
+    const std::size_t count = queue.transports.size();
+    for (std::size_t i = 0; i < count; ++i) {
+        DescriptorTransport *transport = std::exchange(queue.transports[i], nullptr);
+        if (!transport)
+            continue;
+        transport->m_inThreadQueue = false;
+        transport->m_flushQueued = false;
+        transport->flush();
+    }
+    queue.transports.erase(queue.transports.begin(), queue.transports.begin() + std::ptrdiff_t(count));
+    return !queue.transports.empty();
+}
+
+void DescriptorTransport::stopQueuingOutput()
+{
+    OutputQueue &queue = t_output;
+    queue.sentByLoop = false;
+    for (DescriptorTransport *transport : std::exchange(queue.transports, {})) {
+        if (transport) {
+            transport->m_inThreadQueue = false;
+            transport->postFlush();
+        }
+    }
 }
 
 DescriptorTransport *DescriptorTransport::takeOver(QTcpSocket *socket, QObject *parent)
@@ -164,6 +209,16 @@ void DescriptorTransport::scheduleFlush()
     if (m_flushQueued || (m_writeNotifier && m_writeNotifier->isEnabled()))
         return;
     m_flushQueued = true;
+    if (t_output.sentByLoop) {
+        m_inThreadQueue = true;
+        t_output.transports.push_back(this);
+    } else {
+        postFlush();
+    }
+}
+
+void DescriptorTransport::postFlush()
+{
     QMetaObject::invokeMethod(this, [this] {
         m_flushQueued = false;
         flush();

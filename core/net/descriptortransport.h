@@ -4,9 +4,10 @@
 // reading and writing (docs/performance.md, "Fourth pass"):
 // - reads go from the kernel straight to the caller's buffer: no FIONREAD to size them, no
 //   copy through a read buffer of its own;
-// - writes are gathered in one buffer and sent once per turn of the event loop (a posted
-//   call), the way Qt's sockets send what a turn wrote, without a write notifier unless
-//   the kernel's buffer is full;
+// - writes are gathered in one buffer and sent once per turn of the event loop, the way
+//   Qt's sockets send what a turn wrote, without a write notifier unless the kernel's buffer
+//   is full: from a queue of the thread that its event loop sends before it waits (where
+//   the loop does, as App::EpollEventDispatcher), otherwise by a posted call;
 // - the read notifier stays on while the reader reads, and is switched off only while a
 //   reader that was told of input read none of it (a paused reader), so that a
 //   level-triggered descriptor does not wake the loop for nothing; any read turns it on.
@@ -40,6 +41,15 @@ public:
 
     int descriptor() const { return m_descriptor; }
 
+    // For the thread's event loop, before it waits: sends what this thread's transports
+    // queued since, each once. From the first call on, the thread's transports queue their
+    // output for it instead of posting a call each (which costs an event and a wake-up).
+    // Returns whether more was queued meanwhile, which the loop must send without waiting.
+    static bool sendQueuedOutput();
+    // For the same loop when it ends for good: what is queued, and what will be, goes by
+    // posted calls again.
+    static void stopQueuingOutput();
+
     bool isOpen() const override;
     bool isClosed() const override;
     qint64 bytesAvailable() const override;
@@ -56,6 +66,7 @@ private:
     void onReadable();
     void onWritable();
     void scheduleFlush();
+    void postFlush();
     void flush();
     qint64 writeOut(); // sends what the kernel takes now; -1 after a failure
     void fail(int error);
@@ -72,7 +83,8 @@ private:
     quint64 m_reads = 0;     // reads that returned bytes
     bool m_closing = false;  // disconnectFromHost(): sending what is left, then closing
     bool m_ending = false;   // disconnected() is on its way
-    bool m_flushQueued = false;
+    bool m_flushQueued = false;  // a flush is on its way: in the thread's queue, or posted
+    bool m_inThreadQueue = false;
     QByteArray m_out;
     qsizetype m_outOffset = 0;
     QString m_error;

@@ -1,9 +1,11 @@
 #include "app/epolleventdispatcher.h"
 
 #include "frontdoor/qtprivateheaders.h"
+#include "net/descriptortransport.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
+#include <QThread>
 
 #include <array>
 #include <cerrno>
@@ -57,6 +59,8 @@ EpollEventDispatcher::EpollEventDispatcher(QObject *parent)
 
 EpollEventDispatcher::~EpollEventDispatcher()
 {
+    if (thread() == QThread::currentThread())
+        Net::DescriptorTransport::stopQueuingOutput(); // nobody sends the thread's queue any more
     ::close(m_wakeUp);
     ::close(m_epoll);
     qDeleteAll(*m_timers);
@@ -82,6 +86,9 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         m_threadData = QObjectPrivate::get(this)->threadData.loadRelaxed();
     QThreadData *threadData = m_threadData;
     QCoreApplicationPrivate::sendPostedEvents(nullptr, 0, threadData);
+    // What this turn's (and the posted events') handlers wrote to plain connections, at
+    // once and without a posted event per connection.
+    const bool moreOutput = Net::DescriptorTransport::sendQueuedOutput();
 
     const bool includeTimers = !(flags & QEventLoop::X11ExcludeTimers);
     const bool includeNotifiers = !(flags & QEventLoop::ExcludeSocketNotifiers);
@@ -94,9 +101,9 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 
     timespec wait = {0, 0};
     const timespec *timeout = nullptr;
-    if (!canWait || (includeTimers && m_timers->timerWait(wait)))
+    if (!canWait || moreOutput || (includeTimers && m_timers->timerWait(wait)))
         timeout = &wait;
-    if (includeNotifiers && !m_alwaysReady.isEmpty()) {
+    if (moreOutput || (includeNotifiers && !m_alwaysReady.isEmpty())) {
         wait = {0, 0};
         timeout = &wait;
     }
@@ -133,8 +140,9 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 
 void EpollEventDispatcher::drainWakeUps()
 {
+    // One read takes the whole count (the eventfd is not a semaphore).
     quint64 count;
-    while (::read(m_wakeUp, &count, sizeof count) > 0) {
+    while (::read(m_wakeUp, &count, sizeof count) < 0 && errno == EINTR) {
     }
     m_wakeUpPending.store(false, std::memory_order_release);
 }

@@ -3,6 +3,7 @@
 // application, as posternd's main() does) and as a worker thread's.
 
 #include "app/epolleventdispatcher.h"
+#include "net/descriptortransport.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -43,6 +44,29 @@ struct SocketPair
         return got > 0 ? QByteArray(buffer, got) : QByteArray();
     }
 };
+
+// Counts the posted calls (QEvent::MetaCall) an object is sent.
+class PostedCallCounter : public QObject
+{
+public:
+    int count = 0;
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        if (event->type() == QEvent::MetaCall)
+            ++count;
+        return false;
+    }
+};
+
+QByteArray readAll(int descriptor)
+{
+    QByteArray all;
+    char buffer[4096];
+    ssize_t got;
+    while ((got = ::read(descriptor, buffer, sizeof buffer)) > 0)
+        all.append(buffer, got);
+    return all;
+}
 
 } // namespace
 
@@ -207,6 +231,79 @@ private Q_SLOTS:
         const int code = loop.exec();
         stopper.join();
         QCOMPARE(code, 7);
+    }
+
+    void aTurnsOutputIsSentWithoutAPostedCall()
+    {
+        // The loop sends the thread's queued output before it waits: a transport's writes
+        // reach the peer, in order, with no posted call to the transport (under Qt's own
+        // dispatcher each turn's output takes one).
+        SocketPair pair;
+        QVERIFY(pair.valid());
+        auto *transport = new Net::DescriptorTransport(::dup(pair.ends[1]), {});
+        PostedCallCounter counter;
+        transport->installEventFilter(&counter);
+        QByteArray received;
+        for (const char *piece : {"one ", "two ", "three"}) {
+            transport->write(QByteArrayView(piece, qsizetype(strlen(piece))));
+            QTRY_VERIFY((received += readAll(pair.ends[0])).endsWith(piece));
+        }
+        QCOMPARE(received, QByteArray("one two three"));
+        QCOMPARE(transport->unsent(), 0);
+        QCOMPARE(counter.count, 0);
+        delete transport;
+    }
+
+    void aTransportDeletedWithQueuedOutputIsLeftOut()
+    {
+        // Queued, then deleted in the same turn: the loop must not send for it (ASan would
+        // see the use after free), and the others queued beside it still go.
+        SocketPair first, second;
+        auto *gone = new Net::DescriptorTransport(::dup(first.ends[1]), {});
+        auto *kept = new Net::DescriptorTransport(::dup(second.ends[1]), {});
+        gone->write("lost");
+        kept->write("kept");
+        delete gone;
+        QByteArray received;
+        QTRY_COMPARE(received += readAll(second.ends[0]), QByteArray("kept"));
+        QCOMPARE(readAll(first.ends[0]), QByteArray()); // the peer sees its end, nothing else
+        delete kept;
+    }
+
+    void outputQueuedWhileSendingGoesOnTheNextTurn()
+    {
+        // A handler of sent() that writes again (as a relay resuming the other side does)
+        // queues for the next turn: everything arrives and the loop does not wait meanwhile.
+        SocketPair pair;
+        auto *transport = new Net::DescriptorTransport(::dup(pair.ends[1]), {});
+        int rounds = 0;
+        connect(transport, &Net::Transport::sent, transport, [&] {
+            if (++rounds < 50)
+                transport->write("x");
+        });
+        transport->write("x");
+        QElapsedTimer clock;
+        clock.start();
+        QByteArray received;
+        QTRY_COMPARE_WITH_TIMEOUT((received += readAll(pair.ends[0])).size(), 50, 5000);
+        QCOMPARE(rounds, 50);
+        QVERIFY2(clock.elapsed() < 4000, qPrintable(QString::number(clock.elapsed())));
+        delete transport;
+    }
+
+    void stoppingTheQueuePostsWhatIsQueued()
+    {
+        // A loop that ends for good hands what is queued to posted calls: it is still sent.
+        SocketPair pair;
+        auto *transport = new Net::DescriptorTransport(::dup(pair.ends[1]), {});
+        PostedCallCounter counter;
+        transport->installEventFilter(&counter);
+        transport->write("queued");
+        Net::DescriptorTransport::stopQueuingOutput();
+        QByteArray received;
+        QTRY_COMPARE(received += readAll(pair.ends[0]), QByteArray("queued"));
+        QCOMPARE(counter.count, 1);
+        delete transport;
     }
 
     void servesAWorkerThread()
