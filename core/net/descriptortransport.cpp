@@ -1,6 +1,5 @@
 #include "net/descriptortransport.h"
 
-#include <QPointer>
 #include <QSocketNotifier>
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -177,13 +176,13 @@ void DescriptorTransport::onReadable()
 {
     m_readable = true;
     const quint64 reads = m_reads;
-    const QPointer<DescriptorTransport> self(this);
+    const Util::DestructionWatch::Guard guard(m_destruction);
     Q_EMIT readyRead();
     // A reader that read nothing of what it was told of is paused: it is told again once it
     // reads (read() turns the notifier back on); until then the descriptor would only wake
     // the loop for nothing. One that read its share of this turn and stopped is told again
     // on the next turn (the notifier stays on, and the descriptor is still ready).
-    if (self && m_readable && m_reads == reads && m_readNotifier)
+    if (!guard.destroyed() && m_readable && m_reads == reads && m_readNotifier)
         m_readNotifier->setEnabled(false);
 }
 
@@ -271,10 +270,10 @@ void DescriptorTransport::flush()
         }
         m_writeNotifier->setEnabled(true);
     }
-    const QPointer<DescriptorTransport> self(this);
+    const Util::DestructionWatch::Guard guard(m_destruction);
     if (total > 0)
         Q_EMIT sent(total);
-    if (self && m_closing && unsent() == 0 && m_descriptor >= 0)
+    if (!guard.destroyed() && m_closing && unsent() == 0 && m_descriptor >= 0)
         end();
 }
 

@@ -13,6 +13,7 @@
 //   level-triggered descriptor does not wake the loop for nothing; any read turns it on.
 
 #include "net/transport.h"
+#include "util/destructionwatch.h"
 
 #include <QByteArray>
 
@@ -88,6 +89,7 @@ private:
     QByteArray m_out;
     qsizetype m_outOffset = 0;
     QString m_error;
+    Util::DestructionWatch m_destruction; // for the checks after a signal
 };
 
 } // namespace Postern::Net

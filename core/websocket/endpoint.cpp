@@ -3,10 +3,10 @@
 #include "net/transport.h"
 #include "websocket/framewriter.h"
 
-#include <QPointer>
 #include <QtEndian>
 
 #include <atomic>
+#include <ctime>
 
 namespace Postern::WebSocket {
 
@@ -108,7 +108,7 @@ void Endpoint::readSome()
     if (m_reading || m_finished)
         return;
     m_reading = true;
-    const QPointer<Endpoint> self(this);
+    const Util::DestructionWatch::Guard guard(m_destruction);
     // A transport that reads only when asked is read for at most the read buffer's size per
     // call, as a socket's read buffer bounds it: what one peer sends cannot keep the thread
     // from its other connections (or from sending what this one answered); the rest is read
@@ -117,7 +117,7 @@ void Endpoint::readSome()
     for (;;) {
         // What was parsed before a pause goes first; it was taken within an earlier budget.
         const bool wantsMore = deliverParsed();
-        if (!self)
+        if (guard.destroyed())
             return;
         if (m_closeReceived || m_parser.hasFailed()) {
             // Nothing after a close (or a broken frame) means anything; reading on is how the
@@ -164,7 +164,7 @@ bool Endpoint::hasUnreadInput() const
 
 bool Endpoint::deliverParsed()
 {
-    const QPointer<Endpoint> self(this);
+    const Util::DestructionWatch::Guard guard(m_destruction);
     while ((!m_paused || readsPastBudget()) && !m_closeReceived && !m_finished) {
         FrameParser::Result result = m_parser.next();
         if (result.needsMoreData())
@@ -175,7 +175,7 @@ bool Endpoint::deliverParsed()
             // Failing the connection (RFC 6455 §7.1.7): the TCP connection ends once the
             // close frame is out (or when the close timer cuts it), whatever the peer does.
             m_transport->disconnectFromHost();
-            if (self)
+            if (!guard.destroyed())
                 Q_EMIT protocolError(error.closeCode, error.reason);
             return false;
         }
@@ -189,7 +189,7 @@ bool Endpoint::deliverParsed()
             m_closeTimer.start(m_options.closeTimeout);
             handleData(std::move(result.frame));
         } // else: after our close, its data is not wanted
-        if (!self)
+        if (guard.destroyed())
             return false;
     }
     return false;
@@ -399,6 +399,17 @@ void Endpoint::closingHandshakeDone()
     }
 }
 
+namespace {
+// The kernel's coarse monotonic clock (it moves once a tick, a few milliseconds): enough for
+// inactivity, and it is read on every read without the cost of the precise one.
+std::chrono::milliseconds coarseNow()
+{
+    timespec now = {};
+    ::clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+    return std::chrono::seconds(now.tv_sec) + std::chrono::milliseconds(now.tv_nsec / 1'000'000);
+}
+} // namespace
+
 std::chrono::milliseconds Endpoint::inactivityHalfPeriod() const
 {
     return std::max<std::chrono::milliseconds>(m_options.inactivityTimeout / 2, std::chrono::milliseconds(1));
@@ -406,7 +417,7 @@ std::chrono::milliseconds Endpoint::inactivityHalfPeriod() const
 
 void Endpoint::startInactivityPeriod()
 {
-    m_lastActivity = std::chrono::steady_clock::now();
+    m_lastActivity = coarseNow();
     m_inactivity.start(inactivityHalfPeriod());
 }
 
@@ -415,15 +426,15 @@ void Endpoint::noteActivity()
     // Only noted here: restarting the timer on every read would cost a timer's removal and
     // insertion per message. The timer, when it fires, looks at when the last activity was.
     m_pingOutstanding = false;
-    m_lastActivity = std::chrono::steady_clock::now();
+    m_lastActivity = coarseNow();
 }
 
 void Endpoint::onInactivityTick()
 {
     // The half period runs from the last activity, as if every read had restarted it.
     const std::chrono::milliseconds half = inactivityHalfPeriod();
-    const auto now = std::chrono::steady_clock::now();
-    const auto quiet = std::chrono::duration_cast<std::chrono::milliseconds>(now - m_lastActivity);
+    const std::chrono::milliseconds now = coarseNow();
+    const std::chrono::milliseconds quiet = now - m_lastActivity;
     if (quiet < half) {
         m_inactivity.start(std::max(half - quiet, std::chrono::milliseconds(1)));
         return;

@@ -15,6 +15,7 @@
 // peer's connection ends while frames it sent are still unread (reading was paused), they are
 // handed out first, and disconnected() follows.
 
+#include "util/destructionwatch.h"
 #include "websocket/frame.h"
 #include "websocket/frameparser.h"
 
@@ -192,11 +193,12 @@ private:
     QString m_localCloseReason;
 
     QTimer m_inactivity; // single-shot, for the half period since m_lastActivity
-    std::chrono::steady_clock::time_point m_lastActivity;
+    std::chrono::milliseconds m_lastActivity{0}; // on the coarse monotonic clock
     bool m_pingOutstanding = false;
     QTimer m_closeTimer;
     QTimer m_drainTimer;
     Counters m_counters;
+    Util::DestructionWatch m_destruction; // for the checks after a signal
 };
 
 } // namespace Postern::WebSocket
