@@ -176,13 +176,13 @@ void DescriptorTransport::onReadable()
 {
     m_readable = true;
     const quint64 reads = m_reads;
-    const Util::DestructionWatch::Guard guard(m_destruction);
-    Q_EMIT readyRead();
+    if (!tellReadyRead())
+        return;
     // A reader that read nothing of what it was told of is paused: it is told again once it
     // reads (read() turns the notifier back on); until then the descriptor would only wake
     // the loop for nothing. One that read its share of this turn and stopped is told again
     // on the next turn (the notifier stays on, and the descriptor is still ready).
-    if (!guard.destroyed() && m_readable && m_reads == reads && m_readNotifier)
+    if (m_readable && m_reads == reads && m_readNotifier)
         m_readNotifier->setEnabled(false);
 }
 
@@ -190,12 +190,27 @@ void DescriptorTransport::write(QByteArrayView bytes)
 {
     if (!isOpen() || bytes.isEmpty())
         return;
+    std::memcpy(appendOutput(bytes.size()), bytes.data(), size_t(bytes.size()));
+    scheduleFlush();
+}
+
+void DescriptorTransport::writeFilled(qsizetype size, const std::function<void(char *destination)> &fill)
+{
+    if (!isOpen() || size <= 0)
+        return;
+    fill(appendOutput(size));
+    scheduleFlush();
+}
+
+char *DescriptorTransport::appendOutput(qsizetype size)
+{
     if (m_outOffset >= kCompactOutputAbove && m_outOffset * 2 >= m_out.size()) {
         m_out.remove(0, m_outOffset);
         m_outOffset = 0;
     }
-    m_out.append(bytes.data(), bytes.size());
-    scheduleFlush();
+    const qsizetype held = m_out.size();
+    m_out.resize(held + size); // grows geometrically, as append() does
+    return m_out.data() + held;
 }
 
 qint64 DescriptorTransport::unsent() const
@@ -270,10 +285,9 @@ void DescriptorTransport::flush()
         }
         m_writeNotifier->setEnabled(true);
     }
-    const Util::DestructionWatch::Guard guard(m_destruction);
-    if (total > 0)
-        Q_EMIT sent(total);
-    if (!guard.destroyed() && m_closing && unsent() == 0 && m_descriptor >= 0)
+    if (total > 0 && !tellSent(total))
+        return;
+    if (m_closing && unsent() == 0 && m_descriptor >= 0)
         end();
 }
 

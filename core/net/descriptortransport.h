@@ -13,7 +13,6 @@
 //   level-triggered descriptor does not wake the loop for nothing; any read turns it on.
 
 #include "net/transport.h"
-#include "util/destructionwatch.h"
 
 #include <QByteArray>
 
@@ -58,6 +57,7 @@ public:
     qint64 read(char *data, qint64 maximum) override;
     void discardInput() override;
     void write(QByteArrayView bytes) override;
+    void writeFilled(qsizetype size, const std::function<void(char *destination)> &fill) override;
     qint64 unsent() const override;
     void disconnectFromHost() override;
     void abort() override;
@@ -70,6 +70,7 @@ private:
     void postFlush();
     void flush();
     qint64 writeOut(); // sends what the kernel takes now; -1 after a failure
+    char *appendOutput(qsizetype size); // room for `size` more bytes at the end of the output
     void fail(int error);
     void peerEnded();
     void closeDescriptor();
@@ -89,7 +90,6 @@ private:
     QByteArray m_out;
     qsizetype m_outOffset = 0;
     QString m_error;
-    Util::DestructionWatch m_destruction; // for the checks after a signal
 };
 
 } // namespace Postern::Net

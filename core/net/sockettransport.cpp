@@ -9,8 +9,8 @@ namespace Postern::Net {
 SocketTransport::SocketTransport(QTcpSocket *socket, QObject *parent) : Transport(parent), m_socket(socket)
 {
     m_socket->setParent(this);
-    connect(m_socket, &QTcpSocket::readyRead, this, &Transport::readyRead);
-    Util::SocketOutput::onSent(m_socket, this, [this](qint64 bytes) { Q_EMIT sent(bytes); });
+    connect(m_socket, &QTcpSocket::readyRead, this, &SocketTransport::tellReadyRead);
+    Util::SocketOutput::onSent(m_socket, this, [this](qint64 bytes) { tellSent(bytes); });
     connect(m_socket, &QTcpSocket::disconnected, this, &Transport::disconnected);
 }
 

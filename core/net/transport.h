@@ -9,10 +9,18 @@
 // The signals follow QAbstractSocket's: readyRead() when input may be waiting, sent() when
 // bytes have left for the network, disconnected() once when the connection is over (after
 // disconnectFromHost() has sent what was queued, after abort(), or when the peer ends it).
+// The one object that reads a transport (its endpoint) may be its Listener instead: it is
+// told of input and of sent bytes by a direct call in place of readyRead() and sent(), which
+// on the data path costs far less than a signal (docs/performance.md, "Fifth pass").
 
+#include "util/destructionwatch.h"
+
+#include <QByteArray>
 #include <QByteArrayView>
 #include <QObject>
 #include <QString>
+
+#include <functional>
 
 namespace Postern::Net {
 
@@ -23,6 +31,19 @@ class Transport : public QObject
 
 public:
     using QObject::QObject;
+
+    class Listener
+    {
+    public:
+        virtual void transportReadyRead() = 0;
+        virtual void transportSent(qint64 bytes) = 0;
+
+    protected:
+        ~Listener() = default;
+    };
+    // At most one; while there is one, readyRead() and sent() are not emitted. Null for none;
+    // a listener that goes before the transport clears itself.
+    void setListener(Listener *listener) { m_listener = listener; }
 
     // Connected: writes are taken and the peer may still send.
     virtual bool isOpen() const = 0;
@@ -40,6 +61,16 @@ public:
     virtual void discardInput() = 0;
 
     virtual void write(QByteArrayView bytes) = 0;
+    // Writes `size` bytes that `fill` puts in place, for a writer that would otherwise make
+    // them in a buffer of its own first (a WebSocket client masking its payload): a
+    // transport with its own output buffer has them written straight into it. By default
+    // through a temporary buffer.
+    virtual void writeFilled(qsizetype size, const std::function<void(char *destination)> &fill)
+    {
+        QByteArray bytes(size, Qt::Uninitialized);
+        fill(bytes.data());
+        write(bytes);
+    }
     // Bytes taken by write() that have not left for the network yet.
     virtual qint64 unsent() const = 0;
 
@@ -59,6 +90,33 @@ Q_SIGNALS:
     void readyRead();
     void sent(qint64 bytes);
     void disconnected();
+
+protected:
+    // readyRead() and sent(): to the listener when there is one, otherwise as the signals.
+    // False when the transport was deleted meanwhile (the caller must not touch it then).
+    bool tellReadyRead()
+    {
+        const Util::DestructionWatch::Guard guard(m_destruction);
+        if (m_listener)
+            m_listener->transportReadyRead();
+        else
+            Q_EMIT readyRead();
+        return !guard.destroyed();
+    }
+    bool tellSent(qint64 bytes)
+    {
+        const Util::DestructionWatch::Guard guard(m_destruction);
+        if (m_listener)
+            m_listener->transportSent(bytes);
+        else
+            Q_EMIT sent(bytes);
+        return !guard.destroyed();
+    }
+
+    Util::DestructionWatch m_destruction; // for the checks after a signal or a listener's call
+
+private:
+    Listener *m_listener = nullptr;
 };
 
 } // namespace Postern::Net

@@ -39,8 +39,7 @@ Endpoint::Endpoint(Net::Transport *transport, Role role, const Options &options,
     m_transport->setParent(this);
     m_transport->setReadAhead(qMax<qint64>(options.readBufferSize, 1024));
     m_parser.setStreaming(options.delivery == Delivery::Frames);
-    connect(m_transport, &Net::Transport::readyRead, this, &Endpoint::readSome);
-    connect(m_transport, &Net::Transport::sent, this, &Endpoint::bytesWritten);
+    m_transport->setListener(this);
     connect(m_transport, &Net::Transport::disconnected, this, &Endpoint::onSocketDisconnected);
 
     m_closeTimer.setSingleShot(true);
@@ -53,7 +52,10 @@ Endpoint::Endpoint(Net::Transport *transport, Role role, const Options &options,
     }
 }
 
-Endpoint::~Endpoint() = default;
+Endpoint::~Endpoint()
+{
+    m_transport->setListener(nullptr); // the transport, a child, goes after the endpoint's own members
+}
 
 void Endpoint::start()
 {
@@ -304,15 +306,19 @@ void Endpoint::sendPiece(const Frame &piece)
         m_outMaskKey = key.value_or(0);
         m_outOffset = 0;
         m_outRemaining = piece.frameLength();
-        writeRaw(FrameWriter::header(piece.opcode, m_outRemaining, piece.fin, key));
+        char header[FrameWriter::kMaximumHeaderSize];
+        writeRaw(QByteArrayView(header, FrameWriter::headerInto(header, piece.opcode, m_outRemaining, piece.fin, key)));
     } else if (m_outRemaining == 0) {
         return; // the rest of a frame that was not started (it began before our close)
     }
     Q_ASSERT(piece.payload.size() <= m_outRemaining);
     if (role() == Role::Client && !piece.payload.isEmpty()) {
-        QByteArray masked(piece.payload.size(), Qt::Uninitialized);
-        FrameWriter::applyMask(piece.payload, masked.data(), m_outMaskKey, m_outOffset);
-        writeRaw(masked);
+        // Masked on the way into the transport's buffer: one pass over the payload.
+        if (m_transport->isOpen()) {
+            m_transport->writeFilled(piece.payload.size(), [&piece, this](char *destination) {
+                FrameWriter::applyMask(piece.payload, destination, m_outMaskKey, m_outOffset);
+            });
+        }
     } else if (!piece.payload.isEmpty()) {
         writeRaw(piece.payload);
     }
@@ -373,7 +379,7 @@ void Endpoint::writeControl(Opcode opcode, QByteArrayView payload)
     m_heldControl.append(std::move(frame));
 }
 
-void Endpoint::writeRaw(const QByteArray &bytes)
+void Endpoint::writeRaw(QByteArrayView bytes)
 {
     if (m_transport->isOpen())
         m_transport->write(bytes);

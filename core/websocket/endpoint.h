@@ -15,6 +15,7 @@
 // peer's connection ends while frames it sent are still unread (reading was paused), they are
 // handed out first, and disconnected() follows.
 
+#include "net/transport.h"
 #include "util/destructionwatch.h"
 #include "websocket/frame.h"
 #include "websocket/frameparser.h"
@@ -25,11 +26,9 @@
 #include <chrono>
 #include <functional>
 
-namespace Postern::Net { class Transport; }
-
 namespace Postern::WebSocket {
 
-class Endpoint final : public QObject
+class Endpoint final : public QObject, private Net::Transport::Listener
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Endpoint)
@@ -141,6 +140,10 @@ Q_SIGNALS:
     void disconnected();
 
 private:
+    // Net::Transport::Listener: its input and its sent bytes, told directly.
+    void transportReadyRead() override { readSome(); }
+    void transportSent(qint64 bytes) override { Q_EMIT bytesWritten(bytes); }
+
     void readSome();
     void setPaused(bool paused);
     // Hands out what the parser holds; true when it needs more bytes, false when reading
@@ -152,7 +155,7 @@ private:
     void handleControl(const Frame &frame);
     void handleData(Frame &&frame);
     void writeControl(Opcode opcode, QByteArrayView payload);
-    void writeRaw(const QByteArray &bytes);
+    void writeRaw(QByteArrayView bytes);
     // Both close frames have crossed: the server ends the TCP connection, a client waits
     // for the server to (within closeTimeout).
     void closingHandshakeDone();

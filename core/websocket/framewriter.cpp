@@ -73,6 +73,13 @@ QByteArray FrameWriter::header(Opcode opcode, qint64 length, bool fin, std::opti
     return header;
 }
 
+qsizetype FrameWriter::headerInto(char *out, Opcode opcode, qint64 length, bool fin, std::optional<quint32> maskKey)
+{
+    Q_ASSERT(!isControl(opcode) || (fin && length <= 125));
+    writeHeader(reinterpret_cast<quint8 *>(out), opcode, length, fin, maskKey);
+    return headerSize(length, maskKey.has_value());
+}
+
 QByteArray FrameWriter::frame(Opcode opcode, QByteArrayView payload, bool fin, std::optional<quint32> maskKey)
 {
     Q_ASSERT(!isControl(opcode) || (fin && payload.size() <= 125));

@@ -27,6 +27,10 @@ public:
     // The header alone, for a frame whose `length` payload bytes follow in pieces (masked
     // with applyMask(piece, ..., maskKey, offset) when a key is given).
     static QByteArray header(Opcode opcode, qint64 length, bool fin = true, std::optional<quint32> maskKey = std::nullopt);
+    // The same header written into `out` (room for kMaximumHeaderSize bytes); its size.
+    static qsizetype headerInto(char *out, Opcode opcode, qint64 length, bool fin = true,
+                                std::optional<quint32> maskKey = std::nullopt);
+    static constexpr qsizetype kMaximumHeaderSize = 14;
 
     // A close frame's payload: `code` (big-endian; must be valid on the wire) and `reason` in
     // UTF-8, cut at a code point boundary so that the payload fits a control frame's 125 bytes.

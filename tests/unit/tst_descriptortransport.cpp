@@ -12,6 +12,7 @@
 
 #include <sys/socket.h>
 
+#include <cstring>
 #include <memory>
 
 using namespace Postern;
@@ -63,6 +64,24 @@ QByteArray readAll(DescriptorTransport &transport, qsizetype size)
     }, 10000);
     return received;
 }
+
+// A transport's listener that reads what it is told of and counts what was sent.
+struct CountingListener : Net::Transport::Listener
+{
+    Net::Transport *transport = nullptr;
+    int told = 0;
+    QByteArray received;
+    qint64 sent = 0;
+    void transportReadyRead() override
+    {
+        ++told;
+        char buffer[8192];
+        qint64 read;
+        while ((read = transport->read(buffer, sizeof buffer)) > 0)
+            received.append(buffer, qsizetype(read));
+    }
+    void transportSent(qint64 bytes) override { sent += bytes; }
+};
 
 } // namespace
 
@@ -192,6 +211,61 @@ private Q_SLOTS:
         QTRY_COMPARE(gone.size(), 1);
         QTest::qWait(50);
         QCOMPARE(pair.peer->readAll(), QByteArray());
+    }
+
+    void aListenerIsToldInsteadOfTheSignals()
+    {
+        // The endpoint's way: input and sent bytes come to the listener by a direct call, and
+        // readyRead() and sent() are not emitted meanwhile; without it they are again.
+        Pair pair;
+        QVERIFY(pair.open());
+        std::unique_ptr<DescriptorTransport> transport(DescriptorTransport::takeOver(pair.server));
+        QVERIFY(transport);
+        CountingListener listener;
+        listener.transport = transport.get();
+        transport->setListener(&listener);
+        QSignalSpy ready(transport.get(), &Net::Transport::readyRead);
+        QSignalSpy sent(transport.get(), &Net::Transport::sent);
+        pair.peer->write("to the listener");
+        QTRY_COMPARE(listener.received, QByteArray("to the listener"));
+        transport->write("from it");
+        QTRY_COMPARE(listener.sent, 7);
+        QVERIFY(listener.told >= 1);
+        QCOMPARE(ready.size(), 0);
+        QCOMPARE(sent.size(), 0);
+
+        transport->setListener(nullptr);
+        pair.peer->write("to the signal");
+        QVERIFY(ready.wait(5000));
+        transport->write("again");
+        QTRY_COMPARE(sent.size(), 1);
+        QCOMPARE(listener.sent, 7);
+        QCOMPARE(readAll(*transport, 13), QByteArray("to the signal"));
+    }
+
+    void writeFilledPutsItsBytesInOrder()
+    {
+        // Bytes filled in place go between the writes around them, and a large fill crosses
+        // the kernel's buffer whole; after the end nothing is taken (and fill is not called).
+        Pair pair;
+        QVERIFY(pair.open());
+        std::unique_ptr<DescriptorTransport> transport(DescriptorTransport::takeOver(pair.server));
+        QVERIFY(transport);
+        const QByteArray large = pattern(300 * 1024);
+        transport->write("ab");
+        transport->writeFilled(3, [](char *destination) { std::memcpy(destination, "xyz", 3); });
+        transport->writeFilled(large.size(), [&](char *destination) {
+            std::memcpy(destination, large.constData(), size_t(large.size()));
+        });
+        transport->write("cd");
+        const QByteArray expected = "abxyz" + large + "cd";
+        QByteArray received;
+        QVERIFY(QTest::qWaitFor([&] { return (received += pair.peer->readAll()).size() >= expected.size(); }, 10000));
+        QVERIFY(received == expected);
+        transport->abort();
+        bool called = false;
+        transport->writeFilled(4, [&](char *) { called = true; });
+        QVERIFY(!called);
     }
 
     void disconnectFromHostSendsWhatIsQueuedFirst()
