@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstring>
+#include <utility>
 
 namespace Postern::WebSocket {
 
@@ -22,6 +23,9 @@ constexpr qint64 kScratchSize = 64 * 1024;
 // A frame whose payload has not arrived yet gets at most this much memory reserved up
 // front; the rest grows as the payload does, so a header alone cannot make us allocate much.
 constexpr qint64 kInitialReserve = 64 * 1024;
+// With this much of a frame's payload still to come and nothing else buffered, readFrom()
+// reads into the frame's payload itself instead of through the buffer: two copies fewer.
+constexpr qint64 kDirectReadAbove = 4096;
 
 } // namespace
 
@@ -43,6 +47,18 @@ qint64 FrameParser::readFrom(Net::Transport &transport, qint64 maximum)
     if (m_failed || maximum <= 0)
         return 0;
     compact();
+    if (m_inFrame && m_offset == m_buffer.size()) {
+        const qint64 toCome = m_payloadLength - m_payloadRead - m_payloadDirect;
+        if (toCome >= kDirectReadAbove) {
+            const qint64 wanted = qMin(maximum, toCome);
+            const qsizetype held = m_frame.payload.size();
+            m_frame.payload.resize(held + qsizetype(wanted));
+            const qint64 read = qMax<qint64>(transport.read(m_frame.payload.data() + held, wanted), 0);
+            m_frame.payload.resize(held + qsizetype(read));
+            m_payloadDirect += read;
+            return read;
+        }
+    }
     const qsizetype before = m_buffer.size();
     if (transport.bytesAvailable() >= maximum || m_buffer.capacity() - before >= maximum) {
         m_buffer.resize(before + qsizetype(maximum));
@@ -61,7 +77,8 @@ qint64 FrameParser::bufferedBytes() const
 {
     qint64 buffered = m_buffer.size() - m_offset;
     if (m_inFrame) // the header counts until a first piece of the frame is handed out
-        buffered += m_frame.payload.size() + (m_payloadRead == m_frame.payload.size() ? m_headerLength : 0);
+        buffered += m_frame.payload.size()
+            + (m_payloadRead + m_payloadDirect == m_frame.payload.size() ? m_headerLength : 0);
     return buffered;
 }
 
@@ -90,6 +107,7 @@ FrameParser::Result FrameParser::fail(quint16 closeCode, const QString &reason)
     m_inFrame = false;
     m_frame = Frame();
     m_payloadRead = 0;
+    m_payloadDirect = 0;
     Result result;
     result.kind = Result::Kind::Error;
     result.error = m_error;
@@ -197,6 +215,17 @@ FrameParser::Result FrameParser::next()
             compact();
             return header;
         }
+    }
+
+    // What readFrom() put straight into the frame: unmasked in place and checked.
+    if (m_payloadDirect > 0) {
+        char *direct = m_frame.payload.data() + m_frame.payload.size() - m_payloadDirect;
+        const qsizetype size = qsizetype(std::exchange(m_payloadDirect, 0));
+        if (m_masked)
+            FrameWriter::applyMask(QByteArrayView(direct, size), direct, m_maskKey, m_payloadRead);
+        m_payloadRead += size;
+        if (m_validateText && !m_utf8.feed(QByteArrayView(direct, size)))
+            return fail(CloseCode::InvalidPayload, QStringLiteral("text message is not valid UTF-8"));
     }
 
     // Move what has arrived of the payload into the frame: one copy, unmasking on the way,

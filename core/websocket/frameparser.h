@@ -117,6 +117,9 @@ private:
     Frame m_frame;
     qint64 m_payloadLength = 0;
     qint64 m_payloadRead = 0; // of the frame's payload, handed out or in m_frame.payload
+    // Read by readFrom() straight into the end of m_frame.payload and not yet unmasked or
+    // checked (next() does), not counted in m_payloadRead until then.
+    qint64 m_payloadDirect = 0;
     qint64 m_headerLength = 0;
     bool m_masked = false;
     quint32 m_maskKey = 0;

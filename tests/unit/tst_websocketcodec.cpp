@@ -1,3 +1,4 @@
+#include "net/transport.h"
 #include "websocket/frameparser.h"
 #include "websocket/framewriter.h"
 #include "websocket/handshake.h"
@@ -9,6 +10,8 @@
 #include <QThread>
 #include <QtTest>
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
 
 using namespace Postern::WebSocket;
@@ -96,6 +99,51 @@ QByteArray masked(Opcode opcode, const QByteArray &payload, bool fin = true)
 QByteArray unmasked(Opcode opcode, const QByteArray &payload, bool fin = true)
 {
     return FrameWriter::frame(opcode, payload, fin);
+}
+
+// A transport that hands out `bytes` at most `step` bytes per read: what readFrom() reads from.
+class ScriptedTransport : public Postern::Net::Transport
+{
+public:
+    ScriptedTransport(QByteArray bytes, qint64 step) : m_bytes(std::move(bytes)), m_step(step) {}
+    bool isOpen() const override { return true; }
+    bool isClosed() const override { return false; }
+    qint64 bytesAvailable() const override { return 0; } // reads only when asked, as a descriptor
+    bool mayHaveInput() const override { return m_offset < m_bytes.size(); }
+    qint64 read(char *data, qint64 maximum) override
+    {
+        const qint64 taken = std::min({maximum, m_step, qint64(m_bytes.size() - m_offset)});
+        std::memcpy(data, m_bytes.constData() + m_offset, size_t(taken));
+        m_offset += taken;
+        return taken;
+    }
+    void discardInput() override { m_offset = m_bytes.size(); }
+    void write(QByteArrayView) override {}
+    qint64 unsent() const override { return 0; }
+    void disconnectFromHost() override {}
+    void abort() override {}
+    QString errorString() const override { return {}; }
+
+private:
+    QByteArray m_bytes;
+    qsizetype m_offset = 0;
+    qint64 m_step;
+};
+
+// Parses everything `transport` holds, reading at most `maximum` per call.
+FrameParser::Result readAllFrames(FrameParser &parser, ScriptedTransport &transport, QList<Frame> &frames, qint64 maximum)
+{
+    for (;;) {
+        FrameParser::Result result = parser.next();
+        if (result.isError())
+            return result;
+        if (result.isFrame()) {
+            frames.append(std::move(result.frame));
+            continue;
+        }
+        if (!transport.mayHaveInput() || parser.readFrom(transport, maximum) <= 0)
+            return result;
+    }
 }
 
 // A frame built by hand, for headers the writer never produces. `first` is the whole first
@@ -1077,6 +1125,63 @@ private Q_SLOTS:
         const FrameParser::Result result = parser.next();
         QVERIFY2(result.isFrame(), qPrintable(result.error.reason));
         QCOMPARE(result.frame.payload, payload);
+    }
+
+    void largePayloadsAreReadStraightIntoTheFrame_data()
+    {
+        QTest::addColumn<qint64>("step");
+        QTest::addColumn<qint64>("maximum");
+        QTest::addColumn<bool>("streaming");
+        QTest::newRow("whole reads") << qint64(1 << 20) << qint64(64 * 1024) << false;
+        QTest::newRow("odd pieces") << qint64(4099) << qint64(10'000) << false;
+        QTest::newRow("odd pieces, streamed") << qint64(4099) << qint64(10'000) << true;
+        QTest::newRow("tiny reads") << qint64(7) << qint64(64 * 1024) << false;
+    }
+
+    void largePayloadsAreReadStraightIntoTheFrame()
+    {
+        // A large masked frame is read into the frame itself (then unmasked in place), small
+        // frames around it through the buffer; the payloads come out the same either way.
+        QFETCH(qint64, step);
+        QFETCH(qint64, maximum);
+        QFETCH(bool, streaming);
+        const QByteArray large = pattern(200'000);
+        const QByteArray text = QString(QStringLiteral("é")).repeated(5000).toUtf8();
+        ScriptedTransport transport(masked(Opcode::Binary, "before") + masked(Opcode::Binary, large)
+                                        + masked(Opcode::Text, text) + masked(Opcode::Binary, "after"),
+                                    step);
+        FrameParser parser(FrameParser::Role::Server);
+        parser.setStreaming(streaming);
+        QList<Frame> frames;
+        QVERIFY(!readAllFrames(parser, transport, frames, maximum).isError());
+        QByteArray joined;
+        QList<QByteArray> messages;
+        for (const Frame &frame : std::as_const(frames)) {
+            joined += frame.payload;
+            if (frame.remaining == 0) {
+                messages.append(joined);
+                joined.clear();
+            }
+        }
+        QCOMPARE(messages.size(), 4);
+        QCOMPARE(messages.at(0), QByteArray("before"));
+        QVERIFY(messages.at(1) == large);
+        QVERIFY(messages.at(2) == text);
+        QCOMPARE(messages.at(3), QByteArray("after"));
+        QCOMPARE(parser.bufferedBytes(), 0);
+    }
+
+    void invalidUtf8ReadStraightIntoTheFrameFails()
+    {
+        QByteArray text = QByteArray(10'000, 'a');
+        text[9000] = char(0xff);
+        ScriptedTransport transport(masked(Opcode::Text, text), 1 << 20);
+        FrameParser parser(FrameParser::Role::Server);
+        QList<Frame> frames;
+        const FrameParser::Result result = readAllFrames(parser, transport, frames, 64 * 1024);
+        QVERIFY(result.isError());
+        QCOMPARE(result.error.closeCode, quint16(CloseCode::InvalidPayload));
+        QVERIFY(frames.isEmpty());
     }
 
     void randomMaskKeys()
