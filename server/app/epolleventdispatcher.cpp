@@ -68,7 +68,25 @@ EpollEventDispatcher::~EpollEventDispatcher()
 
 bool EpollEventDispatcher::wanted()
 {
-    return qEnvironmentVariable("POSTERN_EVENT_DISPATCHER") != QLatin1String("poll");
+    // Asked once per process (by the main thread first), and warned about once.
+    static const bool epoll = [] {
+        QString problem;
+        const bool chosen = wanted(qEnvironmentVariable("POSTERN_EVENT_DISPATCHER"), &problem);
+        if (!problem.isEmpty())
+            qWarning("%s", qPrintable(problem));
+        return chosen;
+    }();
+    return epoll;
+}
+
+bool EpollEventDispatcher::wanted(const QString &value, QString *problem)
+{
+    const QString choice = value.trimmed().toLower();
+    if (choice == QLatin1String("poll"))
+        return false;
+    if (!choice.isEmpty() && choice != QLatin1String("epoll") && problem)
+        *problem = QStringLiteral("POSTERN_EVENT_DISPATCHER='%1' is neither 'epoll' nor 'poll': using epoll").arg(value);
+    return true;
 }
 
 void EpollEventDispatcher::installForMainThread()

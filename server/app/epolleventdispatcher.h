@@ -35,6 +35,9 @@ public:
 
     // Whether posternd uses it: unless POSTERN_EVENT_DISPATCHER=poll asks for Qt's own.
     static bool wanted();
+    // The same for a value of that variable: "epoll" or unset (or empty) for this one, "poll"
+    // for Qt's, either in any case. Any other value means this one, with `problem` saying so.
+    static bool wanted(const QString &value, QString *problem);
     // Sets it up for the main thread (before QCoreApplication is made) when wanted().
     static void installForMainThread();
 

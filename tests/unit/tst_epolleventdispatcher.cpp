@@ -80,6 +80,21 @@ private Q_SLOTS:
         QVERIFY(qobject_cast<App::EpollEventDispatcher *>(QAbstractEventDispatcher::instance()));
     }
 
+    void theEnvironmentChoosesIt()
+    {
+        QString problem;
+        QVERIFY(App::EpollEventDispatcher::wanted(QString(), &problem));
+        QVERIFY(App::EpollEventDispatcher::wanted(QStringLiteral("epoll"), &problem));
+        QVERIFY(App::EpollEventDispatcher::wanted(QStringLiteral(" EPOLL "), &problem));
+        QVERIFY(problem.isEmpty());
+        QVERIFY(!App::EpollEventDispatcher::wanted(QStringLiteral("poll"), &problem));
+        QVERIFY(!App::EpollEventDispatcher::wanted(QStringLiteral("Poll"), &problem));
+        QVERIFY(problem.isEmpty());
+        // A value it does not know: the epoll loop, and a problem that names the value.
+        QVERIFY(App::EpollEventDispatcher::wanted(QStringLiteral("pol"), &problem));
+        QCOMPARE(problem, QStringLiteral("POSTERN_EVENT_DISPATCHER='pol' is neither 'epoll' nor 'poll': using epoll"));
+    }
+
     void timersFireOnTimeAndRepeat()
     {
         QElapsedTimer clock;
