@@ -1,8 +1,10 @@
 #include "net/descriptortransport.h"
 
+#include <QEvent>
 #include <QSocketNotifier>
 #include <QSslSocket>
 #include <QTcpSocket>
+#include <QThread>
 
 #include <algorithm>
 #include <array>
@@ -30,6 +32,8 @@ constexpr qsizetype kCompactOutputAbove = 64 * 1024;
 struct OutputQueue
 {
     bool sentByLoop = false;
+    int sending = 0;       // sendQueuedOutput() calls under way (a nested event loop adds one)
+    std::size_t next = 0;  // the first entry not yet taken
     std::vector<DescriptorTransport *> transports;
 };
 thread_local OutputQueue t_output;
@@ -47,9 +51,28 @@ DescriptorTransport::DescriptorTransport(int descriptor, QByteArray received, QO
 
 DescriptorTransport::~DescriptorTransport()
 {
-    if (m_inThreadQueue)
-        std::replace(t_output.transports.begin(), t_output.transports.end(), this, static_cast<DescriptorTransport *>(nullptr));
+    leaveThreadQueue(); // this thread's queue: it is deleted in its own thread, as any QObject
+
     closeDescriptor();
+}
+
+void DescriptorTransport::leaveThreadQueue()
+{
+    if (!m_inThreadQueue)
+        return;
+    std::replace(t_output.transports.begin(), t_output.transports.end(), this, static_cast<DescriptorTransport *>(nullptr));
+    m_inThreadQueue = false;
+}
+
+bool DescriptorTransport::event(QEvent *event)
+{
+    // Moved to another thread with output queued in this one's: a posted call instead,
+    // which moves with the object (the queue does not).
+    if (event->type() == QEvent::ThreadChange && m_inThreadQueue) {
+        leaveThreadQueue();
+        postFlush();
+    }
+    return Transport::event(event);
 }
 
 bool DescriptorTransport::sendQueuedOutput()
@@ -58,24 +81,31 @@ bool DescriptorTransport::sendQueuedOutput()
     queue.sentByLoop = true;
     // Only what was queued before this call: a flush's sent() may queue more (a relay that
     // resumes reading the other side), which the next turn sends, so one busy connection
-    // cannot hold the loop here. Entries are taken by index, as the vector may grow.
-    const std::size_t count = queue.transports.size();
-    for (std::size_t i = 0; i < count; ++i) {
-        DescriptorTransport *transport = std::exchange(queue.transports[i], nullptr);
+    // cannot hold the loop here. Entries are taken by index, as the vector may grow, and
+    // dropped only by the outermost call: a nested event loop inside a flush carries on from
+    // the same place.
+    const std::size_t end = queue.transports.size();
+    ++queue.sending;
+    while (queue.next < end) {
+        DescriptorTransport *transport = std::exchange(queue.transports[queue.next++], nullptr);
         if (!transport)
             continue;
         transport->m_inThreadQueue = false;
         transport->m_flushQueued = false;
         transport->flush();
     }
-    queue.transports.erase(queue.transports.begin(), queue.transports.begin() + std::ptrdiff_t(count));
-    return !queue.transports.empty();
+    if (--queue.sending == 0) {
+        queue.transports.erase(queue.transports.begin(), queue.transports.begin() + std::ptrdiff_t(queue.next));
+        queue.next = 0;
+    }
+    return queue.next < queue.transports.size();
 }
 
 void DescriptorTransport::stopQueuingOutput()
 {
     OutputQueue &queue = t_output;
     queue.sentByLoop = false;
+    queue.next = 0;
     for (DescriptorTransport *transport : std::exchange(queue.transports, {})) {
         if (transport) {
             transport->m_inThreadQueue = false;

@@ -63,7 +63,11 @@ public:
     void abort() override;
     QString errorString() const override;
 
+protected:
+    bool event(QEvent *event) override;
+
 private:
+    void leaveThreadQueue();
     void onReadable();
     void onWritable();
     void scheduleFlush();

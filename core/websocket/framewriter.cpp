@@ -4,12 +4,19 @@
 #include <QtEndian>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
+#include <pthread.h>
 #include <sys/random.h>
 
 namespace Postern::WebSocket {
+
+namespace {
+// Forks of this process so far, counted in the child (see randomMaskKey()).
+std::atomic<unsigned> g_forks{0};
+} // namespace
 
 void FrameWriter::applyMask(QByteArrayView source, char *destination, quint32 maskKey, qint64 offset)
 {
@@ -116,10 +123,17 @@ quint32 FrameWriter::randomMaskKey()
 {
     // The kernel's generator, a kilobyte at a time for each thread: QRandomGenerator::system()
     // takes every key from RDRAND, which on this project's AMD machines cost as much as the
-    // rest of sending a small frame (docs/performance.md, "Fifth pass").
+    // rest of sending a small frame (docs/performance.md, "Fifth pass"). A forked child
+    // draws its own: the pools it inherited are its parent's.
+    static const bool forksCounted = ::pthread_atfork(nullptr, nullptr, [] {
+        g_forks.fetch_add(1, std::memory_order_relaxed);
+    }) == 0;
+    Q_UNUSED(forksCounted);
     thread_local std::array<quint32, 256> pool;
     thread_local std::size_t next = pool.size();
-    if (next == pool.size()) {
+    thread_local unsigned poolForks = 0;
+    const unsigned forks = g_forks.load(std::memory_order_relaxed);
+    if (next == pool.size() || poolForks != forks) {
         char *bytes = reinterpret_cast<char *>(pool.data());
         std::size_t filled = 0;
         while (filled < sizeof pool) {
@@ -129,9 +143,10 @@ quint32 FrameWriter::randomMaskKey()
             else if (got < 0 && errno != EINTR)
                 break;
         }
-        if (filled < sizeof pool) // no getrandom(): Qt's own secure source, key by key
+        if (filled < sizeof pool) // no getrandom(): Qt's own secure source for the whole pool
             QRandomGenerator::system()->fillRange(pool.data(), qsizetype(pool.size()));
         next = 0;
+        poolForks = forks;
     }
     return pool[next++];
 }

@@ -81,6 +81,8 @@ bool EpollEventDispatcher::wanted()
 
 bool EpollEventDispatcher::wanted(const QString &value, QString *problem)
 {
+    if (problem)
+        problem->clear();
     const QString choice = value.trimmed().toLower();
     if (choice == QLatin1String("poll"))
         return false;

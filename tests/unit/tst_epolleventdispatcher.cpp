@@ -306,6 +306,64 @@ private Q_SLOTS:
         delete transport;
     }
 
+    void aNestedLoopWhileSendingCarriesOn()
+    {
+        // A handler of sent() that runs a nested event loop (which sends the queue too): the
+        // outer sending carries on where the nested one stopped, and every transport's
+        // output arrives once.
+        SocketPair first, second, third;
+        auto *a = new Net::DescriptorTransport(::dup(first.ends[1]), {});
+        auto *b = new Net::DescriptorTransport(::dup(second.ends[1]), {});
+        auto *c = new Net::DescriptorTransport(::dup(third.ends[1]), {});
+        bool nested = false;
+        connect(a, &Net::Transport::sent, a, [&] {
+            if (nested)
+                return;
+            nested = true;
+            c->write("queued inside");
+            QEventLoop loop;
+            QTimer::singleShot(20, &loop, &QEventLoop::quit);
+            loop.exec();
+        });
+        a->write("a");
+        b->write("b");
+        QByteArray fromA, fromB, fromC;
+        QTRY_COMPARE(fromA += readAll(first.ends[0]), QByteArray("a"));
+        QTRY_COMPARE(fromB += readAll(second.ends[0]), QByteArray("b"));
+        QTRY_COMPARE(fromC += readAll(third.ends[0]), QByteArray("queued inside"));
+        QVERIFY(nested);
+        QTest::qWait(20);
+        QCOMPARE(fromA + readAll(first.ends[0]), QByteArray("a"));
+        QCOMPARE(fromB + readAll(second.ends[0]), QByteArray("b"));
+        delete a;
+        delete b;
+        delete c;
+    }
+
+    void aTransportMovedToAnotherThreadTakesItsOutputAlong()
+    {
+        // Queued in this thread's queue, then moved: the output goes from the new thread
+        // (not from this thread's queue, which would touch the object from the wrong thread).
+        QCoreApplication::processEvents(); // this thread's loop has sent its queue: it queues
+        SocketPair pair;
+        auto *transport = new Net::DescriptorTransport(::dup(pair.ends[1]), {});
+        QThread thread;
+        thread.setEventDispatcher(new App::EpollEventDispatcher);
+        thread.start();
+        std::atomic<QThread *> sentFrom{nullptr};
+        connect(transport, &Net::Transport::sent, transport, [&] { sentFrom = QThread::currentThread(); },
+                Qt::DirectConnection);
+        transport->write("moved");
+        transport->moveToThread(&thread);
+        QByteArray received;
+        QTRY_COMPARE(received += readAll(pair.ends[0]), QByteArray("moved"));
+        QTRY_VERIFY(sentFrom.load() != nullptr);
+        QCOMPARE(sentFrom.load(), &thread);
+        QMetaObject::invokeMethod(transport, [transport] { delete transport; }, Qt::BlockingQueuedConnection);
+        thread.quit();
+        QVERIFY(thread.wait(5000));
+    }
+
     void stoppingTheQueuePostsWhatIsQueued()
     {
         // A loop that ends for good hands what is queued to posted calls: it is still sent.

@@ -14,6 +14,9 @@
 #include <cstring>
 #include <memory>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 using namespace Postern::WebSocket;
 
 Q_DECLARE_METATYPE(Postern::WebSocket::Frame)
@@ -1190,6 +1193,36 @@ private Q_SLOTS:
         for (int i = 0; i < 32; ++i)
             keys.insert(FrameWriter::randomMaskKey());
         QVERIFY(keys.size() > 16); // 32 draws of 32 bits: collisions are vanishingly rare
+    }
+
+    void aForkedChildDrawsItsOwnMaskKeys()
+    {
+        // The pool is filled before the fork; the child must not hand out the parent's next
+        // keys (both would send the same masks).
+        (void)FrameWriter::randomMaskKey();
+        int pipe[2];
+        QCOMPARE(::pipe(pipe), 0);
+        const pid_t child = ::fork();
+        QVERIFY(child >= 0);
+        if (child == 0) {
+            quint32 keys[8];
+            for (quint32 &key : keys)
+                key = FrameWriter::randomMaskKey();
+            const bool written = ::write(pipe[1], keys, sizeof keys) == ssize_t(sizeof keys);
+            ::_exit(written ? 0 : 1);
+        }
+        ::close(pipe[1]);
+        quint32 theirs[8] = {};
+        const ssize_t got = ::read(pipe[0], theirs, sizeof theirs);
+        ::close(pipe[0]);
+        int status = -1;
+        ::waitpid(child, &status, 0);
+        QCOMPARE(got, ssize_t(sizeof theirs));
+        QVERIFY(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        quint32 mine[8];
+        for (quint32 &key : mine)
+            key = FrameWriter::randomMaskKey();
+        QVERIFY(std::memcmp(mine, theirs, sizeof mine) != 0);
     }
 
     void randomMaskKeysAcrossRefillsAndThreads()
